@@ -1,0 +1,98 @@
+//! `config/sources/<id>.toml`: one news wire per file.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// A news wire: what to fetch, when, and how to read it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceConfig {
+    /// Stable id, used in URLs (`?source=`) and the store.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Language tag of the wire's copy (`zh-Hans`, `zh-Hant`, `en`, `ja`, `ko`).
+    pub language: String,
+    /// IANA zone the wire writes its dates in (`Asia/Shanghai`).
+    pub timezone: Spanned<String>,
+    /// Cron expression with a seconds field first, as the `cron` crate reads
+    /// it: `0 */15 * * * *` is every 15 minutes.
+    pub schedule: Spanned<String>,
+    /// Set `false` to keep the file but not fetch the wire.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Skip robots.txt for this wire. Only for wires we have permission for.
+    #[serde(default)]
+    pub ignore_robots: bool,
+    /// Allow private addresses for this wire only (intranet wires, tests).
+    #[serde(default)]
+    pub allow_private_addresses: bool,
+    /// The index: a feed, a sitemap or a listing page.
+    pub index: IndexConfig,
+    /// When present, each story's page is fetched and scraped with these
+    /// selectors; otherwise the index item's own content is the story.
+    pub article: Option<ArticleSelectors>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `[index]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndexConfig {
+    /// What the index is.
+    pub kind: IndexKind,
+    /// Where it is.
+    pub url: Spanned<String>,
+    /// For `html`: CSS selector of the story links (`a` elements, or elements
+    /// containing one).
+    pub links: Option<Spanned<String>>,
+}
+
+/// Kinds of index document.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum IndexKind {
+    /// RSS 0.9x, 1.0 (RDF) or 2.0.
+    Rss,
+    /// Atom 0.3 or 1.0.
+    Atom,
+    /// JSON Feed 1.0 or 1.1.
+    Json,
+    /// A news sitemap or sitemap index.
+    Sitemap,
+    /// An HTML listing page; story links picked with `links`.
+    Html,
+}
+
+/// `[article]`: CSS selectors for the story page. Missing ones fall back to
+/// the generic extractor.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleSelectors {
+    /// Headline.
+    pub title: Option<Spanned<String>>,
+    /// Body container(s); its paragraphs are the story.
+    pub body: Option<Spanned<String>>,
+    /// Element holding the publication time (`datetime` attribute or text).
+    pub published: Option<Spanned<String>>,
+    /// Element(s) holding the author.
+    pub author: Option<Spanned<String>>,
+    /// Elements removed from the body before reading it.
+    #[serde(default)]
+    pub remove: Vec<Spanned<String>>,
+}
+
+impl ArticleSelectors {
+    /// Every selector with its span, for validation.
+    pub fn all(&self) -> impl Iterator<Item = &Spanned<String>> {
+        self.title
+            .iter()
+            .chain(self.body.iter())
+            .chain(self.published.iter())
+            .chain(self.author.iter())
+            .chain(self.remove.iter())
+    }
+}

@@ -1,0 +1,31 @@
+//! polywire turns news wires into feeds people can subscribe to.
+//!
+//! ```text
+//! source (config/sources/*.toml)
+//!   └─ schedule   cron → a fetch job on the tokio runtime      (schedule)
+//!       └─ fetch      polite, bounded HTTP → RawDocument       (fetch)
+//!           └─ extract    feed items / article pages           (extract)
+//!               └─ normalize  clean text + wire conventions    (normalize)
+//!                   └─ classify   regions + industries         (classify)
+//!                       └─ store      SQLite upsert            (store)
+//!                           └─ emit       RSS / Atom / JSON    (emit, serve)
+//! ```
+//!
+//! Each arrow is a plain function call on a plain value ([`model`]).
+//! Extraction, normalization, classification and emitting are pure; only
+//! `fetch`, `store` and `serve` touch the world. [`pipeline`] walks one
+//! source through every stage.
+
+#![warn(missing_docs)]
+
+pub mod classify;
+pub mod config;
+pub mod emit;
+pub mod extract;
+pub mod fetch;
+pub mod model;
+pub mod normalize;
+pub mod pipeline;
+pub mod schedule;
+pub mod serve;
+pub mod store;

@@ -1,0 +1,3 @@
+//! The `polywire` command line: a thin wrapper around the library.
+
+fn main() {}

@@ -1,0 +1,1 @@
+//! One source's way through every stage.

@@ -1,0 +1,1 @@
+//! Scheduling: cron expressions drive one task per source.

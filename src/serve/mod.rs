@@ -1,0 +1,1 @@
+//! Serving: the HTTP API that publishes feeds.
