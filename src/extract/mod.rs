@@ -9,6 +9,8 @@ use crate::config::{ArticleSelectors, IndexKind};
 use crate::model::{ExtractedArticle, IndexEntry, RawDocument};
 use scraper::{Html, Selector};
 
+pub mod article;
+
 /// Why an index document could not be read.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -113,44 +115,9 @@ pub fn extract_article(
     html: &str,
     url: &url::Url,
     selectors: Option<&ArticleSelectors>,
-    _timezone: &str,
+    timezone: &str,
 ) -> ExtractedArticle {
-    let doc = Html::parse_document(html);
-    let pick = |css: Option<&toml::Spanned<String>>, fallback: &str| -> Option<String> {
-        let css = css.map(|s| s.get_ref().as_str()).unwrap_or(fallback);
-        let sel = Selector::parse(css).ok()?;
-        let text: String = doc.select(&sel).next()?.text().collect();
-        let text = text.trim().to_string();
-        (!text.is_empty()).then_some(text)
-    };
-    let title = pick(selectors.and_then(|s| s.title.as_ref()), "h1")
-        .or_else(|| pick(None, "title"))
-        .unwrap_or_default();
-    let body_css = selectors
-        .and_then(|s| s.body.as_ref())
-        .map(|s| s.get_ref().as_str())
-        .unwrap_or("article, body");
-    let mut body = Vec::new();
-    if let (Ok(container), Ok(p)) = (Selector::parse(body_css), Selector::parse("p")) {
-        if let Some(root) = doc.select(&container).next() {
-            for para in root.select(&p) {
-                let text: String = para.text().collect::<String>().trim().to_string();
-                if !text.is_empty() {
-                    body.push(text);
-                }
-            }
-        }
-    }
-    let authors = pick(selectors.and_then(|s| s.author.as_ref()), "[rel=author]")
-        .into_iter()
-        .collect();
-    ExtractedArticle {
-        url: url.to_string(),
-        title,
-        body,
-        authors,
-        ..ExtractedArticle::default()
-    }
+    article::extract(html, url, selectors, timezone)
 }
 
 /// Turns an index entry whose content is the story (no article page) into a

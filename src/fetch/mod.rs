@@ -5,6 +5,8 @@
 //! issue adds robots.txt, per-host pacing, retries, the address guard and
 //! charset detection behind the same entry point.
 
+pub mod charset;
+
 use crate::config::FetchConfig;
 use crate::model::RawDocument;
 use std::time::Duration;
@@ -165,12 +167,13 @@ impl Fetcher {
                 limit: self.config.max_body_bytes,
             });
         }
+        let (text, encoding) = charset::decode(&bytes, content_type.as_deref());
         Ok(FetchResponse::Fetched {
             doc: RawDocument {
                 url: final_url,
                 content_type,
-                text: String::from_utf8_lossy(&bytes).into_owned(),
-                charset: "UTF-8",
+                text,
+                charset: encoding.name(),
                 fetched_at: jiff::Timestamp::now(),
             },
             etag,

@@ -1,0 +1,117 @@
+//! Decoding bytes from the web to UTF-8.
+//!
+//! Order of evidence, strongest first: a byte-order mark, the HTTP
+//! `Content-Type` charset, `<meta charset>` / `http-equiv` in the first
+//! kilobytes, the XML declaration, then statistical detection (chardetng).
+//! A declaration is only trusted when the bytes decode under it without
+//! errors; otherwise detection decides, because wires lie about encodings.
+//! Invalid bytes are replaced, never an error.
+
+use encoding_rs::Encoding;
+
+/// How many leading bytes are searched for a declared charset.
+const PRESCAN_BYTES: usize = 4096;
+
+/// The body decoded to UTF-8, and the encoding it was read as.
+pub fn decode(bytes: &[u8], content_type: Option<&str>) -> (String, &'static Encoding) {
+    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
+        return (text.into_owned(), encoding);
+    }
+    let declared = content_type
+        .and_then(charset_from_content_type)
+        .or_else(|| declared_in_document(bytes));
+    if let Some(encoding) = declared.map(widen) {
+        // A declaration that decodes cleanly is believed.
+        if let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(bytes) {
+            return (text.into_owned(), encoding);
+        }
+    }
+    let encoding = detect(bytes);
+    let (text, _) = encoding.decode_without_bom_handling(bytes);
+    (text.into_owned(), encoding)
+}
+
+/// GB2312 and GBK pages routinely use GB18030 characters; the superset
+/// decodes all of them the same way. Likewise for Latin-1 and windows-1252
+/// (encoding_rs already maps ISO-8859-1 labels to windows-1252).
+fn widen(encoding: &'static Encoding) -> &'static Encoding {
+    if encoding == encoding_rs::GBK {
+        encoding_rs::GB18030
+    } else {
+        encoding
+    }
+}
+
+/// Statistical guess for undeclared or mis-declared bytes.
+pub fn detect(bytes: &[u8]) -> &'static Encoding {
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    widen(detector.guess(None, chardetng::Utf8Detection::Allow))
+}
+
+/// `text/html; charset=GBK` → GBK.
+pub fn charset_from_content_type(content_type: &str) -> Option<&'static Encoding> {
+    content_type.split(';').skip(1).find_map(|param| {
+        let (key, value) = param.split_once('=')?;
+        key.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| Encoding::for_label(value.trim().trim_matches(['"', '\'']).as_bytes()))
+            .flatten()
+    })
+}
+
+/// A charset declared inside the first bytes: `<?xml ... encoding="...">`,
+/// `<meta charset="...">` or `<meta http-equiv="Content-Type" content="...;charset=...">`.
+pub fn declared_in_document(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(PRESCAN_BYTES)];
+    // Declarations are ASCII; a lossy view is enough to find them.
+    let head = String::from_utf8_lossy(head).to_ascii_lowercase();
+    for marker in ["encoding=", "charset="] {
+        let mut rest = head.as_str();
+        while let Some(pos) = rest.find(marker) {
+            let value = &rest[pos + marker.len()..];
+            let value = value.trim_start_matches(['"', '\'', ' ']);
+            let end = value
+                .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.')))
+                .unwrap_or(value.len());
+            if let Some(encoding) = Encoding::for_label(value[..end].as_bytes()) {
+                // UTF-16 cannot be declared inside an ASCII-compatible document.
+                if encoding != encoding_rs::UTF_16LE && encoding != encoding_rs::UTF_16BE {
+                    return Some(encoding);
+                }
+            }
+            rest = &rest[pos + marker.len()..];
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lying_declaration_loses_to_the_bytes() {
+        let (gbk, _, _) = encoding_rs::GBK.encode(
+            "<meta charset=\"utf-8\"><p>长三角产业创新发展大会在杭州举行，生物医药企业聚集。</p>",
+        );
+        let (text, encoding) = decode(&gbk, None);
+        assert!(text.contains("长三角产业创新发展大会"), "{text}");
+        assert_eq!(encoding, encoding_rs::GB18030);
+    }
+
+    #[test]
+    fn header_meta_and_bom_are_read() {
+        let (big5, _, _) = encoding_rs::BIG5.encode("中央社記者黃麗芸台北3日電");
+        assert_eq!(
+            decode(&big5, Some("text/html; charset=big5")).0,
+            "中央社記者黃麗芸台北3日電"
+        );
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice("東京".as_bytes());
+        assert_eq!(decode(&bom, Some("text/html; charset=shift_jis")).0, "東京");
+        let page = b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=euc-kr\">";
+        assert_eq!(declared_in_document(page), Some(encoding_rs::EUC_KR));
+    }
+}
