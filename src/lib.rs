@@ -18,8 +18,10 @@
 
 #![warn(missing_docs)]
 
+pub mod app;
 pub mod classify;
 pub mod config;
+pub mod daemon;
 pub mod emit;
 pub mod extract;
 pub mod fetch;

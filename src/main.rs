@@ -1,3 +1,187 @@
 //! The `polywire` command line: a thin wrapper around the library.
 
-fn main() {}
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use polywire::app;
+use polywire::config::{DEFAULT_CONFIG_PATH, LogFormat};
+use polywire::store::Store;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use tokio_util::sync::CancellationToken;
+
+/// polywire turns news wires into feeds people can subscribe to.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+struct ConfigArg {
+    /// The daemon configuration file.
+    #[arg(long, env = "POLYWIRE_CONFIG", default_value = DEFAULT_CONFIG_PATH)]
+    config: PathBuf,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the daemon: fetch every source on its schedule and serve feeds.
+    Run(ConfigArg),
+    /// Fetch sources once (all enabled ones, or those named) and exit.
+    Fetch {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Only these source ids.
+        #[arg(long = "source")]
+        sources: Vec<String>,
+    },
+    /// List every source with its last run, status, counts, next run and failures.
+    Sources(ConfigArg),
+    /// Validate all configuration; exits non-zero listing every error.
+    Check(ConfigArg),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Check(args) => check(&args),
+        Command::Run(args) => {
+            let loaded = load(&args)?;
+            init_logging(&loaded);
+            runtime()?.block_on(polywire::daemon::run(loaded))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Fetch { config, sources } => {
+            let loaded = load(&config)?;
+            init_logging(&loaded);
+            runtime()?.block_on(fetch_once(loaded, sources))
+        }
+        Command::Sources(args) => sources(&args),
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+fn load(args: &ConfigArg) -> Result<app::Loaded> {
+    app::load(&args.config).map_err(|errors| anyhow::anyhow!("invalid configuration:\n{errors}"))
+}
+
+fn init_logging(loaded: &app::Loaded) {
+    let log = &loaded.config.daemon.log;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&log.level));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match log.format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+fn check(args: &ConfigArg) -> Result<ExitCode> {
+    match app::load(&args.config) {
+        Ok(loaded) => {
+            println!(
+                "{}: ok ({} sources, {} feeds, {} regions, {} industries)",
+                args.config.display(),
+                loaded.config.sources.len(),
+                loaded.config.feeds.len(),
+                loaded.taxonomy.region_ids().count(),
+                loaded.taxonomy.industry_ids().count()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(errors) => {
+            for err in &errors.0 {
+                eprintln!("{err}");
+            }
+            eprintln!("{} error(s)", errors.0.len());
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+async fn fetch_once(loaded: app::Loaded, only: Vec<String>) -> Result<ExitCode> {
+    for id in &only {
+        if loaded.config.source(id).is_none() {
+            bail!("unknown source `{id}`");
+        }
+    }
+    let store = Store::open(&loaded.config.daemon.store.path)
+        .with_context(|| format!("cannot open {}", loaded.config.daemon.store.path.display()))?;
+    let pipeline = app::pipeline(&loaded, Arc::new(Mutex::new(store)))?;
+    let shutdown = CancellationToken::new();
+    polywire::daemon::cancel_on_signal(shutdown.clone());
+    let mut failed = false;
+    let selected = loaded
+        .config
+        .sources
+        .iter()
+        .filter(|s| if only.is_empty() { s.enabled } else { only.contains(&s.id) });
+    for source in selected {
+        let report = pipeline.run_source(source, &shutdown).await;
+        failed |= report.is_failure();
+        println!(
+            "{:<16} {:<14} entries {:>4}  new {:>4}  updated {:>4}  unchanged {:>4}  failed {:>3}{}",
+            report.source,
+            report.status,
+            report.entries,
+            report.new,
+            report.updated,
+            report.unchanged,
+            report.failed,
+            report.error.map(|e| format!("  ({e})")).unwrap_or_default()
+        );
+    }
+    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+fn sources(args: &ConfigArg) -> Result<ExitCode> {
+    let loaded = load(args)?;
+    let store = Store::open(&loaded.config.daemon.store.path)?;
+    let states = store.source_states()?;
+    let fmt_time = |t: Option<jiff::Timestamp>| {
+        t.map(|t| t.strftime("%Y-%m-%d %H:%M:%SZ").to_string()).unwrap_or_else(|| "-".into())
+    };
+    println!(
+        "{:<16} {:<8} {:<21} {:<14} {:>5} {:>7} {:<21} {:>8}",
+        "SOURCE", "ENABLED", "LAST RUN", "STATUS", "NEW", "UPDATED", "NEXT RUN", "FAILURES"
+    );
+    for source in &loaded.config.sources {
+        let state = states.iter().find(|s| s.id == source.id);
+        let next = state.and_then(|s| s.next_run).or_else(|| {
+            polywire::schedule::next_run(source, jiff::Timestamp::now(), 0, &loaded.config.daemon.limits)
+        });
+        println!(
+            "{:<16} {:<8} {:<21} {:<14} {:>5} {:>7} {:<21} {:>8}",
+            source.id,
+            if source.enabled { "yes" } else { "no" },
+            fmt_time(state.and_then(|s| s.last_run)),
+            state.and_then(|s| s.last_status.clone()).unwrap_or_else(|| "never run".into()),
+            state.map(|s| s.stories_new).unwrap_or(0),
+            state.map(|s| s.stories_updated).unwrap_or(0),
+            fmt_time(next),
+            state.map(|s| s.failures).unwrap_or(0),
+        );
+        if let Some(err) = state.and_then(|s| s.last_error.as_ref()) {
+            println!("{:<16} last error: {err}", "");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
