@@ -28,10 +28,13 @@ pub fn load(path: &Path) -> Result<Loaded, ConfigErrors> {
             None
         }
     };
-    let taxonomy_dir = config.as_ref().map(|c| c.taxonomy_dir.clone()).unwrap_or_else(|| {
-        let base = path.parent().unwrap_or(Path::new("."));
-        base.join("taxonomy")
-    });
+    let taxonomy_dir = config
+        .as_ref()
+        .map(|c| c.taxonomy_dir.clone())
+        .unwrap_or_else(|| {
+            let base = path.parent().unwrap_or(Path::new("."));
+            base.join("taxonomy")
+        });
     let taxonomy = match Taxonomy::load(&taxonomy_dir) {
         Ok(taxonomy) => Some(taxonomy),
         Err(e) => {
@@ -40,9 +43,11 @@ pub fn load(path: &Path) -> Result<Loaded, ConfigErrors> {
         }
     };
     if let (Some(config), Some(taxonomy)) = (&config, &taxonomy) {
-        errors
-            .0
-            .extend(config.check_feed_tags(|r| taxonomy.has_region(r), |i| taxonomy.has_industry(i)).0);
+        errors.0.extend(
+            config
+                .check_feed_tags(|r| taxonomy.has_region(r), |i| taxonomy.has_industry(i))
+                .0,
+        );
     }
     match (config, taxonomy) {
         (Some(config), Some(taxonomy)) if errors.is_empty() => Ok(Loaded {
@@ -54,7 +59,10 @@ pub fn load(path: &Path) -> Result<Loaded, ConfigErrors> {
 }
 
 /// Builds the pipeline over an open store.
-pub fn pipeline(loaded: &Loaded, store: Arc<Mutex<Store>>) -> Result<Pipeline, crate::fetch::FetchError> {
+pub fn pipeline(
+    loaded: &Loaded,
+    store: Arc<Mutex<Store>>,
+) -> Result<Pipeline, crate::fetch::FetchError> {
     let fetcher = Fetcher::new(&loaded.config.daemon.fetch)?;
     Ok(Pipeline {
         config: loaded.config.clone(),

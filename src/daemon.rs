@@ -6,6 +6,7 @@
 use crate::app::{self, Loaded};
 use crate::schedule::{self, SourceLocks};
 use crate::store::Store;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -43,8 +44,9 @@ pub fn cancel_on_signal(token: CancellationToken) {
         let ctrl_c = tokio::signal::ctrl_c();
         #[cfg(unix)]
         {
-            let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-                .expect("cannot install the SIGTERM handler");
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    .expect("cannot install the SIGTERM handler");
             tokio::select! {
                 _ = ctrl_c => {}
                 _ = term.recv() => {}
@@ -58,24 +60,116 @@ pub fn cancel_on_signal(token: CancellationToken) {
 }
 
 /// Runs until a stop signal; returns once in-flight work has committed or
-/// the grace period ran out.
-pub async fn run(loaded: Loaded) -> Result<(), DaemonError> {
+/// the grace period ran out. SIGHUP reloads sources, taxonomy and feeds: a
+/// bad new configuration is refused with its errors and the old one keeps
+/// running; runs in flight finish under the configuration they started with.
+pub async fn run(config_path: PathBuf, loaded: Loaded) -> Result<(), DaemonError> {
     let path = &loaded.config.daemon.store.path;
     let store = Store::open(path).map_err(|source| DaemonError::Store {
         path: path.display().to_string(),
         source,
     })?;
-    let pipeline = app::pipeline(&loaded, Arc::new(Mutex::new(store)))?;
+    let store = Arc::new(Mutex::new(store));
     let shutdown = CancellationToken::new();
     cancel_on_signal(shutdown.clone());
     let locks = SourceLocks::default();
     tracing::info!(sources = loaded.config.sources.len(), "polywire started.");
-    let scheduler = tokio::spawn(schedule::run(pipeline, locks, shutdown.clone()));
-    shutdown.cancelled().await;
+
+    let mut loaded = loaded;
+    let mut generation = shutdown.child_token();
+    let mut schedulers = vec![tokio::spawn(schedule::run(
+        app::pipeline(&loaded, store.clone())?,
+        locks.clone(),
+        generation.clone(),
+        shutdown.clone(),
+    ))];
+    let retention = tokio::spawn(retention_loop(
+        store.clone(),
+        loaded.clone(),
+        shutdown.clone(),
+    ));
+    let mut reloads = reload_signals();
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => break,
+            Some(()) = reloads.recv() => {
+                match app::load(&config_path) {
+                    Ok(new) => {
+                        let pipeline = match app::pipeline(&new, store.clone()) {
+                            Ok(p) => p,
+                            Err(err) => {
+                                tracing::error!(error = %err, "Reload refused; the old configuration keeps running.");
+                                continue;
+                            }
+                        };
+                        generation.cancel();
+                        generation = shutdown.child_token();
+                        schedulers.retain(|h| !h.is_finished());
+                        schedulers.push(tokio::spawn(schedule::run(pipeline, locks.clone(), generation.clone(), shutdown.clone())));
+                        loaded = new;
+                        tracing::info!(sources = loaded.config.sources.len(), feeds = loaded.config.feeds.len(), "Configuration reloaded.");
+                    }
+                    Err(errors) => {
+                        for err in &errors.0 {
+                            tracing::error!(error = %err, "Invalid configuration.");
+                        }
+                        tracing::error!(errors = errors.0.len(), "Reload refused; the old configuration keeps running.");
+                    }
+                }
+            }
+        }
+    }
     let grace = Duration::from_secs(loaded.config.daemon.limits.shutdown_grace_secs);
-    if tokio::time::timeout(grace, scheduler).await.is_err() {
+    let all = futures_util::future::join_all(schedulers);
+    if tokio::time::timeout(grace, all).await.is_err() {
         tracing::warn!("Grace period over; stopping with work in flight.");
     }
+    retention.abort();
     tracing::info!("polywire stopped.");
     Ok(())
+}
+
+/// SIGHUP as a stream of reload requests.
+fn reload_signals() -> tokio::sync::mpsc::Receiver<()> {
+    let (tx, rx) = tokio::sync::mpsc::channel(1);
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        let Ok(mut hup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+        else {
+            tracing::warn!("Cannot listen for SIGHUP; reload disabled.");
+            return;
+        };
+        while hup.recv().await.is_some() {
+            let _ = tx.try_send(());
+        }
+    });
+    #[cfg(not(unix))]
+    drop(tx);
+    rx
+}
+
+/// Applies `[retention]` at start and then hourly.
+async fn retention_loop(store: Arc<Mutex<Store>>, loaded: Loaded, shutdown: CancellationToken) {
+    let retention = loaded.config.daemon.retention.clone();
+    if retention.max_age_days.is_none() && retention.max_per_source.is_none() {
+        return;
+    }
+    loop {
+        let store = store.clone();
+        let retention = retention.clone();
+        let removed = tokio::task::spawn_blocking(move || {
+            let mut store = store.lock().unwrap_or_else(|e| e.into_inner());
+            store.apply_retention(retention.max_age_days, retention.max_per_source)
+        })
+        .await;
+        match removed {
+            Ok(Ok(n)) if n > 0 => tracing::info!(removed = n, "Retention removed old stories."),
+            Ok(Err(err)) => tracing::error!(error = %err, "Retention failed."),
+            _ => {}
+        }
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
+        }
+    }
 }

@@ -60,7 +60,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Run(args) => {
             let loaded = load(&args)?;
             init_logging(&loaded);
-            runtime()?.block_on(polywire::daemon::run(loaded))?;
+            runtime()?.block_on(polywire::daemon::run(args.config.clone(), loaded))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Fetch { config, sources } => {
@@ -87,7 +87,10 @@ fn init_logging(loaded: &app::Loaded) {
     let log = &loaded.config.daemon.log;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&log.level));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr);
     let _ = match log.format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Text => builder.try_init(),
@@ -129,11 +132,13 @@ async fn fetch_once(loaded: app::Loaded, only: Vec<String>) -> Result<ExitCode> 
     let shutdown = CancellationToken::new();
     polywire::daemon::cancel_on_signal(shutdown.clone());
     let mut failed = false;
-    let selected = loaded
-        .config
-        .sources
-        .iter()
-        .filter(|s| if only.is_empty() { s.enabled } else { only.contains(&s.id) });
+    let selected = loaded.config.sources.iter().filter(|s| {
+        if only.is_empty() {
+            s.enabled
+        } else {
+            only.contains(&s.id)
+        }
+    });
     for source in selected {
         let report = pipeline.run_source(source, &shutdown).await;
         failed |= report.is_failure();
@@ -149,7 +154,11 @@ async fn fetch_once(loaded: app::Loaded, only: Vec<String>) -> Result<ExitCode> 
             report.error.map(|e| format!("  ({e})")).unwrap_or_default()
         );
     }
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn sources(args: &ConfigArg) -> Result<ExitCode> {
@@ -157,7 +166,8 @@ fn sources(args: &ConfigArg) -> Result<ExitCode> {
     let store = Store::open(&loaded.config.daemon.store.path)?;
     let states = store.source_states()?;
     let fmt_time = |t: Option<jiff::Timestamp>| {
-        t.map(|t| t.strftime("%Y-%m-%d %H:%M:%SZ").to_string()).unwrap_or_else(|| "-".into())
+        t.map(|t| t.strftime("%Y-%m-%d %H:%M:%SZ").to_string())
+            .unwrap_or_else(|| "-".into())
     };
     println!(
         "{:<16} {:<8} {:<21} {:<14} {:>5} {:>7} {:<21} {:>8}",
@@ -166,14 +176,21 @@ fn sources(args: &ConfigArg) -> Result<ExitCode> {
     for source in &loaded.config.sources {
         let state = states.iter().find(|s| s.id == source.id);
         let next = state.and_then(|s| s.next_run).or_else(|| {
-            polywire::schedule::next_run(source, jiff::Timestamp::now(), 0, &loaded.config.daemon.limits)
+            polywire::schedule::next_run(
+                source,
+                jiff::Timestamp::now(),
+                0,
+                &loaded.config.daemon.limits,
+            )
         });
         println!(
             "{:<16} {:<8} {:<21} {:<14} {:>5} {:>7} {:<21} {:>8}",
             source.id,
             if source.enabled { "yes" } else { "no" },
             fmt_time(state.and_then(|s| s.last_run)),
-            state.and_then(|s| s.last_status.clone()).unwrap_or_else(|| "never run".into()),
+            state
+                .and_then(|s| s.last_status.clone())
+                .unwrap_or_else(|| "never run".into()),
             state.map(|s| s.stories_new).unwrap_or(0),
             state.map(|s| s.stories_updated).unwrap_or(0),
             fmt_time(next),

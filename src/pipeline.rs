@@ -15,6 +15,7 @@ use crate::classify::{Taxonomy, classify};
 use crate::config::{Config, IndexKind, SourceConfig};
 use crate::extract;
 use crate::fetch::{FetchError, FetchRequest, FetchResponse, Fetcher};
+use crate::metrics;
 use crate::model::{ExtractedArticle, IndexEntry};
 use crate::normalize::{NormalizeContext, normalize};
 use crate::store::{SourceState, Store, StoreError, Upsert, Validators};
@@ -81,7 +82,11 @@ enum StoryOutcome {
 
 impl Pipeline {
     /// Runs one source once. Never panics on bad input: failures are in the report.
-    pub async fn run_source(&self, source: &SourceConfig, shutdown: &CancellationToken) -> RunReport {
+    pub async fn run_source(
+        &self,
+        source: &SourceConfig,
+        shutdown: &CancellationToken,
+    ) -> RunReport {
         let started = Timestamp::now();
         let mut report = match self.run_inner(source, shutdown).await {
             Ok(report) => report,
@@ -96,6 +101,31 @@ impl Pipeline {
             }
         };
         report.source = source.id.clone();
+        let id = source.id.as_str();
+        metrics::count(
+            "polywire_runs_total",
+            &[("source", id), ("status", &report.status)],
+            1,
+        );
+        for (outcome, n) in [
+            ("new", report.new),
+            ("updated", report.updated),
+            ("duplicate", report.unchanged),
+            ("failed", report.failed),
+        ] {
+            if n > 0 {
+                metrics::count(
+                    "polywire_stories_total",
+                    &[("source", id), ("outcome", outcome)],
+                    n,
+                );
+            }
+        }
+        metrics::observe(
+            "polywire_run_duration_seconds",
+            &[("source", id)],
+            Timestamp::now().duration_since(started).unsigned_abs(),
+        );
         if let Err(err) = self.record(source, started, &report) {
             tracing::error!(source = %source.id, error = %err, "Cannot record the run.");
         }
@@ -105,7 +135,11 @@ impl Pipeline {
         report
     }
 
-    async fn run_inner(&self, source: &SourceConfig, shutdown: &CancellationToken) -> Result<RunReport, RunError> {
+    async fn run_inner(
+        &self,
+        source: &SourceConfig,
+        shutdown: &CancellationToken,
+    ) -> Result<RunReport, RunError> {
         let index_url = source.index.url.get_ref().clone();
         let url = index_url.clone();
         let validators = self.with_store(move |s| s.validators(&url)).await?;
@@ -116,21 +150,46 @@ impl Pipeline {
             allow_private: source.allow_private_addresses,
             ignore_robots: source.ignore_robots,
         };
-        let (doc, new_validators) = match self.fetcher.fetch(&request).await? {
+        let (doc, new_validators) = match self.fetch_counted(&source.id, &request).await? {
             FetchResponse::NotModified => {
-                return Ok(RunReport { status: "not_modified".into(), ..RunReport::default() });
+                return Ok(RunReport {
+                    status: "not_modified".into(),
+                    ..RunReport::default()
+                });
             }
-            FetchResponse::Fetched { doc, etag, last_modified } => (doc, Validators { etag, last_modified }),
+            FetchResponse::Fetched {
+                doc,
+                etag,
+                last_modified,
+            } => (
+                doc,
+                Validators {
+                    etag,
+                    last_modified,
+                },
+            ),
         };
         let links = source.index.links.as_ref().map(|l| l.get_ref().as_str());
-        let mut entries = extract::parse_index(&doc, source.index.kind, links, source.timezone.get_ref())
-            .map_err(|e| RunError::Extract(e.to_string()))?;
+        let mut entries =
+            extract::parse_index(&doc, source.index.kind, links, source.timezone.get_ref())
+                .map_err(|e| {
+                    metrics::count(
+                        "polywire_parse_failures_total",
+                        &[("source", &source.id)],
+                        1,
+                    );
+                    RunError::Extract(e.to_string())
+                })?;
         let limits = &self.config.daemon.limits;
         if entries.len() > limits.max_items_per_index {
             tracing::warn!(source = %source.id, found = entries.len(), kept = limits.max_items_per_index, "Index has too many entries; the rest are skipped.");
             entries.truncate(limits.max_items_per_index);
         }
-        let mut report = RunReport { entries: entries.len(), status: "ok".into(), ..RunReport::default() };
+        let mut report = RunReport {
+            entries: entries.len(),
+            status: "ok".into(),
+            ..RunReport::default()
+        };
         entries.truncate(limits.max_stories_per_run);
 
         let concurrency = self.config.daemon.fetch.concurrency.max(1);
@@ -152,7 +211,9 @@ impl Pipeline {
                 None => interrupted = true,
                 Some(StoryOutcome::Stored(Upsert::New(_))) => report.new += 1,
                 Some(StoryOutcome::Stored(Upsert::Updated(_))) => report.updated += 1,
-                Some(StoryOutcome::Stored(Upsert::Unchanged(_))) | Some(StoryOutcome::Fresh) => report.unchanged += 1,
+                Some(StoryOutcome::Stored(Upsert::Unchanged(_))) | Some(StoryOutcome::Fresh) => {
+                    report.unchanged += 1
+                }
                 Some(StoryOutcome::Failed) => report.failed += 1,
             }
         }
@@ -160,7 +221,8 @@ impl Pipeline {
             report.status = "interrupted".into();
         } else {
             let url = index_url.clone();
-            self.with_store(move |s| s.save_validators(&url, &new_validators)).await?;
+            self.with_store(move |s| s.save_validators(&url, &new_validators))
+                .await?;
         }
         tracing::info!(source = %source.id, entries = report.entries, new = report.new, updated = report.updated,
             unchanged = report.unchanged, failed = report.failed, status = %report.status, "Source run finished.");
@@ -168,7 +230,12 @@ impl Pipeline {
     }
 
     /// One story: page (if the source scrapes pages), normalize, classify, store.
-    async fn run_story(&self, source: &SourceConfig, entry: IndexEntry, fetched_at: Timestamp) -> StoryOutcome {
+    async fn run_story(
+        &self,
+        source: &SourceConfig,
+        entry: IndexEntry,
+        fetched_at: Timestamp,
+    ) -> StoryOutcome {
         let scrape = source.article.is_some() || !index_carries_content(source.index.kind);
         let extracted = match scrape {
             true => {
@@ -188,7 +255,7 @@ impl Pipeline {
                     ignore_robots: source.ignore_robots,
                     ..FetchRequest::default()
                 };
-                match self.fetcher.fetch(&request).await {
+                match self.fetch_counted(&source.id, &request).await {
                     Ok(FetchResponse::Fetched { doc, .. }) => {
                         let page = extract::extract_article(
                             &doc.text,
@@ -223,8 +290,25 @@ impl Pipeline {
             dateline.region = tags.dateline_region.clone();
         }
         let item_updated = entry.updated;
-        match self.with_store(move |s| s.upsert(&article, &tags, item_updated)).await {
-            Ok(outcome) => StoryOutcome::Stored(outcome),
+        let url = article.url.clone();
+        match self
+            .with_store(move |s| s.upsert(&article, &tags, item_updated))
+            .await
+        {
+            Ok(outcome) => {
+                match outcome {
+                    Upsert::New(id) => {
+                        tracing::info!(source = %source.id, id, url = %url, "Story stored.")
+                    }
+                    Upsert::Updated(id) => {
+                        tracing::info!(source = %source.id, id, url = %url, "Story updated.")
+                    }
+                    Upsert::Unchanged(_) => {
+                        tracing::debug!(source = %source.id, url = %url, "Story unchanged.")
+                    }
+                }
+                StoryOutcome::Stored(outcome)
+            }
             Err(err) => {
                 tracing::error!(source = %source.id, url = %entry.url, error = %err, "Story not stored.");
                 StoryOutcome::Failed
@@ -234,7 +318,12 @@ impl Pipeline {
 
     /// Records the run for `polywire sources` and `/healthz`, counting
     /// consecutive failures and pushing the next attempt out after them.
-    fn record(&self, source: &SourceConfig, started: Timestamp, report: &RunReport) -> Result<(), StoreError> {
+    fn record(
+        &self,
+        source: &SourceConfig,
+        started: Timestamp,
+        report: &RunReport,
+    ) -> Result<(), StoreError> {
         let store = self.store.lock().unwrap_or_else(|e| e.into_inner());
         let previous = store.source_state(&source.id)?;
         let failures = if report.is_failure() {
@@ -242,7 +331,12 @@ impl Pipeline {
         } else {
             0
         };
-        let next_run = crate::schedule::next_run(source, Timestamp::now(), failures, &self.config.daemon.limits);
+        let next_run = crate::schedule::next_run(
+            source,
+            Timestamp::now(),
+            failures,
+            &self.config.daemon.limits,
+        );
         store.record_run(&SourceState {
             id: source.id.clone(),
             last_run: Some(started),
@@ -253,6 +347,39 @@ impl Pipeline {
             failures,
             next_run,
         })
+    }
+
+    /// Fetches and counts the outcome for `/metrics`.
+    async fn fetch_counted(
+        &self,
+        source: &str,
+        request: &FetchRequest,
+    ) -> Result<FetchResponse, FetchError> {
+        let started = std::time::Instant::now();
+        let result = self.fetcher.fetch(request).await;
+        let status = match &result {
+            Ok(FetchResponse::Fetched { doc, .. }) => {
+                metrics::count(
+                    "polywire_fetch_bytes_total",
+                    &[("source", source)],
+                    doc.text.len() as u64,
+                );
+                "ok".to_string()
+            }
+            Ok(FetchResponse::NotModified) => "not_modified".to_string(),
+            Err(err) => err.reason(),
+        };
+        metrics::count(
+            "polywire_fetches_total",
+            &[("source", source), ("status", &status)],
+            1,
+        );
+        metrics::observe(
+            "polywire_fetch_duration_seconds",
+            &[("source", source)],
+            started.elapsed(),
+        );
+        result
     }
 
     /// Runs blocking store work off the async threads.

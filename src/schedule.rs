@@ -21,7 +21,12 @@ const BACKOFF_BASE_SECS: i64 = 60;
 
 /// When a source should next run: the next cron tick after `now`, or later
 /// when it has been failing.
-pub fn next_run(source: &SourceConfig, now: Timestamp, failures: u32, limits: &LimitsConfig) -> Option<Timestamp> {
+pub fn next_run(
+    source: &SourceConfig,
+    now: Timestamp,
+    failures: u32,
+    limits: &LimitsConfig,
+) -> Option<Timestamp> {
     let schedule = cron::Schedule::from_str(source.schedule.get_ref()).ok()?;
     let now_chrono = chrono::DateTime::<chrono::Utc>::from_timestamp(now.as_second(), 0)?;
     let tick = schedule.after(&now_chrono).next()?;
@@ -39,12 +44,25 @@ pub fn next_run(source: &SourceConfig, now: Timestamp, failures: u32, limits: &L
 /// Per-source locks shared across scheduler generations (reloads).
 pub type SourceLocks = Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>;
 
-/// Runs every enabled source on its schedule until `shutdown` is cancelled,
-/// then waits for runs in flight (they stop between stories).
-pub async fn run(pipeline: Pipeline, locks: SourceLocks, shutdown: CancellationToken) {
+/// Runs every enabled source on its schedule until `generation` is
+/// cancelled (a reload: runs in flight finish whole) or `shutdown` is (a
+/// stop: runs in flight stop between stories), then waits for them.
+pub async fn run(
+    pipeline: Pipeline,
+    locks: SourceLocks,
+    generation: CancellationToken,
+    shutdown: CancellationToken,
+) {
     let mut tasks = JoinSet::new();
-    for source in pipeline.config.sources.iter().filter(|s| s.enabled).cloned() {
+    for source in pipeline
+        .config
+        .sources
+        .iter()
+        .filter(|s| s.enabled)
+        .cloned()
+    {
         let pipeline = pipeline.clone();
+        let generation = generation.clone();
         let shutdown = shutdown.clone();
         let lock = locks
             .lock()
@@ -52,7 +70,7 @@ pub async fn run(pipeline: Pipeline, locks: SourceLocks, shutdown: CancellationT
             .entry(source.id.clone())
             .or_default()
             .clone();
-        tasks.spawn(async move { source_loop(pipeline, source, lock, shutdown).await });
+        tasks.spawn(async move { source_loop(pipeline, source, lock, generation, shutdown).await });
     }
     while let Some(result) = tasks.join_next().await {
         if let Err(err) = result {
@@ -65,25 +83,36 @@ async fn source_loop(
     pipeline: Pipeline,
     source: SourceConfig,
     lock: Arc<tokio::sync::Mutex<()>>,
+    generation: CancellationToken,
     shutdown: CancellationToken,
 ) {
     loop {
         let failures = {
             let store = pipeline.store.lock().unwrap_or_else(|e| e.into_inner());
-            store.source_state(&source.id).ok().flatten().map(|s| s.failures).unwrap_or(0)
+            store
+                .source_state(&source.id)
+                .ok()
+                .flatten()
+                .map(|s| s.failures)
+                .unwrap_or(0)
         };
-        let Some(next) = next_run(&source, Timestamp::now(), failures, &pipeline.config.daemon.limits) else {
+        let Some(next) = next_run(
+            &source,
+            Timestamp::now(),
+            failures,
+            &pipeline.config.daemon.limits,
+        ) else {
             tracing::error!(source = %source.id, "Schedule yields no next run; source stopped.");
             return;
         };
         let wait = Timestamp::now().duration_until(next).unsigned_abs();
         tracing::debug!(source = %source.id, next = %next, "Source scheduled.");
         tokio::select! {
-            _ = shutdown.cancelled() => return,
+            _ = generation.cancelled() => return,
             _ = tokio::time::sleep(wait) => {}
         }
         let _running = tokio::select! {
-            _ = shutdown.cancelled() => return,
+            _ = generation.cancelled() => return,
             guard = lock.lock() => guard,
         };
         pipeline.run_source(&source, &shutdown).await;
@@ -106,13 +135,25 @@ mod tests {
         let limits = LimitsConfig::default();
         let s = source("0 */15 * * * *");
         let now: Timestamp = "2026-11-29T10:07:30Z".parse().unwrap();
-        assert_eq!(next_run(&s, now, 0, &limits).unwrap().to_string(), "2026-11-29T10:15:00Z");
+        assert_eq!(
+            next_run(&s, now, 0, &limits).unwrap().to_string(),
+            "2026-11-29T10:15:00Z"
+        );
         // Three failures: 4 minutes of backoff is still before the tick.
-        assert_eq!(next_run(&s, now, 3, &limits).unwrap().to_string(), "2026-11-29T10:15:00Z");
+        assert_eq!(
+            next_run(&s, now, 3, &limits).unwrap().to_string(),
+            "2026-11-29T10:15:00Z"
+        );
         // Six failures: 32 minutes, past the tick.
-        assert_eq!(next_run(&s, now, 6, &limits).unwrap().to_string(), "2026-11-29T10:39:30Z");
+        assert_eq!(
+            next_run(&s, now, 6, &limits).unwrap().to_string(),
+            "2026-11-29T10:39:30Z"
+        );
         // Capped at max_backoff_secs.
         let capped = next_run(&s, now, 40, &limits).unwrap();
-        assert_eq!(capped.duration_since(now).as_secs(), limits.max_backoff_secs as i64);
+        assert_eq!(
+            capped.duration_since(now).as_secs(),
+            limits.max_backoff_secs as i64
+        );
     }
 }

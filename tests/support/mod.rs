@@ -9,7 +9,9 @@ use std::sync::{Arc, Mutex};
 
 /// Path of a fixture under `tests/fixtures/`.
 pub fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
 }
 
 /// The repository's own `config/` folder.
@@ -30,45 +32,57 @@ pub struct WireServer {
 impl WireServer {
     /// Starts serving `dir` on an ephemeral port.
     pub async fn start(dir: PathBuf) -> WireServer {
+        WireServer::start_with_delay(dir, std::time::Duration::ZERO).await
+    }
+
+    /// Like `start`, but every HTML page waits `delay` before answering, so
+    /// a run takes long enough to be interrupted.
+    pub async fn start_with_delay(dir: PathBuf, delay: std::time::Duration) -> WireServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let hits: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
         let total = Arc::new(AtomicUsize::new(0));
         let state = (dir, base.clone(), hits.clone(), total.clone());
-        let app = axum::Router::new().fallback(
-            move |uri: axum::http::Uri| {
-                let (dir, base, hits, total) = state.clone();
-                async move {
-                    total.fetch_add(1, Ordering::SeqCst);
-                    let path = uri.path().trim_start_matches('/').to_string();
-                    *hits.lock().unwrap().entry(path.clone()).or_default() += 1;
-                    let file = dir.join(&path);
-                    match std::fs::read_to_string(&file) {
-                        Ok(text) if !path.contains("..") => {
-                            let content_type = match file.extension().and_then(|e| e.to_str()) {
-                                Some("xml") => "application/xml; charset=utf-8",
-                                Some("txt") => "text/plain; charset=utf-8",
-                                _ => "text/html; charset=utf-8",
-                            };
-                            (
-                                axum::http::StatusCode::OK,
-                                [(axum::http::header::CONTENT_TYPE, content_type)],
-                                text.replace("{{BASE}}", &base),
-                            )
-                        }
-                        _ => (
-                            axum::http::StatusCode::NOT_FOUND,
-                            [(axum::http::header::CONTENT_TYPE, "text/plain")],
-                            String::from("not found"),
-                        ),
-                    }
+        let app = axum::Router::new().fallback(move |uri: axum::http::Uri| {
+            let (dir, base, hits, total) = state.clone();
+            async move {
+                total.fetch_add(1, Ordering::SeqCst);
+                let path = uri.path().trim_start_matches('/').to_string();
+                *hits.lock().unwrap().entry(path.clone()).or_default() += 1;
+                if path.ends_with(".html") && !delay.is_zero() {
+                    tokio::time::sleep(delay).await;
                 }
-            },
-        );
+                let file = dir.join(&path);
+                match std::fs::read_to_string(&file) {
+                    Ok(text) if !path.contains("..") => {
+                        let content_type = match file.extension().and_then(|e| e.to_str()) {
+                            Some("xml") => "application/xml; charset=utf-8",
+                            Some("txt") => "text/plain; charset=utf-8",
+                            _ => "text/html; charset=utf-8",
+                        };
+                        (
+                            axum::http::StatusCode::OK,
+                            [(axum::http::header::CONTENT_TYPE, content_type)],
+                            text.replace("{{BASE}}", &base),
+                        )
+                    }
+                    _ => (
+                        axum::http::StatusCode::NOT_FOUND,
+                        [(axum::http::header::CONTENT_TYPE, "text/plain")],
+                        String::from("not found"),
+                    ),
+                }
+            }
+        });
         let task = tokio::spawn(async move {
             axum::serve(listener, app).await.unwrap();
         });
-        WireServer { base, hits, total, _task: task }
+        WireServer {
+            base,
+            hits,
+            total,
+            _task: task,
+        }
     }
 
     /// Requests received for a path (without the leading `/`).
