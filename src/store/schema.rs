@@ -58,7 +58,23 @@ CREATE TABLE article_tags (
     sort_time  INTEGER NOT NULL,
     PRIMARY KEY (article_id, kind, tag)
 ) WITHOUT ROWID;
-CREATE INDEX tags_by_tag ON article_tags(kind, tag, sort_time DESC, article_id);
+CREATE INDEX tags_by_tag ON article_tags(kind, tag, sort_time DESC, article_id DESC);
+
+-- Stories per tag, kept by triggers, so a query can start from its rarest
+-- filter (see query.rs).
+CREATE TABLE tag_counts (
+    kind TEXT NOT NULL,
+    tag  TEXT NOT NULL,
+    n    INTEGER NOT NULL,
+    PRIMARY KEY (kind, tag)
+) WITHOUT ROWID;
+CREATE TRIGGER tag_counts_insert AFTER INSERT ON article_tags BEGIN
+    INSERT INTO tag_counts (kind, tag, n) VALUES (NEW.kind, NEW.tag, 1)
+    ON CONFLICT (kind, tag) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER tag_counts_delete AFTER DELETE ON article_tags BEGIN
+    UPDATE tag_counts SET n = n - 1 WHERE kind = OLD.kind AND tag = OLD.tag;
+END;
 
 -- 16-bit bands of the SimHash fingerprint: two fingerprints within Hamming
 -- distance 3 share at least one band, so near-duplicates are found by index.

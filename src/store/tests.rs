@@ -360,3 +360,47 @@ fn retention_removes_old_and_surplus_stories_with_their_rows() {
     assert_eq!(store.apply_retention(None, Some(1)).unwrap(), 1); // chinanews keeps its newest
     assert_eq!(store.count().unwrap(), 3);
 }
+
+#[test]
+fn queries_start_from_an_ordered_index_and_never_sort_everything() {
+    let store = filled();
+    let plan = |q: &FeedQuery| {
+        let driver = store.pick_driver(q).unwrap();
+        let (sql, args) = query::build_sql(q, driver);
+        let sql = format!("EXPLAIN QUERY PLAN {}", sql.unwrap());
+        let mut stmt = store.conn.prepare(&sql).unwrap();
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap();
+        rows.join("\n")
+    };
+    for q in [
+        FeedQuery::default(),
+        FeedQuery {
+            regions: vec!["cn-yrd".into()],
+            industries: vec!["biomedicine".into()],
+            langs: vec!["zh".into()],
+            ..FeedQuery::default()
+        },
+        FeedQuery {
+            q: Some("醫藥".into()),
+            langs: vec!["zh".into()],
+            ..FeedQuery::default()
+        },
+    ] {
+        let plan = plan(&q);
+        assert!(!plan.contains("TEMP B-TREE FOR ORDER BY"), "{q:?}\n{plan}");
+    }
+    // The rarer filter drives: biomedicine (2 stories) rather than cn (3).
+    let q = FeedQuery {
+        regions: vec!["cn".into()],
+        industries: vec!["biomedicine".into()],
+        ..FeedQuery::default()
+    };
+    assert_eq!(
+        store.pick_driver(&q).unwrap(),
+        query::Driver::Tag("industry")
+    );
+}
