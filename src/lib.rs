@@ -25,6 +25,7 @@ pub mod daemon;
 pub mod emit;
 pub mod extract;
 pub mod fetch;
+pub mod inspect;
 pub mod metrics;
 pub mod model;
 pub mod normalize;

@@ -41,6 +41,23 @@ enum Command {
     Sources(ConfigArg),
     /// Validate all configuration; exits non-zero listing every error.
     Check(ConfigArg),
+    /// Extract, normalize and classify documents and explain the result as
+    /// JSON (JSON Lines for several files or a feed). Writes nothing.
+    Inspect {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Files to inspect; `-` or none reads standard input.
+        files: Vec<PathBuf>,
+        /// URL of the document (for relative links and the story URL).
+        #[arg(long)]
+        url: Option<url::Url>,
+        /// Read it as this source does (time zone, language, selectors).
+        #[arg(long)]
+        source: Option<String>,
+        /// Fetch time for dates without a year (RFC 3339). Default: now.
+        #[arg(long)]
+        fetched_at: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -69,6 +86,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             runtime()?.block_on(fetch_once(loaded, sources))
         }
         Command::Sources(args) => sources(&args),
+        Command::Inspect { config, files, url, source, fetched_at } => inspect(&config, files, url, source, fetched_at),
     }
 }
 
@@ -201,4 +219,55 @@ fn sources(args: &ConfigArg) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn inspect(
+    args: &ConfigArg,
+    files: Vec<PathBuf>,
+    url: Option<url::Url>,
+    source: Option<String>,
+    fetched_at: Option<String>,
+) -> Result<ExitCode> {
+    use std::io::{Read, Write};
+    let loaded = load(args)?;
+    let source = match &source {
+        Some(id) => Some(loaded.config.source(id).with_context(|| format!("unknown source `{id}`"))?),
+        None => None,
+    };
+    let fetched_at = match fetched_at {
+        Some(text) => text
+            .parse::<jiff::Timestamp>()
+            .with_context(|| format!("--fetched-at `{text}` is not an RFC 3339 time"))?,
+        None => jiff::Timestamp::now(),
+    };
+    let options = polywire::inspect::InspectOptions { source, url, fetched_at };
+    let files = if files.is_empty() { vec![PathBuf::from("-")] } else { files };
+    let several = files.len() > 1;
+    let mut out = std::io::stdout().lock();
+    let mut failed = false;
+    for file in &files {
+        let bytes = if file.as_os_str() == "-" {
+            let mut buf = Vec::new();
+            std::io::stdin().read_to_end(&mut buf).map(|_| buf)
+        } else {
+            std::fs::read(file)
+        };
+        let values = match bytes {
+            Ok(bytes) => polywire::inspect::inspect_bytes(&bytes, &options, &loaded.taxonomy),
+            Err(err) => {
+                failed = true;
+                vec![serde_json::json!({ "error": format!("cannot read: {err}") })]
+            }
+        };
+        let jsonl = several || values.len() > 1;
+        for mut value in values {
+            if jsonl {
+                value["file"] = serde_json::Value::String(file.display().to_string());
+                writeln!(out, "{}", serde_json::to_string(&value)?)?;
+            } else {
+                writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+            }
+        }
+    }
+    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }

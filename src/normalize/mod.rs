@@ -64,3 +64,12 @@ pub fn normalize(extracted: ExtractedArticle, ctx: &NormalizeContext) -> Article
         fetched_at: Some(ctx.fetched_at),
     }
 }
+
+/// Reads plain wire copy (one paragraph per line, no markup) as a story:
+/// no title, every non-blank line a paragraph.
+pub fn plain_text_story(text: &str) -> ExtractedArticle {
+    ExtractedArticle {
+        body: text.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect(),
+        ..ExtractedArticle::default()
+    }
+}
