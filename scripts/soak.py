@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -87,8 +88,12 @@ class Wire(BaseHTTPRequestHandler):
 
 
 def get(url, timeout=10):
-    with urllib.request.urlopen(url, timeout=timeout) as resp:
-        return resp.status, resp.read()
+    """Status and body; an HTTP error status is an answer, not an exception."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read()
 
 
 def rss_kib(pid):
@@ -154,6 +159,8 @@ def main():
         for path, kind in [("/feed.rss", "xml"), ("/feed.atom", "xml"), ("/feed.json", "json"), ("/feed.rss?source=s3", "xml")]:
             try:
                 status, body = get(api + path)
+                if status != 200:
+                    raise ValueError(f"HTTP {status}")
                 if kind == "xml":
                     ET.fromstring(body)
                 else:
@@ -161,7 +168,7 @@ def main():
             except Exception as err:  # noqa: BLE001 - any failure is a finding
                 invalid.append(f"{path}: {err}")
 
-    _, health = get(api + "/healthz", timeout=10) if True else (None, b"")
+    _, health = get(api + "/healthz", timeout=10)
     try:
         health_json = json.loads(health)
     except Exception:
