@@ -1,5 +1,5 @@
 //! RSSHub's common parameters applied to a list of stories, in RSSHub's
-//! order: sort, `filter*`, `filterout*`, `filter_time`, then `limit`
+//! order: `sorted`, `filter*`, `filterout*`, `filter_time`, then `limit`
 //! (the caller truncates). Script conversion (`opencc`) happens later,
 //! when items are written, so filters see the original text as in RSSHub.
 
@@ -29,9 +29,14 @@ fn fields(story: &StoredStory, taxonomy: &Taxonomy) -> Fields {
         description = a.title.clone();
     }
     let mut categories = a.categories.clone();
+    let lang = match a.script {
+        Some(script) => format!("{}-{}", a.lang, script.as_str()),
+        None => a.lang.clone(),
+    };
     for tag in story.regions.iter().chain(&story.industries) {
         categories.push(tag.id.clone());
-        categories.push(taxonomy.label(&tag.id, &a.lang));
+        categories.push(taxonomy.label(&tag.id, &lang));
+        categories.push(taxonomy.label(&tag.id, "en"));
     }
     Fields {
         title: a.title.clone(),
@@ -56,12 +61,10 @@ pub fn apply(
         // No wire order survives aggregation; the nearest thing is the
         // order polywire met the stories in.
         stories.sort_by(|a, b| b.first_seen.cmp(&a.first_seen).then(b.id.cmp(&a.id)));
-    } else {
-        // RSSHub: newest `pubDate` first, undated items last; stable.
-        stories.sort_by_key(|s| {
-            std::cmp::Reverse(s.article.published.map_or(i64::MIN, |t| t.as_second()))
-        });
     }
+    // Otherwise the store's order stands: newest publication time first,
+    // an undated story at the time polywire first saw it (RSSHub puts
+    // undated items last; here they would then fall out of every `limit`).
     if !filters.is_active() {
         return stories;
     }
