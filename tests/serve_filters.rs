@@ -35,17 +35,32 @@ async fn title_set(uri: &str) -> BTreeSet<String> {
 async fn no_filter_gives_every_story_newest_first() {
     let got = titles("/feed.json").await;
     assert_eq!(got.len(), 10);
-    assert_eq!(got[0], title(8), "an undated story counts from when it was first seen (now)");
-    assert_eq!(got[1], title(7), "the hostile story is the newest dated one (1 h)");
+    assert_eq!(
+        got[0],
+        title(8),
+        "an undated story counts from when it was first seen (now)"
+    );
+    assert_eq!(
+        got[1],
+        title(7),
+        "the hostile story is the newest dated one (1 h)"
+    );
     assert_eq!(got[2], title(0));
-    assert_eq!(got.last().unwrap(), &title(9), "the 300-day-old story is last");
+    assert_eq!(
+        got.last().unwrap(),
+        &title(9),
+        "the 300-day-old story is last"
+    );
 }
 
 #[tokio::test]
 async fn region_matches_descendants_and_repeats_or() {
     // Story 4 is tagged only `jp-13`: found through the region graph.
     assert_eq!(title_set("/feed.json?region=jp").await, set(&[4, 9]));
-    assert_eq!(title_set("/feed.json?region=cn-yrd").await, set(&[0, 1, 2, 8]));
+    assert_eq!(
+        title_set("/feed.json?region=cn-yrd").await,
+        set(&[0, 1, 2, 8])
+    );
     assert_eq!(title_set("/feed.json?region=cn-zj").await, set(&[2]));
     assert_eq!(
         title_set("/feed.json?region=jp&region=cn-gba").await,
@@ -60,7 +75,10 @@ async fn region_matches_descendants_and_repeats_or() {
 
 #[tokio::test]
 async fn industry_lang_source_alone() {
-    assert_eq!(title_set("/feed.json?industry=biomedicine").await, set(&[0, 1, 2]));
+    assert_eq!(
+        title_set("/feed.json?industry=biomedicine").await,
+        set(&[0, 1, 2])
+    );
     assert_eq!(
         title_set("/feed.json?industry=esg&industry=batteries").await,
         set(&[5, 9])
@@ -90,7 +108,10 @@ async fn different_filters_and() {
 #[tokio::test]
 async fn full_text_finds_two_character_cjk_words_in_both_scripts() {
     // 医药 (Simplified) also finds 醫藥 (Traditional): the index is folded.
-    assert_eq!(title_set("/feed.json?q=%E5%8C%BB%E8%8D%AF").await, set(&[0, 1, 2]));
+    assert_eq!(
+        title_set("/feed.json?q=%E5%8C%BB%E8%8D%AF").await,
+        set(&[0, 1, 2])
+    );
     assert_eq!(title_set("/feed.json?q=醫藥").await, set(&[0, 1, 2]));
     assert_eq!(title_set("/feed.json?q=humanoid").await, set(&[3]));
     assert_eq!(
@@ -121,7 +142,11 @@ async fn script_converts_titles_and_content() {
     assert!(got.contains(&to_simplified(&title(2))), "{got:?}");
     assert!(!got.contains(&title(2)));
     // English is left alone.
-    assert!(titles("/feed.json?lang=en&script=hans").await.contains(&title(3)));
+    assert!(
+        titles("/feed.json?lang=en&script=hans")
+            .await
+            .contains(&title(3))
+    );
 }
 
 #[tokio::test]
@@ -138,13 +163,22 @@ async fn since_limit_collapse_primary() {
     let reply = get(&state, "/feed.json?industry=biomedicine&collapse=clusters").await;
     let v: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
     let items = v["items"].as_array().unwrap();
-    assert_eq!(items.len(), 2, "the near-duplicate pair collapses into one item");
+    assert_eq!(
+        items.len(),
+        2,
+        "the near-duplicate pair collapses into one item"
+    );
     let pair = items
         .iter()
         .find(|i| i["url"].as_str().unwrap().ends_with("10001.shtml"))
         .expect("the earlier-stored story of the cluster stays");
     assert_eq!(pair["_polywire"]["also_from"], serde_json::json!(["cna"]));
-    assert!(pair["content_html"].as_str().unwrap().contains("Also reported by: cna"));
+    assert!(
+        pair["content_html"]
+            .as_str()
+            .unwrap()
+            .contains("Also reported by: cna")
+    );
 
     assert_eq!(title_set("/feed.json?industry=ai").await, set(&[3, 7, 8]));
     assert_eq!(
@@ -156,7 +190,10 @@ async fn since_limit_collapse_primary() {
 
 #[tokio::test]
 async fn named_feeds_hold_their_filters_and_urls_narrow_them() {
-    assert_eq!(title_set("/feeds/yrd-biomedicine.json").await, set(&[0, 1, 2]));
+    assert_eq!(
+        title_set("/feeds/yrd-biomedicine.json").await,
+        set(&[0, 1, 2])
+    );
     assert_eq!(
         title_set("/feeds/yrd-biomedicine.json?region=cn-zj").await,
         set(&[2])
@@ -165,7 +202,10 @@ async fn named_feeds_hold_their_filters_and_urls_narrow_them() {
         title_set("/feeds/yrd-biomedicine.json?source=cna&q=抗體").await,
         set(&[2])
     );
-    assert_eq!(title_set("/feeds/yrd-biomedicine.json?lang=en").await, set(&[]));
+    assert_eq!(
+        title_set("/feeds/yrd-biomedicine.json?lang=en").await,
+        set(&[])
+    );
     assert_eq!(
         title_set("/feeds/yrd-biomedicine.json?region=jp").await,
         set(&[]),
@@ -176,8 +216,14 @@ async fn named_feeds_hold_their_filters_and_urls_narrow_them() {
     assert_eq!(title_set("/feeds/china-esg.json").await, set(&[5]));
     assert_eq!(title_set("/feeds/batteries.json").await, set(&[9]));
     let (state, _) = state();
-    assert_eq!(get(&state, "/feeds/no-such-feed.rss").await.status, StatusCode::NOT_FOUND);
-    assert_eq!(get(&state, "/feeds/batteries.xml").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(&state, "/feeds/no-such-feed.rss").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&state, "/feeds/batteries.xml").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 async fn bad_request(uri: &str, param: &str, why: &str) {
@@ -210,7 +256,12 @@ async fn bad_parameters_get_400_naming_which_and_why() {
     bad_request("/feed.rss?format=xml", "format", "`rss`, `atom` or `json`").await;
     bad_request("/feed.rss?opencc=s2hk", "opencc", "`s2t` or `t2s`").await;
     bad_request("/feed.rss?script=hans&opencc=s2t", "opencc", "contradicts").await;
-    bad_request("/feed.rss?filter=(unclosed", "filter", "bad regular expression").await;
+    bad_request(
+        "/feed.rss?filter=(unclosed",
+        "filter",
+        "bad regular expression",
+    )
+    .await;
     bad_request("/feed.rss?filter_time=-5", "filter_time", "seconds").await;
     bad_request(
         "/feeds/yrd-biomedicine.atom?filter_case_sensitive=perhaps",
@@ -219,7 +270,12 @@ async fn bad_parameters_get_400_naming_which_and_why() {
     )
     .await;
     // A pattern whose compiled form would be huge is refused, not run.
-    bad_request("/feed.rss?filterout=(a%7B1000%7D)%7B1000%7D", "filterout", "bad regular expression").await;
+    bad_request(
+        "/feed.rss?filterout=(a%7B1000%7D)%7B1000%7D",
+        "filterout",
+        "bad regular expression",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -229,7 +285,10 @@ async fn empty_values_mean_no_filter() {
 
 #[tokio::test]
 async fn rsshub_filter_looks_at_title_description_author_and_category() {
-    assert_eq!(title_set("/feed.json?filter=Shenzhen|東京").await, set(&[3, 4]));
+    assert_eq!(
+        title_set("/feed.json?filter=Shenzhen|東京").await,
+        set(&[3, 4])
+    );
     // description
     assert_eq!(title_set("/feed.json?filter=抗體").await, set(&[2]));
     // author
@@ -250,7 +309,10 @@ async fn rsshub_per_field_filters_and_case_sensitivity() {
         title_set("/feed.json?filter_title=fintech&filter_case_sensitive=false").await,
         set(&[6])
     );
-    assert_eq!(title_set("/feed.json?filter_description=抗體").await, set(&[2]));
+    assert_eq!(
+        title_set("/feed.json?filter_description=抗體").await,
+        set(&[2])
+    );
     assert_eq!(title_set("/feed.json?filter_author=Zhang").await, set(&[3]));
     assert_eq!(
         title_set("/feed.json?filter_category=biomedicine").await,
@@ -275,18 +337,31 @@ async fn rsshub_filterout_forms() {
         let drop = set(drop);
         all.difference(&drop).cloned().collect()
     };
-    assert_eq!(title_set("/feed.json?filterout=Hong%20Kong").await, without(&[6]));
+    assert_eq!(
+        title_set("/feed.json?filterout=Hong%20Kong").await,
+        without(&[6])
+    );
     assert_eq!(
         title_set("/feed.json?filterout=hong%20kong&filter_case_sensitive=false").await,
         without(&[6])
     );
-    assert_eq!(title_set("/feed.json?filterout=抗體").await, without(&[2]), "description");
-    assert_eq!(title_set("/feed.json?filterout_title=長三角|长三角").await, without(&[0, 1]));
+    assert_eq!(
+        title_set("/feed.json?filterout=抗體").await,
+        without(&[2]),
+        "description"
+    );
+    assert_eq!(
+        title_set("/feed.json?filterout_title=長三角|长三角").await,
+        without(&[0, 1])
+    );
     assert_eq!(
         title_set("/feed.json?filterout_description=humanoid").await,
         without(&[3])
     );
-    assert_eq!(title_set("/feed.json?filterout_author=Mallory").await, without(&[7]));
+    assert_eq!(
+        title_set("/feed.json?filterout_author=Mallory").await,
+        without(&[7])
+    );
     assert_eq!(
         title_set("/feed.json?filterout_category=finance").await,
         without(&[2, 5, 6])
@@ -300,7 +375,10 @@ async fn rsshub_time_limit_sorted_opencc_format() {
         title_set("/feed.json?filter_time=36000").await,
         set(&[0, 1, 3, 4, 7, 8])
     );
-    assert_eq!(titles("/feed.json?filter_title=长三角|長三角&limit=1").await, vec![title(0)]);
+    assert_eq!(
+        titles("/feed.json?filter_title=长三角|長三角&limit=1").await,
+        vec![title(0)]
+    );
     // sorted=false: the order polywire met the stories in, latest first.
     assert_eq!(titles("/feed.json?sorted=false").await[0], title(9));
     assert_eq!(titles("/feed.json?sorted=true").await[0], title(8));
@@ -313,8 +391,18 @@ async fn rsshub_time_limit_sorted_opencc_format() {
     let (state, _) = state();
     let reply = get(&state, "/feed.rss?format=atom").await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(reply.headers["content-type"], "application/atom+xml; charset=utf-8");
-    assert!(reply.body.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\""));
+    assert_eq!(
+        reply.headers["content-type"],
+        "application/atom+xml; charset=utf-8"
+    );
+    assert!(
+        reply
+            .body
+            .contains("<feed xmlns=\"http://www.w3.org/2005/Atom\"")
+    );
     let reply = get(&state, "/feed?format=json").await;
-    assert_eq!(reply.headers["content-type"], "application/feed+json; charset=utf-8");
+    assert_eq!(
+        reply.headers["content-type"],
+        "application/feed+json; charset=utf-8"
+    );
 }

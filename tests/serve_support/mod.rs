@@ -296,7 +296,10 @@ pub fn state() -> (AppState, Arc<Mutex<Store>>) {
     let (config, taxonomy) = config();
     let (store, _) = filled_store(Timestamp::now());
     let store = Arc::new(Mutex::new(store));
-    (AppState::with_shared_store(config, taxonomy, store.clone()), store)
+    (
+        AppState::with_shared_store(config, taxonomy, store.clone()),
+        store,
+    )
 }
 
 /// A response as tests look at it.
