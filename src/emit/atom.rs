@@ -1,25 +1,14 @@
 //! Atom 1.0 (RFC 4287): `tag:` entry ids, `xml:lang` per entry, categories
 //! with scheme, term and label, alternate/self/hub links.
 
+use super::xml::{W, document, text};
 use super::{FeedDoc, FeedItem, GENERATOR, rfc3339};
-use quick_xml::Writer;
-use quick_xml::events::{BytesDecl, BytesText, Event};
+use quick_xml::events::BytesText;
 use std::io;
-
-type W = Writer<Vec<u8>>;
 
 /// Writes the feed as an Atom 1.0 document.
 pub fn write(doc: &FeedDoc) -> String {
-    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
-    // Writing to a Vec cannot fail; a failure would be a bug in quick-xml.
-    write_doc(&mut w, doc).expect("writing XML to memory");
-    String::from_utf8(w.into_inner()).expect("quick-xml writes UTF-8")
-}
-
-fn text(w: &mut W, name: &str, value: &str) -> io::Result<()> {
-    w.create_element(name)
-        .write_text_content(BytesText::new(value))?;
-    Ok(())
+    document(|w| write_doc(w, doc))
 }
 
 fn link(w: &mut W, rel: &str, href: &str, kind: Option<&str>) -> io::Result<()> {
@@ -36,7 +25,6 @@ fn link(w: &mut W, rel: &str, href: &str, kind: Option<&str>) -> io::Result<()> 
 
 fn write_doc(w: &mut W, doc: &FeedDoc) -> io::Result<()> {
     let m = &doc.meta;
-    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
     let root = w
         .create_element("feed")
         .with_attribute(("xmlns", "http://www.w3.org/2005/Atom"));

@@ -57,7 +57,7 @@ pub struct IndexPage {
 }
 
 fn e(s: &str) -> String {
-    escape(&one_line(s)).into_owned()
+    escape(one_line(s)).into_owned()
 }
 
 fn format_label(f: FeedFormat) -> &'static str {

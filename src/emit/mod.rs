@@ -17,6 +17,7 @@ pub mod json_feed;
 pub mod opml;
 pub mod rss;
 pub mod sanitize;
+mod xml;
 
 use crate::classify::Taxonomy;
 use crate::config::FeedFormat;
@@ -232,7 +233,7 @@ impl FeedItem {
             if let Some(caption) = a.captions.first() {
                 html.push_str(&format!(
                     "<figcaption>{}</figcaption>",
-                    escape(&one_line(&text(caption)))
+                    escape(one_line(&text(caption)))
                 ));
             }
             html.push_str("</figure>");
@@ -246,7 +247,7 @@ impl FeedItem {
         if !story.also_from.is_empty() {
             html.push_str(&format!(
                 "<p><small>Also reported by: {}</small></p>",
-                escape(&one_line(&story.also_from.join(", ")))
+                escape(one_line(&story.also_from.join(", ")))
             ));
         }
         let content_html = sanitize_html(&html, base.as_ref());

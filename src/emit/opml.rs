@@ -1,9 +1,9 @@
 //! OPML 2.0 list of the named feeds, for importing into feed readers.
 
+use super::xml::document;
 use super::{rfc822, sanitize::one_line};
 use jiff::Timestamp;
-use quick_xml::Writer;
-use quick_xml::events::{BytesDecl, BytesText, Event};
+use quick_xml::events::BytesText;
 
 /// One feed listed in the OPML file.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,9 +22,7 @@ pub struct OpmlFeed {
 
 /// Writes an OPML 2.0 subscription list.
 pub fn write(title: &str, created: Timestamp, feeds: &[OpmlFeed]) -> String {
-    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
-    let result: std::io::Result<()> = (|| {
-        w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
+    document(|w| {
         w.create_element("opml")
             .with_attribute(("version", "2.0"))
             .write_inner_content(|w| {
@@ -61,8 +59,5 @@ pub fn write(title: &str, created: Timestamp, feeds: &[OpmlFeed]) -> String {
                 Ok(())
             })?;
         Ok(())
-    })();
-    // Writing to a Vec cannot fail; a failure would be a bug in quick-xml.
-    result.expect("writing XML to memory");
-    String::from_utf8(w.into_inner()).expect("quick-xml writes UTF-8")
+    })
 }

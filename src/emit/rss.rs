@@ -1,30 +1,18 @@
 //! RSS 2.0 with the Atom (`atom:link rel="self"`/`"hub"`), content
 //! (`content:encoded`) and Dublin Core (`dc:creator`) extensions.
 
+use super::xml::{W, document, text};
 use super::{CategoryKind, FeedDoc, FeedItem, GENERATOR, rfc822};
-use quick_xml::Writer;
-use quick_xml::events::{BytesDecl, BytesText, Event};
+use quick_xml::events::BytesText;
 use std::io;
-
-type W = Writer<Vec<u8>>;
 
 /// Writes the feed as an RSS 2.0 document.
 pub fn write(doc: &FeedDoc) -> String {
-    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
-    // Writing to a Vec cannot fail; a failure would be a bug in quick-xml.
-    write_doc(&mut w, doc).expect("writing XML to memory");
-    String::from_utf8(w.into_inner()).expect("quick-xml writes UTF-8")
-}
-
-fn text(w: &mut W, name: &str, value: &str) -> io::Result<()> {
-    w.create_element(name)
-        .write_text_content(BytesText::new(value))?;
-    Ok(())
+    document(|w| write_doc(w, doc))
 }
 
 fn write_doc(w: &mut W, doc: &FeedDoc) -> io::Result<()> {
     let m = &doc.meta;
-    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
     w.create_element("rss")
         .with_attribute(("version", "2.0"))
         .with_attribute(("xmlns:atom", "http://www.w3.org/2005/Atom"))

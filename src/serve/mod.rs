@@ -5,7 +5,7 @@
 //! * [`rsshub`]: RSSHub's post-query filters.
 //! * [`cache`]: bounded render cache, ETag/Last-Modified, 304 rules.
 //! * [`page`]: the index page and OPML from config + store.
-//! * [`health`]: `/healthz`.
+//! * [`health`]: the `/healthz` report.
 //! * [`websub`]: hub notifications when feeds change.
 //! * [`export`]: the static export.
 //! * this file: [`AppState`], [`router`], [`serve`].
