@@ -506,3 +506,25 @@ async fn websub_hub_is_announced_and_notified_of_changed_feeds() {
     stop_tx.send(()).unwrap();
     server.await.unwrap().unwrap();
 }
+
+#[test]
+fn shipped_named_feeds_name_known_tags_and_cover_every_industry() {
+    let (config, taxonomy) = config();
+    let errors = config.check_feed_tags(|r| taxonomy.has_region(r), |i| taxonomy.has_industry(i));
+    assert!(errors.0.is_empty(), "{errors}");
+    for name in ["yrd-biomedicine", "gba-technology", "china-esg", "japan-economy"] {
+        assert!(config.feed(name).is_some(), "{name}");
+    }
+    let gba = config.feed("gba-technology").unwrap();
+    let industries: Vec<&str> = gba.filters.industry.iter().map(|s| s.get_ref().as_str()).collect();
+    assert_eq!(industries, ["ai", "semiconductors", "robotics"]);
+    // One all-regions feed per industry of the taxonomy (22).
+    let ids: Vec<&str> = taxonomy.industry_ids().collect();
+    assert_eq!(ids.len(), 22);
+    for id in ids {
+        let feed = config.feed(id).unwrap_or_else(|| panic!("no feed for industry {id}"));
+        assert!(feed.filters.region.is_empty());
+        assert_eq!(feed.filters.industry.len(), 1);
+        assert_eq!(feed.filters.industry[0].get_ref(), id);
+    }
+}
