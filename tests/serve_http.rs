@@ -471,6 +471,15 @@ async fn websub_hub_is_announced_and_notified_of_changed_feeds() {
         body.contains(&format!("<link rel=\"hub\" href=\"{hub}\"/>")),
         "{body}"
     );
+    let rss = get(&state, "/feeds/yrd-biomedicine.rss").await.body;
+    assert!(
+        rss.contains(&format!("<atom:link href=\"{hub}\" rel=\"hub\"/>")),
+        "{rss}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&get(&state, "/feeds/yrd-biomedicine.json").await.body).unwrap();
+    assert_eq!(json["hubs"][0]["type"], "WebSub");
+    assert_eq!(json["hubs"][0]["url"], hub.as_str());
 
     // First change after start: every feed is announced once.
     state.invalidate();
@@ -512,17 +521,29 @@ fn shipped_named_feeds_name_known_tags_and_cover_every_industry() {
     let (config, taxonomy) = config();
     let errors = config.check_feed_tags(|r| taxonomy.has_region(r), |i| taxonomy.has_industry(i));
     assert!(errors.0.is_empty(), "{errors}");
-    for name in ["yrd-biomedicine", "gba-technology", "china-esg", "japan-economy"] {
+    for name in [
+        "yrd-biomedicine",
+        "gba-technology",
+        "china-esg",
+        "japan-economy",
+    ] {
         assert!(config.feed(name).is_some(), "{name}");
     }
     let gba = config.feed("gba-technology").unwrap();
-    let industries: Vec<&str> = gba.filters.industry.iter().map(|s| s.get_ref().as_str()).collect();
+    let industries: Vec<&str> = gba
+        .filters
+        .industry
+        .iter()
+        .map(|s| s.get_ref().as_str())
+        .collect();
     assert_eq!(industries, ["ai", "semiconductors", "robotics"]);
     // One all-regions feed per industry of the taxonomy (22).
     let ids: Vec<&str> = taxonomy.industry_ids().collect();
     assert_eq!(ids.len(), 22);
     for id in ids {
-        let feed = config.feed(id).unwrap_or_else(|| panic!("no feed for industry {id}"));
+        let feed = config
+            .feed(id)
+            .unwrap_or_else(|| panic!("no feed for industry {id}"));
         assert!(feed.filters.region.is_empty());
         assert_eq!(feed.filters.industry.len(), 1);
         assert_eq!(feed.filters.industry[0].get_ref(), id);

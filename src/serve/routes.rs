@@ -113,7 +113,8 @@ where
     let key = uri
         .path_and_query()
         .map_or_else(|| uri.path().to_string(), |pq| pq.as_str().to_string());
-    if let Some(doc) = state.lock_cache().get(&key) {
+    let hit = state.lock_cache().get(&key);
+    if let Some(doc) = hit {
         return respond(state, headers, &doc);
     }
     let generation = state.generation();
