@@ -24,7 +24,7 @@ fn link(w: &mut W, rel: &str, href: &str, kind: Option<&str>) -> io::Result<()> 
 }
 
 fn write_doc(w: &mut W, doc: &FeedDoc) -> io::Result<()> {
-    let m = &doc.meta;
+    let m = &doc.meta.cleaned();
     let root = w
         .create_element("feed")
         .with_attribute(("xmlns", "http://www.w3.org/2005/Atom"));

@@ -93,7 +93,7 @@ fn item(item: &FeedItem) -> Item<'_> {
 
 /// Writes the feed as a JSON Feed 1.1 document.
 pub fn write(doc: &FeedDoc) -> String {
-    let m = &doc.meta;
+    let m = &doc.meta.cleaned();
     let feed = Feed {
         version: "https://jsonfeed.org/version/1.1",
         title: &m.title,

@@ -55,6 +55,24 @@ pub struct FeedMeta {
     pub taxonomy_base: String,
 }
 
+impl FeedMeta {
+    /// The same with every text field cleaned (config files and URLs can
+    /// carry control characters too); writers print only this.
+    pub fn cleaned(&self) -> FeedMeta {
+        FeedMeta {
+            title: one_line(&self.title),
+            description: one_line(&self.description),
+            language: one_line(&self.language),
+            self_url: clean_text(&self.self_url),
+            home_url: clean_text(&self.home_url),
+            id: clean_text(&self.id),
+            hub: self.hub.as_deref().map(clean_text),
+            updated: self.updated,
+            taxonomy_base: clean_text(&self.taxonomy_base),
+        }
+    }
+}
+
 /// Which axis a category comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CategoryKind {

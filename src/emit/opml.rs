@@ -1,7 +1,8 @@
 //! OPML 2.0 list of the named feeds, for importing into feed readers.
 
+use super::rfc822;
+use super::sanitize::{clean_text, one_line};
 use super::xml::document;
-use super::{rfc822, sanitize::one_line};
 use jiff::Timestamp;
 use quick_xml::events::BytesText;
 
@@ -43,8 +44,8 @@ pub fn write(title: &str, created: Timestamp, feeds: &[OpmlFeed]) -> String {
                             .with_attribute(("type", "rss"))
                             .with_attribute(("text", title.as_str()))
                             .with_attribute(("title", title.as_str()))
-                            .with_attribute(("xmlUrl", feed.xml_url.as_str()))
-                            .with_attribute(("htmlUrl", feed.html_url.as_str()));
+                            .with_attribute(("xmlUrl", clean_text(&feed.xml_url).as_str()))
+                            .with_attribute(("htmlUrl", clean_text(&feed.html_url).as_str()));
                         let description = one_line(&feed.description);
                         if !description.is_empty() {
                             el = el.with_attribute(("description", description.as_str()));

@@ -12,7 +12,7 @@ pub fn write(doc: &FeedDoc) -> String {
 }
 
 fn write_doc(w: &mut W, doc: &FeedDoc) -> io::Result<()> {
-    let m = &doc.meta;
+    let m = &doc.meta.cleaned();
     w.create_element("rss")
         .with_attribute(("version", "2.0"))
         .with_attribute(("xmlns:atom", "http://www.w3.org/2005/Atom"))

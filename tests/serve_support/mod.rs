@@ -3,6 +3,8 @@
 //! real-shaped stories, and helpers to call the router.
 #![allow(dead_code)]
 
+pub mod xml;
+
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use jiff::{SignedDuration, Timestamp};
