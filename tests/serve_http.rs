@@ -12,6 +12,11 @@ use polywire::store::SourceState;
 use serve_support::*;
 use std::io::Read;
 
+/// The status of a GET with these headers.
+async fn status(state: &AppState, uri: &str, headers: &[(&str, &str)]) -> StatusCode {
+    call(state, "GET", uri, headers).await.status
+}
+
 #[tokio::test]
 async fn etag_and_if_none_match_give_304() {
     let (state, _) = state();
@@ -32,30 +37,33 @@ async fn etag_and_if_none_match_give_304() {
     assert_eq!(again.headers["cache-control"], "public, max-age=120");
     // A list holding the tag, the strong form, and `*` all match.
     let list = format!("\"nope\", {}", etag.trim_start_matches("W/"));
-    let r = call(
-        &state,
-        "GET",
-        "/feeds/yrd-biomedicine.rss",
-        &[("if-none-match", &list)],
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::NOT_MODIFIED);
-    let r = call(
-        &state,
-        "GET",
-        "/feeds/yrd-biomedicine.rss",
-        &[("if-none-match", "*")],
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::NOT_MODIFIED);
-    let r = call(
-        &state,
-        "GET",
-        "/feeds/yrd-biomedicine.rss",
-        &[("if-none-match", "W/\"other\"")],
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        status(
+            &state,
+            "/feeds/yrd-biomedicine.rss",
+            &[("if-none-match", &list)]
+        )
+        .await,
+        StatusCode::NOT_MODIFIED
+    );
+    assert_eq!(
+        status(
+            &state,
+            "/feeds/yrd-biomedicine.rss",
+            &[("if-none-match", "*")]
+        )
+        .await,
+        StatusCode::NOT_MODIFIED
+    );
+    assert_eq!(
+        status(
+            &state,
+            "/feeds/yrd-biomedicine.rss",
+            &[("if-none-match", "W/\"other\"")]
+        )
+        .await,
+        StatusCode::OK
+    );
     // Another format is another document.
     let atom = get(&state, "/feeds/yrd-biomedicine.atom").await;
     assert_ne!(atom.headers["etag"], etag.as_str());
@@ -66,42 +74,41 @@ async fn if_modified_since_gives_304_unless_stories_changed_since() {
     let (state, _) = state();
     let first = get(&state, "/feed.atom").await;
     let last_modified = first.headers["last-modified"].to_str().unwrap().to_string();
-    let r = call(
-        &state,
-        "GET",
-        "/feed.atom",
-        &[("if-modified-since", &last_modified)],
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::NOT_MODIFIED);
-    let r = call(
-        &state,
-        "GET",
-        "/feed.atom",
-        &[("if-modified-since", "Thu, 01 Jan 2026 00:00:00 GMT")],
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        status(
+            &state,
+            "/feed.atom",
+            &[("if-modified-since", &last_modified)]
+        )
+        .await,
+        StatusCode::NOT_MODIFIED
+    );
+    assert_eq!(
+        status(
+            &state,
+            "/feed.atom",
+            &[("if-modified-since", "Thu, 01 Jan 2026 00:00:00 GMT")]
+        )
+        .await,
+        StatusCode::OK
+    );
     // If-None-Match wins over If-Modified-Since (RFC 9110 §13.1.3).
-    let r = call(
-        &state,
-        "GET",
-        "/feed.atom",
-        &[
-            ("if-modified-since", &last_modified),
-            ("if-none-match", "W/\"stale\""),
-        ],
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::OK);
-    let r = call(
-        &state,
-        "GET",
-        "/feed.atom",
-        &[("if-modified-since", "garbage")],
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        status(
+            &state,
+            "/feed.atom",
+            &[
+                ("if-modified-since", &last_modified),
+                ("if-none-match", "W/\"stale\""),
+            ]
+        )
+        .await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        status(&state, "/feed.atom", &[("if-modified-since", "garbage")]).await,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -208,14 +215,16 @@ async fn cached_until_invalidated_after_stories_are_stored() {
         json_titles(&after.body)[0],
         "苏州生物医药产业园新增创新药项目"
     );
-    let r = call(
-        &state,
-        "GET",
-        "/feeds/yrd-biomedicine.json",
-        &[("if-none-match", before.headers["etag"].to_str().unwrap())],
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::OK, "old validators no longer match");
+    assert_eq!(
+        status(
+            &state,
+            "/feeds/yrd-biomedicine.json",
+            &[("if-none-match", before.headers["etag"].to_str().unwrap())]
+        )
+        .await,
+        StatusCode::OK,
+        "old validators no longer match"
+    );
 }
 
 #[tokio::test]
