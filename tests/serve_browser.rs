@@ -82,7 +82,10 @@ async fn run(chromium: PathBuf, chromedriver: PathBuf) {
     let submit = browser.find("#f-submit").await;
     browser.click(&submit).await;
 
-    let url = browser.url().await;
+    // A click does not wait for the navigation it starts.
+    let url = browser
+        .wait_for_url(|u| u.starts_with(&format!("http://{addr}/?")))
+        .await;
     assert!(url.starts_with(&format!("http://{addr}/?")), "{url}");
     assert!(
         url.contains("region=cn-yrd") && url.contains("industry=biomedicine"),
@@ -103,14 +106,7 @@ async fn run(chromium: PathBuf, chromedriver: PathBuf) {
         "{href}"
     );
     browser.click(&link).await;
-    let mut feed_url = String::new();
-    for _ in 0..50 {
-        feed_url = browser.url().await;
-        if feed_url == href {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let feed_url = browser.wait_for_url(|u| u == href).await;
     assert_eq!(feed_url, href);
     let feed = browser.source().await;
     assert!(feed.contains("杭州生醫新創獲融資 醫藥研發提速"), "{feed}");

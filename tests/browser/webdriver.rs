@@ -133,6 +133,20 @@ impl Session<'_> {
             .to_string()
     }
 
+    /// Waits (up to 10 s) until the current URL satisfies `done`; returns
+    /// the last URL seen either way.
+    pub async fn wait_for_url(&self, done: impl Fn(&str) -> bool) -> String {
+        let mut url = self.url().await;
+        for _ in 0..100 {
+            if done(&url) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            url = self.url().await;
+        }
+        url
+    }
+
     /// The page source (for XML documents, the viewer's rendering of it).
     pub async fn source(&self) -> String {
         self.cmd(reqwest::Method::GET, "/source", None)
