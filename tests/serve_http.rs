@@ -309,6 +309,8 @@ async fn index_page_lists_feeds_stories_and_builds_feed_urls() {
     let page = get(&state, "/").await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.headers["content-type"], "text/html; charset=utf-8");
+    let csp = page.headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.starts_with("default-src 'none'"), "{csp}");
     for name in [
         "yrd-biomedicine",
         "gba-technology",

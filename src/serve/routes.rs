@@ -11,7 +11,8 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_TYPE, ETAG, LAST_MODIFIED, X_CONTENT_TYPE_OPTIONS,
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, LAST_MODIFIED,
+    X_CONTENT_TYPE_OPTIONS,
 };
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -21,6 +22,10 @@ use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
 
 const HTML: &str = "text/html; charset=utf-8";
+/// The index page needs no script at all; should anything slip through the
+/// sanitizer, the browser still refuses to run it.
+const HTML_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src https: http:; \
+                        form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 const OPML: &str = "text/x-opml; charset=utf-8";
 
 pub(super) fn router(state: AppState) -> Router {
@@ -93,6 +98,9 @@ fn respond(state: &AppState, headers: &HeaderMap, doc: &CachedDoc) -> Response {
     }
     h.insert(CONTENT_TYPE, HeaderValue::from_static(doc.content_type));
     h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if doc.content_type == HTML {
+        h.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(HTML_CSP));
+    }
     (StatusCode::OK, h, Body::from(doc.body.clone())).into_response()
 }
 
