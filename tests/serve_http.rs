@@ -560,3 +560,41 @@ fn shipped_named_feeds_name_known_tags_and_cover_every_industry() {
         assert_eq!(feed.filters.industry[0].get_ref(), id);
     }
 }
+
+#[tokio::test]
+async fn named_feed_filters_for_script_lang_q_and_primary_apply() {
+    let (state, _) = state();
+    let (mut config, taxonomy) = config();
+    let feed = config
+        .feeds
+        .iter_mut()
+        .find(|f| f.name == "ai")
+        .expect("the shipped `ai` feed");
+    feed.filters.script = Some("hant".into());
+    feed.filters.lang = vec!["zh".into()];
+    state.reload(config.clone(), taxonomy.clone());
+    // Only the Chinese AI story, converted to Traditional by the feed itself.
+    let traditional = polywire::normalize::script::to_traditional("上海人工智能大会开幕");
+    assert_eq!(traditional, "上海人工智能大會開幕");
+    assert_eq!(
+        json_titles(&get(&state, "/feeds/ai.json").await.body),
+        [traditional]
+    );
+    // The URL's script wins over the feed's.
+    assert_eq!(
+        json_titles(&get(&state, "/feeds/ai.json?script=hans").await.body),
+        ["上海人工智能大会开幕"]
+    );
+
+    let feed = config.feeds.iter_mut().find(|f| f.name == "ai").unwrap();
+    feed.filters.script = None;
+    feed.filters.lang = Vec::new();
+    feed.filters.primary = true;
+    feed.filters.q = Some("chip".into());
+    state.reload(config, taxonomy);
+    // `ai` is primary for the hostile story and the Shanghai one; only the
+    // hostile one mentions "chip" (the Shenzhen story has `ai` as secondary).
+    let titles = json_titles(&get(&state, "/feeds/ai.json").await.body);
+    assert_eq!(titles.len(), 1, "{titles:?}");
+    assert!(titles[0].starts_with("Chip "), "{titles:?}");
+}
