@@ -5,6 +5,7 @@
 
 use crate::app::{self, Loaded};
 use crate::schedule::{self, SourceLocks};
+use crate::serve::{self, AppState, observe};
 use crate::store::Store;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -75,10 +76,32 @@ pub async fn run(config_path: PathBuf, loaded: Loaded) -> Result<(), DaemonError
     let locks = SourceLocks::default();
     tracing::info!(sources = loaded.config.sources.len(), "polywire started.");
 
+    // The server reads through its own connection; WAL lets it read while
+    // the pipeline writes.
+    let read_store = Store::open(path).map_err(|source| DaemonError::Store {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let state = AppState::new((*loaded.config).clone(), (*loaded.taxonomy).clone(), read_store);
+    let listen = loaded.config.daemon.server.listen.clone();
+    let listener = tokio::net::TcpListener::bind(&listen)
+        .await
+        .map_err(|source| DaemonError::Listen { addr: listen.clone(), source })?;
+    tracing::info!(listen = %listener.local_addr().map(|a| a.to_string()).unwrap_or(listen), "Serving feeds.");
+    let server = {
+        let state = state.clone();
+        let stop = shutdown.clone();
+        tokio::spawn(async move {
+            if let Err(err) = serve::serve_with(listener, state, observe::with_metrics, async move { stop.cancelled().await }).await {
+                tracing::error!(error = %err, "HTTP server failed.");
+            }
+        })
+    };
+
     let mut loaded = loaded;
     let mut generation = shutdown.child_token();
     let mut schedulers = vec![tokio::spawn(schedule::run(
-        app::pipeline(&loaded, store.clone())?,
+        with_invalidation(app::pipeline(&loaded, store.clone())?, &state),
         locks.clone(),
         generation.clone(),
         shutdown.clone(),
@@ -96,7 +119,7 @@ pub async fn run(config_path: PathBuf, loaded: Loaded) -> Result<(), DaemonError
                 match app::load(&config_path) {
                     Ok(new) => {
                         let pipeline = match app::pipeline(&new, store.clone()) {
-                            Ok(p) => p,
+                            Ok(p) => with_invalidation(p, &state),
                             Err(err) => {
                                 tracing::error!(error = %err, "Reload refused; the old configuration keeps running.");
                                 continue;
@@ -106,6 +129,7 @@ pub async fn run(config_path: PathBuf, loaded: Loaded) -> Result<(), DaemonError
                         generation = shutdown.child_token();
                         schedulers.retain(|h| !h.is_finished());
                         schedulers.push(tokio::spawn(schedule::run(pipeline, locks.clone(), generation.clone(), shutdown.clone())));
+                        state.reload((*new.config).clone(), (*new.taxonomy).clone());
                         loaded = new;
                         tracing::info!(sources = loaded.config.sources.len(), feeds = loaded.config.feeds.len(), "Configuration reloaded.");
                     }
@@ -125,8 +149,16 @@ pub async fn run(config_path: PathBuf, loaded: Loaded) -> Result<(), DaemonError
         tracing::warn!("Grace period over; stopping with work in flight.");
     }
     retention.abort();
+    let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
     tracing::info!("polywire stopped.");
     Ok(())
+}
+
+/// Makes a pipeline drop the server's rendered feeds after storing stories.
+fn with_invalidation(mut pipeline: crate::pipeline::Pipeline, state: &AppState) -> crate::pipeline::Pipeline {
+    let state = state.clone();
+    pipeline.on_change = Arc::new(move || state.invalidate());
+    pipeline
 }
 
 /// SIGHUP as a stream of reload requests.

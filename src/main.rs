@@ -41,6 +41,42 @@ enum Command {
     Sources(ConfigArg),
     /// Validate all configuration; exits non-zero listing every error.
     Check(ConfigArg),
+    /// Print a feed (a named one, or an ad-hoc one from the filters) to stdout.
+    Feed {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// A named feed from `feeds/`; without it, an ad-hoc feed.
+        name: Option<String>,
+        /// Region id (repeatable: OR); a region matches everything below it.
+        #[arg(long)]
+        region: Vec<String>,
+        /// Industry id (repeatable).
+        #[arg(long)]
+        industry: Vec<String>,
+        /// Language subtag (repeatable).
+        #[arg(long)]
+        lang: Vec<String>,
+        /// Source id (repeatable).
+        #[arg(long)]
+        source: Vec<String>,
+        /// Full-text query.
+        #[arg(long)]
+        q: Option<String>,
+        /// `rss`, `atom` or `json`.
+        #[arg(long, default_value = "rss")]
+        format: String,
+        /// Most stories (default 50, at most 500).
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+    /// Write every named feed, the OPML and the index page to a folder.
+    Export {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Extract, normalize and classify documents and explain the result as
     /// JSON (JSON Lines for several files or a feed). Writes nothing.
     Inspect {
@@ -86,6 +122,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             runtime()?.block_on(fetch_once(loaded, sources))
         }
         Command::Sources(args) => sources(&args),
+        Command::Feed { config, name, region, industry, lang, source, q, format, limit } => {
+            let mut pairs: Vec<(String, String)> = Vec::new();
+            for (key, values) in [("region", region), ("industry", industry), ("lang", lang), ("source", source)] {
+                pairs.extend(values.into_iter().map(|v| (key.to_string(), v)));
+            }
+            pairs.extend(q.map(|q| ("q".to_string(), q)));
+            pairs.extend(limit.map(|l| ("limit".to_string(), l.to_string())));
+            feed(&config, name.as_deref(), &format, &pairs)
+        }
+        Command::Export { config, out } => export(&config, &out),
         Command::Inspect { config, files, url, source, fetched_at } => inspect(&config, files, url, source, fetched_at),
     }
 }
@@ -270,4 +316,22 @@ fn inspect(
         }
     }
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+fn feed(args: &ConfigArg, name: Option<&str>, format: &str, pairs: &[(String, String)]) -> Result<ExitCode> {
+    let loaded = load(args)?;
+    let format = polywire::config::FeedFormat::parse(format)
+        .with_context(|| format!("--format `{format}` is not rss, atom or json"))?;
+    let store = Store::open(&loaded.config.daemon.store.path)?;
+    let text = polywire::serve::render::render_to_string(&loaded.config, &loaded.taxonomy, &store, name, format, pairs)?;
+    print!("{text}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export(args: &ConfigArg, out: &std::path::Path) -> Result<ExitCode> {
+    let loaded = load(args)?;
+    let store = Store::open(&loaded.config.daemon.store.path)?;
+    let written = polywire::serve::export::export_all(&loaded.config, &loaded.taxonomy, &store, out)?;
+    println!("wrote {} files to {}", written.len(), out.display());
+    Ok(ExitCode::SUCCESS)
 }

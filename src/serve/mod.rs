@@ -20,6 +20,7 @@ pub mod page;
 pub mod params;
 pub mod render;
 mod routes;
+pub mod observe;
 pub mod rsshub;
 pub mod websub;
 
@@ -166,8 +167,19 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with(listener, state, |router| router, shutdown).await
+}
+
+/// Like [`serve`], with extra routes or layers added to the router first
+/// (the daemon adds `/metrics` this way).
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    extend: impl FnOnce(axum::Router) -> axum::Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let notifier = tokio::spawn(websub::run(state.clone()));
-    let app = router(state);
+    let app = extend(router(state));
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;

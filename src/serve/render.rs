@@ -60,6 +60,15 @@ fn expand(ids: &[String], descendants: impl Fn(&str) -> Vec<String>) -> Vec<Stri
     out
 }
 
+/// The ids of `ids` that no other id of the list is an ancestor of.
+fn topmost(ids: &[String], descendants: impl Fn(&str) -> Vec<String>) -> Vec<String> {
+    let mut covered = std::collections::HashSet::new();
+    for id in ids {
+        covered.extend(descendants(id).into_iter().filter(|d| d != id));
+    }
+    ids.iter().filter(|id| !covered.contains(*id)).cloned().collect()
+}
+
 /// Combines a named feed's list with the URL's: the URL narrows (the
 /// ids both allow). `None` means "nothing can match".
 fn narrow(feed: Vec<String>, url: Vec<String>) -> Option<Vec<String>> {
@@ -108,8 +117,13 @@ pub fn feed_query(
         .collect::<Vec<_>>()
         .join(" ");
     Some(FeedQuery {
-        regions,
-        industries,
+        // Stories carry every ancestor's tag, so the topmost ids of each
+        // expanded list match the same stories with far fewer values; the
+        // full lists are what `primary=true` compares the primary tag with.
+        regions: topmost(&regions, |id| taxonomy.region_descendants(id)),
+        industries: topmost(&industries, |id| taxonomy.industry_descendants(id)),
+        primary_region_scope: regions,
+        primary_industry_scope: industries,
         langs,
         sources,
         q: (!q.trim().is_empty()).then_some(q),
