@@ -1,14 +1,36 @@
 //! Normalization: turns an [`ExtractedArticle`] into a clean [`Article`].
 //!
-//! Pure: text in, value out, no I/O. FIRST VERSION: only copies fields and
-//! detects the script; the normalization issue fills in Unicode clean-up,
-//! ruby leaks, datelines, credits, end markers, dates, language and the
-//! fingerprint.
+//! Pure: text in, value out, no I/O. The steps run in this order, each in
+//! its own module, because each one relies on the text the previous ones
+//! left (docs/normalization.md explains every rule):
+//!
+//! 1. [`unicode`]: NFC, invisible characters, whitespace, full-width Latin;
+//!    paragraphs split on newlines.
+//! 2. [`ruby`]: leaked readings (`網(wǎng)`) out of every text of the story.
+//! 3. [`endmarks`]: end markers, editor lines and footers off the end.
+//! 4. [`dateline`]: agency, place, date and reporters off the start.
+//! 5. [`credits`]: photo credits and captions, wherever they are glued.
+//! 6. [`dates`]: the dateline's year, the publication time and precision.
+//! 7. [`lang`] and [`script`]: language and Chinese script.
+//! 8. [`fingerprint`] and the summary.
 
+pub mod credits;
+pub mod dateline;
+pub mod dates;
+pub mod endmarks;
+pub mod fingerprint;
+pub mod lang;
+pub mod ruby;
 pub mod script;
+pub mod summary;
+pub mod unicode;
 
-use crate::model::{Article, ExtractedArticle, Precision};
+pub use fingerprint::same_story;
+
+use crate::model::{Article, Dateline, ExtractedArticle, Precision, Script};
+use dateline::DateHint;
 use jiff::Timestamp;
+use jiff::civil::Date;
 
 /// What normalization needs to know besides the story itself.
 #[derive(Debug, Clone)]
@@ -25,42 +47,147 @@ pub struct NormalizeContext {
 
 /// Normalizes one story.
 pub fn normalize(extracted: ExtractedArticle, ctx: &NormalizeContext) -> Article {
-    let joined = extracted.body.join("\n");
-    let lang = ctx
-        .language
-        .split('-')
-        .next()
-        .unwrap_or("und")
-        .to_ascii_lowercase();
-    let script = if lang == "zh" {
-        script::detect_script(&format!("{}\n{}", extracted.title, joined))
-    } else {
-        None
+    // 1. Unicode, paragraphs. A byline run into the dateline is split at
+    //    its wide gap before the gap is collapsed.
+    let mut raw_body = extracted.body;
+    if let Some((by, rest)) = raw_body.first().and_then(|p| dateline::split_byline_run(p)) {
+        raw_body.splice(0..1, [by, rest]);
+    }
+    let mut body: Vec<String> = raw_body
+        .iter()
+        .flat_map(|p| unicode::paragraphs(&unicode::clean(p)).map(str::to_string).collect::<Vec<_>>())
+        .collect();
+    let title = single_line(&unicode::clean(&extracted.title));
+    let page_captions: Vec<String> = extracted.captions.iter().map(|c| single_line(&unicode::clean(c))).collect();
+
+    // 2. Ruby leaks, surveyed over the whole story.
+    let survey = ruby::Survey::of(body.iter().chain(&page_captions).chain([&title]).map(String::as_str));
+    let strip = |s: &String| ruby::strip(s, survey).trim().to_string();
+    let title = strip(&title);
+    let mut body: Vec<String> = body.iter_mut().map(|p| strip(p)).filter(|p| !p.is_empty()).collect();
+
+    // 3–5. Wire metadata out of the body.
+    let tail = endmarks::take(&mut body);
+    let found = dateline::take(&mut body);
+    let credits = credits::take(&mut body);
+
+    // 6. Dates.
+    let zone = ctx.timezone.clone();
+    let filed = tail.filed.and_then(|dt| dt.in_tz(&zone).ok()).map(|z| z.timestamp());
+    let known_published = extracted.published.or(filed);
+    let reference = dates::local_date(known_published.unwrap_or(ctx.fetched_at), &zone);
+    let dateline = found.as_ref().map(|f| Dateline {
+        agency: f.agency.clone(),
+        place: f.place.clone(),
+        region: None,
+        date: resolve_date(f.date, tail.date, reference),
+    });
+    let (published, precision) = match (known_published, dateline.as_ref().and_then(|d| d.date).or(tail.date)) {
+        (Some(ts), _) => (Some(ts), Precision::Minute),
+        (None, Some(day)) => (dates::start_of_day(day, &zone), Precision::Day),
+        (None, None) => (None, Precision::Minute),
     };
+
+    // 7. Language and script.
+    let text = body.join("\n");
+    let lang = lang::detect(&text, &[extracted.lang.as_deref(), Some(&ctx.language)]);
+    let script = (lang == "zh").then(|| detect_zh_script(&title, &text, extracted.lang.as_deref(), &ctx.language)).flatten();
+
+    // 8. People, captions, summary, fingerprint.
+    let mut authors = Vec::new();
+    for name in extracted
+        .authors
+        .iter()
+        .map(|a| single_line(&unicode::clean(a)))
+        .chain(found.iter().flat_map(|f| f.authors.iter().cloned()))
+        .chain(tail.authors.iter().cloned())
+    {
+        push_unique(&mut authors, name);
+    }
+    let mut captions = Vec::new();
+    for caption in page_captions.iter().map(|c| strip(c)).chain(credits.captions) {
+        push_unique(&mut captions, caption);
+    }
     let summary = extracted
         .summary
-        .clone()
-        .or_else(|| extracted.body.first().cloned())
-        .unwrap_or_default();
+        .as_deref()
+        .map(|s| strip(&single_line(&unicode::clean(s))))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| summary::lead(body.first().map_or("", String::as_str)));
+    let fingerprint = fingerprint::fingerprint(&body);
+
     Article {
         url: extracted.url,
         source: ctx.source.clone(),
-        title: extracted.title,
+        title,
         lang,
         script,
-        published: extracted.published,
-        zone: ctx.timezone.clone(),
-        precision: Precision::Minute,
-        dateline: None,
-        authors: extracted.authors,
-        photographers: Vec::new(),
-        captions: extracted.captions,
-        editors: Vec::new(),
-        body: extracted.body,
+        published,
+        zone,
+        precision,
+        dateline,
+        authors,
+        photographers: credits.photographers,
+        captions,
+        editors: tail.editors,
+        body,
         summary,
         categories: extracted.categories,
         image: extracted.image,
-        fingerprint: 0,
+        fingerprint,
         fetched_at: Some(ctx.fetched_at),
+    }
+}
+
+/// Reads a plain-text wire story (the seed format: paragraphs one per line,
+/// the dateline at the start of the first, no headline line) as an
+/// extracted article. The title stays empty: a wire story's first line is
+/// its lead, and making a headline out of it would invent one.
+pub fn plain_text_story(text: &str) -> ExtractedArticle {
+    ExtractedArticle {
+        body: text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect(),
+        ..ExtractedArticle::default()
+    }
+}
+
+/// The dateline's date with the year (and for day-only datelines, the
+/// month) inferred; a date stated at the end (CNA's Minguo tail) wins when
+/// it agrees or the dateline has none.
+fn resolve_date(hint: DateHint, tail: Option<Date>, reference: Date) -> Option<Date> {
+    let inferred = match hint {
+        DateHint::MonthDay(m, d) => dates::infer_year(m, d, reference),
+        DateHint::Day(d) => dates::infer_month(d, reference),
+        DateHint::None => None,
+    };
+    match (inferred, tail) {
+        (Some(date), Some(t)) if date.day() == t.day() => Some(t),
+        (Some(date), _) => Some(date),
+        (None, t) => t,
+    }
+}
+
+fn detect_zh_script(title: &str, text: &str, page_lang: Option<&str>, source_lang: &str) -> Option<Script> {
+    let sample: String = title.chars().chain(['\n']).chain(text.chars()).take(2000).collect();
+    script::detect_script(&sample).or_else(|| {
+        [page_lang, Some(source_lang)].into_iter().flatten().find_map(|tag| {
+            let tag = tag.to_ascii_lowercase();
+            if ["hant", "-tw", "-hk", "-mo"].iter().any(|t| tag.contains(t)) {
+                Some(Script::Hant)
+            } else if ["hans", "-cn", "-sg"].iter().any(|t| tag.contains(t)) {
+                Some(Script::Hans)
+            } else {
+                None
+            }
+        })
+    })
+}
+
+fn single_line(text: &str) -> String {
+    unicode::paragraphs(text).collect::<Vec<_>>().join(" ")
+}
+
+fn push_unique(list: &mut Vec<String>, value: String) {
+    if !value.is_empty() && !list.contains(&value) {
+        list.push(value);
     }
 }
