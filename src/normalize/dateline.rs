@@ -81,7 +81,7 @@ static YONHAP: LazyLock<Regex> = LazyLock::new(|| {
 /// (Reuters) - `, `BEIRUT (AP) — `, `New Delhi (AFP) - `, `Dec. 23
 /// (Bloomberg) -- `, `Berlin (dpa) - `, `Madrid, 11 may (EFE).- `.
 static LATIN: LazyLock<Regex> = LazyLock::new(|| {
-    let word = r"\p{Lu}[\p{L}'’.\-]*";
+    let word = r"\p{Lu}[\p{L}'’.\-/]*";
     let place = format!(r"{word}(?:[ ](?:(?:de|del|la|am|an|der|do|da|di|el|upon)[ ])?{word}){{0,3}}");
     let date = r"(?:\p{L}{3,10}\.?[ ]\d{1,2}|\d{1,2}[ ]\p{L}{3,10}\.?)";
     Regex::new(&format!(
