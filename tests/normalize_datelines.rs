@@ -70,7 +70,7 @@ fn china_news_service() {
         Case {
             lang: "zh-Hant", zone: CN.1, fetched: "2009-09-28T08:00:00+08:00",
             body: &["中新社北京九月二十七日電 題：中國經濟穩中向好", "中新社記者 王辛莉 張蔚然"],
-            agency: "中新社", place: Some("北京"), date: Some(date(2009, 9, 27)), authors: &[],
+            agency: "中新社", place: Some("北京"), date: Some(date(2009, 9, 27)), authors: &["王辛莉", "張蔚然"],
             starts: "中國經濟穩中向好",
         },
         Case {

@@ -101,6 +101,12 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:By|BY|Por|Von|Par)[ ](?P<names>[^\n]{3,100})$").expect("static regex")
 });
 
+/// A Chinese byline paragraph of its own: `中新社記者 王辛莉 張蔚然`.
+static CHINESE_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:中新社|中新網|中新网|新华社|新華社|本报|本報)?(?:记者|記者)[ ]?(?P<names>\p{Han}{2,4}(?:[ 、]\p{Han}{2,4}){0,5})$")
+        .expect("static regex")
+});
+
 /// Kyodo/Jiji put the day in the lead sentence: `7日の記者会見で`, `１２日（日本時間１３日）`.
 static LEAD_DAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:(?P<month>\d{1,2})月)?(?P<day>\d{1,2})日(?P<after>間|後|前|ぶり|連続|以内)?").expect("static regex")
@@ -330,6 +336,15 @@ pub fn take(paragraphs: &mut Vec<String>) -> Option<Found> {
         paragraphs.remove(0);
     } else {
         paragraphs[0] = rest;
+    }
+    // Older CNS copy puts the byline on a line of its own after the title.
+    if found.authors.is_empty()
+        && let Some(i) = (0..paragraphs.len().min(2)).find(|&i| CHINESE_BYLINE.is_match(&paragraphs[i]))
+    {
+        let line = paragraphs.remove(i);
+        if let Some(c) = CHINESE_BYLINE.captures(&line) {
+            found.authors = chinese_names(&c["names"]);
+        }
     }
     Some(found)
 }
