@@ -22,6 +22,18 @@ pub struct Credits {
     pub captions: Vec<String>,
 }
 
+impl Credits {
+    /// Adds what a later pass found.
+    pub fn absorb(&mut self, other: Credits) {
+        for p in &other.photographers {
+            push_unique(&mut self.photographers, p);
+        }
+        for c in &other.captions {
+            push_unique(&mut self.captions, c);
+        }
+    }
+}
+
 /// What comes right before a Chinese `攝`: a boundary, an optional
 /// organisation/role prefix, then one to four names of 2–4 Han characters.
 static CHINESE_CREDIT: LazyLock<Regex> = LazyLock::new(|| {

@@ -26,6 +26,24 @@ pub struct Tail {
     pub filed: Option<DateTime>,
 }
 
+impl Tail {
+    /// Adds what a later pass found.
+    pub fn absorb(&mut self, other: Tail) {
+        for e in other.editors {
+            if !self.editors.contains(&e) {
+                self.editors.push(e);
+            }
+        }
+        for a in other.authors {
+            if !self.authors.contains(&a) {
+                self.authors.push(a);
+            }
+        }
+        self.date = self.date.or(other.date);
+        self.filed = self.filed.or(other.filed);
+    }
+}
+
 /// What a marker contributes.
 #[derive(Debug, Clone, Copy)]
 enum Kind {

@@ -7,9 +7,10 @@
 //! 1. [`unicode`]: NFC, invisible characters, whitespace, full-width Latin;
 //!    paragraphs split on newlines.
 //! 2. [`ruby`]: leaked readings (`網(wǎng)`) out of every text of the story.
-//! 3. [`endmarks`]: end markers, editor lines and footers off the end.
-//! 4. [`dateline`]: agency, place, date and reporters off the start.
-//! 5. [`credits`]: photo credits and captions, wherever they are glued.
+//! 3. [`credits`] and [`endmarks`]: photo credits and captions wherever
+//!    they are glued; end markers, editor lines and footers off the end.
+//! 4. [`dateline`]: agency, place, date and reporters off the start (then
+//!    step 3 again, for what the dateline hid).
 //! 6. [`dates`]: the dateline's year, the publication time and precision.
 //! 7. [`lang`] and [`script`]: language and Chinese script.
 //! 8. [`fingerprint`] and the summary.
@@ -53,23 +54,34 @@ pub fn normalize(extracted: ExtractedArticle, ctx: &NormalizeContext) -> Article
     if let Some((by, rest)) = raw_body.first().and_then(|p| dateline::split_byline_run(p)) {
         raw_body.splice(0..1, [by, rest]);
     }
-    let mut body: Vec<String> = raw_body
+    let body: Vec<String> = raw_body
         .iter()
         .flat_map(|p| unicode::paragraphs(&unicode::clean(p)).map(str::to_string).collect::<Vec<_>>())
         .collect();
     let title = single_line(&unicode::clean(&extracted.title));
     let page_captions: Vec<String> = extracted.captions.iter().map(|c| single_line(&unicode::clean(c))).collect();
 
-    // 2. Ruby leaks, surveyed over the whole story.
-    let survey = ruby::Survey::of(body.iter().chain(&page_captions).chain([&title]).map(String::as_str));
-    let strip = |s: &String| ruby::strip(s, survey).trim().to_string();
-    let title = strip(&title);
-    let mut body: Vec<String> = body.iter_mut().map(|p| strip(p)).filter(|p| !p.is_empty()).collect();
+    // 2. Ruby leaks, judged over the whole story at once.
+    let (n_body, n_captions) = (body.len(), page_captions.len());
+    let mut texts: Vec<String> = body.into_iter().chain(page_captions).chain([title]).collect();
+    let survey = ruby::strip_all(&mut texts);
+    // Removing a reading can leave two spaces side by side: clean again.
+    let mut texts: Vec<String> = texts.iter().map(|t| single_line(&unicode::clean(t))).collect();
+    let title = texts.pop().unwrap_or_default();
+    let page_captions: Vec<String> = texts.split_off(n_body);
+    debug_assert_eq!(page_captions.len(), n_captions);
+    let mut body: Vec<String> = texts.into_iter().filter(|p| !p.is_empty()).collect();
 
     // 3–5. Wire metadata out of the body.
-    let tail = endmarks::take(&mut body);
+    // Credits and end markers uncover each other (a caption paragraph after
+    // the end marker, a credit that starts a paragraph once the dateline is
+    // gone), so they are peeled until nothing changes, before and after the
+    // dateline is taken.
+    let mut credits = credits::Credits::default();
+    let mut tail = endmarks::Tail::default();
+    peel(&mut body, &mut credits, &mut tail);
     let found = dateline::take(&mut body);
-    let credits = credits::take(&mut body);
+    peel(&mut body, &mut credits, &mut tail);
 
     // 6. Dates.
     let zone = ctx.timezone.clone();
@@ -105,13 +117,13 @@ pub fn normalize(extracted: ExtractedArticle, ctx: &NormalizeContext) -> Article
         push_unique(&mut authors, name);
     }
     let mut captions = Vec::new();
-    for caption in page_captions.iter().map(|c| strip(c)).chain(credits.captions) {
+    for caption in page_captions.into_iter().chain(credits.captions) {
         push_unique(&mut captions, caption);
     }
     let summary = extracted
         .summary
         .as_deref()
-        .map(|s| strip(&single_line(&unicode::clean(s))))
+        .map(|s| single_line(&unicode::clean(&ruby::strip(&unicode::clean(s), survey))))
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| summary::lead(body.first().map_or("", String::as_str)));
     let fingerprint = fingerprint::fingerprint(&body);
@@ -136,6 +148,20 @@ pub fn normalize(extracted: ExtractedArticle, ctx: &NormalizeContext) -> Article
         image: extracted.image,
         fingerprint,
         fetched_at: Some(ctx.fetched_at),
+    }
+}
+
+/// Takes credits and end markers until the body stops changing.
+fn peel(body: &mut Vec<String>, credits: &mut credits::Credits, tail: &mut endmarks::Tail) {
+    // Each round that changes the body removes text, so this ends; the
+    // bound only guards against a rule that someday would not.
+    for _ in 0..8 {
+        let before = body.clone();
+        credits.absorb(credits::take(body));
+        tail.absorb(endmarks::take(body));
+        if *body == before {
+            break;
+        }
     }
 }
 

@@ -113,54 +113,50 @@ fn group(chars: &[char], i: usize) -> Option<(String, usize)> {
     None
 }
 
-/// Counts of reading-like groups over a whole document, gathered before
-/// stripping so that the weaker rules can depend on the document.
+/// Counts of readings over a whole document; the weaker rules depend on them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Survey {
-    /// Tone-marked pinyin groups after a Han character.
+    /// Tone-marked pinyin groups removed after a Han character.
     pub marked: usize,
-    /// Kana-only groups after a Han character.
+    /// Full-width kana-only groups after a Han character.
     pub kana: usize,
 }
 
 impl Survey {
-    /// Surveys every text of one story (title, paragraphs, captions).
-    pub fn of<'a>(texts: impl IntoIterator<Item = &'a str>) -> Survey {
-        let mut survey = Survey::default();
-        for text in texts {
-            let chars: Vec<char> = text.chars().collect();
-            for i in 1..chars.len() {
-                if matches!(chars[i], '(' | '（')
+    /// Full-width kana groups right after a Han character in `text`.
+    fn count_kana(text: &str) -> usize {
+        let chars: Vec<char> = text.chars().collect();
+        (1..chars.len())
+            .filter(|&i| {
+                chars[i] == '（'
                     && is_han(chars[i - 1])
-                    && let Some((inner, _)) = group(&chars, i)
-                {
-                    match classify(&inner) {
-                        Reading::MarkedPinyin => survey.marked += 1,
-                        Reading::Kana => survey.kana += 1,
-                        _ => {}
-                    }
-                }
-            }
-        }
-        survey
+                    && group(&chars, i).is_some_and(|(inner, _)| classify(&inner) == Reading::Kana)
+            })
+            .count()
     }
 }
 
-/// Removes leaked readings from one text, given the document's [`Survey`].
-pub fn strip(text: &str, survey: Survey) -> String {
+/// Removes leaked readings from one text under the given [`Survey`]; returns
+/// the text and how many tone-marked syllables it removed. Adjacency is
+/// judged on the output, so `字(zì)(zi)` loses both groups.
+fn strip_counting(text: &str, survey: Survey) -> (String, usize) {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut last: Option<char> = None;
+    let mut marked = 0;
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         if matches!(c, '(' | '（')
             && last.is_some_and(is_han)
             && let Some((inner, next)) = group(&chars, i)
-            && is_leak(classify(&inner), c == '(', survey)
         {
-            i = next;
-            continue;
+            let reading = classify(&inner);
+            if is_leak(reading, c == '(', survey) {
+                marked += usize::from(reading == Reading::MarkedPinyin);
+                i = next;
+                continue;
+            }
         }
         if matches!(c, '?' | '\u{FFFD}')
             && let Some(next) = damaged_leak(&chars, i)
@@ -172,7 +168,12 @@ pub fn strip(text: &str, survey: Survey) -> String {
         last = Some(c);
         i += 1;
     }
-    out
+    (out, marked)
+}
+
+/// Removes leaked readings from one text, given the document's [`Survey`].
+pub fn strip(text: &str, survey: Survey) -> String {
+    strip_counting(text, survey).0
 }
 
 fn is_leak(reading: Reading, half_width: bool, survey: Survey) -> bool {
@@ -192,12 +193,23 @@ fn damaged_leak(chars: &[char], i: usize) -> Option<usize> {
     (classify(&inner) == Reading::MarkedPinyin).then_some(i + 1 + end + 1)
 }
 
-/// Strips readings from a whole story at once (surveys it first).
-pub fn strip_all(texts: &mut [String]) {
-    let survey = Survey::of(texts.iter().map(String::as_str));
+/// Strips readings from every text of one story (title, paragraphs,
+/// captions) and returns the survey it used. First the unconditional rules
+/// run and count tone-marked leaks; then full-width kana groups are counted
+/// on what is left, and every rule runs again with those counts. Running it
+/// on its own output changes nothing.
+pub fn strip_all(texts: &mut [String]) -> Survey {
+    let mut survey = Survey::default();
+    for text in texts.iter_mut() {
+        let (stripped, marked) = strip_counting(text, Survey::default());
+        *text = stripped;
+        survey.marked += marked;
+    }
+    survey.kana = texts.iter().map(|t| Survey::count_kana(t)).sum();
     for text in texts.iter_mut() {
         *text = strip(text, survey);
     }
+    survey
 }
 
 #[cfg(test)]
