@@ -27,7 +27,13 @@ fn dateline_date(a: &Article) -> Option<jiff::civil::Date> {
 
 #[test]
 fn december_dateline_fetched_in_january_is_last_year() {
-    let a = run("zh-Hans", "Asia/Shanghai", "2026-01-01T01:00:00+08:00", None, &["中新网北京12月31日电 新年前夜,各地举行跨年活动。"]);
+    let a = run(
+        "zh-Hans",
+        "Asia/Shanghai",
+        "2026-01-01T01:00:00+08:00",
+        None,
+        &["中新网北京12月31日电 新年前夜,各地举行跨年活动。"],
+    );
     assert_eq!(dateline_date(&a), Some(date(2025, 12, 31)));
     // No published time: the dateline day at local midnight, day precision.
     assert_eq!(a.published, Some("2025-12-30T16:00:00Z".parse().unwrap()));
@@ -37,9 +43,21 @@ fn december_dateline_fetched_in_january_is_last_year() {
 #[test]
 fn the_reference_day_is_taken_in_the_source_zone() {
     // 17:30 UTC on 31 December is already 1 January in Beijing.
-    let a = run("zh-Hans", "Asia/Shanghai", "2025-12-31T17:30:00Z", None, &["新华社北京1月1日电 新年第一天,天安门广场举行升旗仪式。"]);
+    let a = run(
+        "zh-Hans",
+        "Asia/Shanghai",
+        "2025-12-31T17:30:00Z",
+        None,
+        &["新华社北京1月1日电 新年第一天,天安门广场举行升旗仪式。"],
+    );
     assert_eq!(dateline_date(&a), Some(date(2026, 1, 1)));
-    let a = run("en", "UTC", "2026-01-01T03:00:00Z", None, &["LONDON, Dec 31 (Reuters) - Fireworks lit up the Thames."]);
+    let a = run(
+        "en",
+        "UTC",
+        "2026-01-01T03:00:00Z",
+        None,
+        &["LONDON, Dec 31 (Reuters) - Fireworks lit up the Thames."],
+    );
     assert_eq!(dateline_date(&a), Some(date(2025, 12, 31)));
 }
 
@@ -61,7 +79,13 @@ fn a_known_published_time_is_the_reference_and_is_kept() {
 
 #[test]
 fn day_only_cna_dateline_across_the_new_year() {
-    let a = run("zh-Hant", "Asia/Taipei", "2025-01-01T08:00:00+08:00", None, &["（中央社記者黃麗芸台北31日電）台北101跨年煙火吸引大批民眾。"]);
+    let a = run(
+        "zh-Hant",
+        "Asia/Taipei",
+        "2025-01-01T08:00:00+08:00",
+        None,
+        &["（中央社記者黃麗芸台北31日電）台北101跨年煙火吸引大批民眾。"],
+    );
     assert_eq!(dateline_date(&a), Some(date(2024, 12, 31)));
 }
 
@@ -81,15 +105,33 @@ fn cna_minguo_tail_confirms_the_date() {
 
 #[test]
 fn chinese_numeral_and_fullwidth_dates() {
-    let a = run("zh-Hant", "Asia/Taipei", "2025-03-12T20:00:00+08:00", None, &["(中央社記者馮昭台北十二日電)立法院今天三讀通過修正案。"]);
+    let a = run(
+        "zh-Hant",
+        "Asia/Taipei",
+        "2025-03-12T20:00:00+08:00",
+        None,
+        &["(中央社記者馮昭台北十二日電)立法院今天三讀通過修正案。"],
+    );
     assert_eq!(dateline_date(&a), Some(date(2025, 3, 12)));
-    let a = run("zh-Hans", "Asia/Shanghai", "2025-12-24T08:00:00+08:00", None, &["中新网北京１２月２３日电 全国政协召开双周协商座谈会。"]);
+    let a = run(
+        "zh-Hans",
+        "Asia/Shanghai",
+        "2025-12-24T08:00:00+08:00",
+        None,
+        &["中新网北京１２月２３日电 全国政协召开双周协商座谈会。"],
+    );
     assert_eq!(dateline_date(&a), Some(date(2025, 12, 23)));
 }
 
 #[test]
 fn no_date_anywhere_leaves_published_empty() {
-    let a = run("en", "UTC", "2025-10-13T09:00:00Z", None, &["BEIRUT (AP) — Israeli airstrikes hit southern Lebanon on Monday."]);
+    let a = run(
+        "en",
+        "UTC",
+        "2025-10-13T09:00:00Z",
+        None,
+        &["BEIRUT (AP) — Israeli airstrikes hit southern Lebanon on Monday."],
+    );
     assert_eq!(dateline_date(&a), None);
     assert_eq!(a.published, None);
     assert_eq!(a.fetched_at, Some("2025-10-13T09:00:00Z".parse().unwrap()));

@@ -9,7 +9,8 @@ use polywire::normalize::{NormalizeContext, normalize, plain_text_story, same_st
 use std::path::PathBuf;
 
 fn seed() -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/normalize/000_44b2adcac121026c.txt");
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/normalize/000_44b2adcac121026c.txt");
     std::fs::read_to_string(path).expect("seed fixture")
 }
 
@@ -44,8 +45,16 @@ fn one_story_in_both_scripts_is_one_cluster() {
     let traditional = story(&to_traditional(&simplified_text), "zh-Hant");
     assert_eq!(simplified.script, Some(polywire::model::Script::Hans));
     assert_eq!(traditional.script, Some(polywire::model::Script::Hant));
-    assert!(same_story(simplified.fingerprint, traditional.fingerprint), "{}", distance(&simplified, &traditional));
-    assert!(same_story(original.fingerprint, simplified.fingerprint), "{}", distance(&original, &simplified));
+    assert!(
+        same_story(simplified.fingerprint, traditional.fingerprint),
+        "{}",
+        distance(&simplified, &traditional)
+    );
+    assert!(
+        same_story(original.fingerprint, simplified.fingerprint),
+        "{}",
+        distance(&original, &simplified)
+    );
 }
 
 #[test]
@@ -56,18 +65,39 @@ fn one_story_from_two_wires_is_one_cluster() {
     let mut paragraphs: Vec<String> = original.body.clone();
     paragraphs.pop();
     paragraphs[0] = format!("新華社杭州12月23日電(記者 張三){}", paragraphs[0]);
-    let other_wire = normalize(ExtractedArticle { body: paragraphs, ..ExtractedArticle::default() }, &ctx("zh-Hant"));
-    assert_eq!(other_wire.dateline.as_ref().map(|d| d.agency.as_str()), Some("新華社"));
-    assert!(same_story(original.fingerprint, other_wire.fingerprint), "{}", distance(&original, &other_wire));
+    let other_wire = normalize(
+        ExtractedArticle {
+            body: paragraphs,
+            ..ExtractedArticle::default()
+        },
+        &ctx("zh-Hant"),
+    );
+    assert_eq!(
+        other_wire.dateline.as_ref().map(|d| d.agency.as_str()),
+        Some("新華社")
+    );
+    assert!(
+        same_story(original.fingerprint, other_wire.fingerprint),
+        "{}",
+        distance(&original, &other_wire)
+    );
 }
 
 #[test]
 fn different_stories_are_two_clusters() {
     let a = story(&seed(), "zh-Hant");
     let b = story(OTHER_STORY, "zh-Hans");
-    assert!(!same_story(a.fingerprint, b.fingerprint), "{}", distance(&a, &b));
-    let en1 = fingerprint(&["The Ministry of Civil Affairs said on Monday it would expand elderly care services across the country, adding new subsidies for home care."]);
-    let en2 = fingerprint(&["Shares and bonds in China rallied on Monday after trade tensions between Beijing and Washington eased over the weekend."]);
+    assert!(
+        !same_story(a.fingerprint, b.fingerprint),
+        "{}",
+        distance(&a, &b)
+    );
+    let en1 = fingerprint(&[
+        "The Ministry of Civil Affairs said on Monday it would expand elderly care services across the country, adding new subsidies for home care.",
+    ]);
+    let en2 = fingerprint(&[
+        "Shares and bonds in China rallied on Monday after trade tensions between Beijing and Washington eased over the weekend.",
+    ]);
     assert!(!same_story(en1, en2), "{}", (en1 ^ en2).count_ones());
 }
 
@@ -84,19 +114,31 @@ fn threshold_is_the_documented_one() {
 #[test]
 #[ignore = "measurement over the shared corpus"]
 fn measure_distances() {
-    let root = std::env::var_os("POLYWIRE_SHARED").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("../shared"));
-    let index = std::fs::read_to_string(root.join("corpus/articles/index.jsonl")).expect("corpus index");
+    let root = std::env::var_os("POLYWIRE_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("../shared"));
+    let index =
+        std::fs::read_to_string(root.join("corpus/articles/index.jsonl")).expect("corpus index");
     let mut bodies: Vec<(String, Vec<String>)> = Vec::new();
     for line in index.lines() {
         let entry: serde_json::Value = serde_json::from_str(line).unwrap();
         if entry["gt_kind"] != "full" {
             continue;
         }
-        let json: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(root.join("corpus").join(entry["json"].as_str().unwrap())).unwrap())
-                .unwrap();
-        let Some(body) = json["body"].as_str() else { continue };
-        let paragraphs: Vec<String> = body.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
+        let json: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(root.join("corpus").join(entry["json"].as_str().unwrap()))
+                .unwrap(),
+        )
+        .unwrap();
+        let Some(body) = json["body"].as_str() else {
+            continue;
+        };
+        let paragraphs: Vec<String> = body
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect();
         if paragraphs.len() >= 3 {
             bodies.push((entry["lang"].as_str().unwrap().to_string(), paragraphs));
         }
@@ -117,9 +159,15 @@ fn measure_distances() {
         }
         let mut dropped = p.clone();
         dropped.pop();
-        variants.push(("last paragraph dropped", (fp ^ fingerprint(&dropped)).count_ones()));
+        variants.push((
+            "last paragraph dropped",
+            (fp ^ fingerprint(&dropped)).count_ones(),
+        ));
         let lead_dropped = &p[1..];
-        variants.push(("lead dropped", (fp ^ fingerprint(lead_dropped)).count_ones()));
+        variants.push((
+            "lead dropped",
+            (fp ^ fingerprint(lead_dropped)).count_ones(),
+        ));
     }
     println!("stories: {}, pairs: {}", bodies.len(), different.len());
     println!(
@@ -130,8 +178,18 @@ fn measure_distances() {
         different[different.len() / 2]
     );
     for kind in ["other script", "last paragraph dropped", "lead dropped"] {
-        let mut d: Vec<u32> = variants.iter().filter(|(k, _)| *k == kind).map(|(_, d)| *d).collect();
+        let mut d: Vec<u32> = variants
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, d)| *d)
+            .collect();
         d.sort_unstable();
-        println!("{kind}: n {} median {} p90 {} max {}", d.len(), d[d.len() / 2], d[d.len() * 9 / 10], d[d.len() - 1]);
+        println!(
+            "{kind}: n {} median {} p90 {} max {}",
+            d.len(),
+            d[d.len() / 2],
+            d[d.len() * 9 / 10],
+            d[d.len() - 1]
+        );
     }
 }

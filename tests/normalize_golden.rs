@@ -10,7 +10,9 @@ use std::path::PathBuf;
 const SEED: &str = "000_44b2adcac121026c.txt";
 
 fn fixture() -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/normalize").join(SEED);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/normalize")
+        .join(SEED);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -43,7 +45,11 @@ fn has_pinyin(text: &str) -> bool {
 #[test]
 fn fixture_is_the_shared_seed() {
     if let Some(shared) = shared_seed() {
-        assert_eq!(shared, fixture(), "tests/fixtures/normalize/{SEED} drifted from shared/seed");
+        assert_eq!(
+            shared,
+            fixture(),
+            "tests/fixtures/normalize/{SEED} drifted from shared/seed"
+        );
     }
 }
 
@@ -74,7 +80,13 @@ fn dateline_and_byline() {
 fn photo_credits_and_captions() {
     let a = golden();
     assert_eq!(a.photographers, ["王剛"]);
-    assert_eq!(a.captions, ["2025長三角產業創新發展大會在杭州市錢塘區舉行。", "大會現場揭牌成立“生物醫藥創新聯盟”。"]);
+    assert_eq!(
+        a.captions,
+        [
+            "2025長三角產業創新發展大會在杭州市錢塘區舉行。",
+            "大會現場揭牌成立“生物醫藥創新聯盟”。"
+        ]
+    );
     assert!(a.editors.is_empty(), "{:?}", a.editors);
 }
 
@@ -83,20 +95,44 @@ fn body_is_clean() {
     let a = golden();
     let all = a.body.join("\n");
     assert!(!has_pinyin(&all), "pinyin left in body");
-    assert!(a.captions.iter().chain([&a.title, &a.summary]).all(|t| !has_pinyin(t)), "pinyin left in metadata");
+    assert!(
+        a.captions
+            .iter()
+            .chain([&a.title, &a.summary])
+            .all(|t| !has_pinyin(t)),
+        "pinyin left in metadata"
+    );
     for gone in ["中新網杭州", "記者 王逸飛", "王剛", "攝", "(完)"] {
         assert!(!all.contains(gone), "{gone} still in body");
     }
-    for kept in ["中新社(北京)國際傳播集團", "(WOYLC)", "ESG(環境、社會和治理)", "“AI時代生物醫藥的創新與發展”"] {
+    for kept in [
+        "中新社(北京)國際傳播集團",
+        "(WOYLC)",
+        "ESG(環境、社會和治理)",
+        "“AI時代生物醫藥的創新與發展”",
+    ] {
         assert!(all.contains(kept), "{kept} lost");
     }
     // The lede keeps its own sentence even though a caption repeats it.
-    assert!(a.body[0].starts_with("23日,2025長三角產業創新發展大會在杭州市錢塘區舉行。本次大會"), "{}", a.body[0]);
+    assert!(
+        a.body[0].starts_with("23日,2025長三角產業創新發展大會在杭州市錢塘區舉行。本次大會"),
+        "{}",
+        a.body[0]
+    );
     assert_eq!(a.body.iter().filter(|p| p.starts_with("當前")).count(), 1);
     assert!(a.body.iter().any(|p| p.starts_with("為進一步賦能長三角")));
-    assert!(a.body.iter().all(|p| a.captions.iter().all(|c| !p.starts_with(c.as_str()))));
+    assert!(
+        a.body
+            .iter()
+            .all(|p| a.captions.iter().all(|c| !p.starts_with(c.as_str())))
+    );
     assert_eq!(a.body.len(), 17);
-    assert!(a.body.last().unwrap().ends_with("杭州醫藥港管理辦公室支持。"));
+    assert!(
+        a.body
+            .last()
+            .unwrap()
+            .ends_with("杭州醫藥港管理辦公室支持。")
+    );
 }
 
 #[test]

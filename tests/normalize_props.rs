@@ -16,17 +16,71 @@ fn ctx() -> NormalizeContext {
 }
 
 fn run(title: String, body: Vec<String>) -> Article {
-    normalize(ExtractedArticle { title, body, ..ExtractedArticle::default() }, &ctx())
+    normalize(
+        ExtractedArticle {
+            title,
+            body,
+            ..ExtractedArticle::default()
+        },
+        &ctx(),
+    )
 }
 
 /// Wire-copy pieces that exercise every rule, to be glued in any order.
 const PIECES: &[&str] = &[
-    "中新網", "(wǎng)", "杭州", "產(chǎn)業(yè)", "舉行。", "王剛 攝", "當前,", "(完)", "（完）", "【编辑:叶攀】",
-    "(ESG)", "(WOYLC)", "(a)", "(men)", "ㄍㄨㄛˊ", "(ㄍㄨㄛˊ)", "漢字", "(かんじ)", "（せいふ）", "（おう・き）", "?jǐn)",
-    "REUTERS/Jane Doe", "(AP Photo/Ahn Young-joon)", "Photo: John Smith/AFP", "(사진=연합뉴스)", "写真・共同",
-    "（新华社记者 王建华/摄）", "(Reporting by Kane Wu; Editing by Jamie Freed)", "Enditem", "(끝)", "2023/05/04 11:33 송고",
-    "（編輯：謝佳珍）1140516", "责任编辑：张玉", "The talks ended.", "Officials said", " ", "  ", "\n", "\n\n", "\u{200B}",
-    "\u{3000}", "ＡＩ１２", "「", "」", "。", ",", "“", "”", "(", ")", "（", "）", "e\u{301}",
+    "中新網",
+    "(wǎng)",
+    "杭州",
+    "產(chǎn)業(yè)",
+    "舉行。",
+    "王剛 攝",
+    "當前,",
+    "(完)",
+    "（完）",
+    "【编辑:叶攀】",
+    "(ESG)",
+    "(WOYLC)",
+    "(a)",
+    "(men)",
+    "ㄍㄨㄛˊ",
+    "(ㄍㄨㄛˊ)",
+    "漢字",
+    "(かんじ)",
+    "（せいふ）",
+    "（おう・き）",
+    "?jǐn)",
+    "REUTERS/Jane Doe",
+    "(AP Photo/Ahn Young-joon)",
+    "Photo: John Smith/AFP",
+    "(사진=연합뉴스)",
+    "写真・共同",
+    "（新华社记者 王建华/摄）",
+    "(Reporting by Kane Wu; Editing by Jamie Freed)",
+    "Enditem",
+    "(끝)",
+    "2023/05/04 11:33 송고",
+    "（編輯：謝佳珍）1140516",
+    "责任编辑：张玉",
+    "The talks ended.",
+    "Officials said",
+    " ",
+    "  ",
+    "\n",
+    "\n\n",
+    "\u{200B}",
+    "\u{3000}",
+    "ＡＩ１２",
+    "「",
+    "」",
+    "。",
+    ",",
+    "“",
+    "”",
+    "(",
+    ")",
+    "（",
+    "）",
+    "e\u{301}",
 ];
 
 const DATELINES: &[&str] = &[
@@ -44,10 +98,14 @@ fn paragraph() -> impl Strategy<Value = String> {
 }
 
 fn story() -> impl Strategy<Value = Vec<String>> {
-    (prop::sample::select(DATELINES), prop::collection::vec(paragraph(), 1..6)).prop_map(|(dateline, mut paragraphs)| {
-        paragraphs[0] = format!("{dateline}{}", paragraphs[0]);
-        paragraphs
-    })
+    (
+        prop::sample::select(DATELINES),
+        prop::collection::vec(paragraph(), 1..6),
+    )
+        .prop_map(|(dateline, mut paragraphs)| {
+            paragraphs[0] = format!("{dateline}{}", paragraphs[0]);
+            paragraphs
+        })
 }
 
 proptest! {

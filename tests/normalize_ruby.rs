@@ -19,7 +19,10 @@ fn one(text: &str) -> String {
 #[test]
 fn tone_marked_pinyin_after_han_goes() {
     assert_eq!(one("中新網(wǎng)杭州"), "中新網杭州");
-    assert_eq!(one("國務(wù)院發(fā)布成渝地區(qū)雙城經(jīng)濟(jì)圈建設(shè)規(guī)劃綱要"), "國務院發布成渝地區雙城經濟圈建設規劃綱要");
+    assert_eq!(
+        one("國務(wù)院發(fā)布成渝地區(qū)雙城經(jīng)濟(jì)圈建設(shè)規(guī)劃綱要"),
+        "國務院發布成渝地區雙城經濟圈建設規劃綱要"
+    );
     // Full-width parentheses too.
     assert_eq!(one("產（chǎn）業"), "產業");
 }
@@ -67,7 +70,10 @@ fn kana_readings() {
     // Half-width parentheses are the <rp> fallback: always a leak.
     assert_eq!(one("漢字(かんじ)を読む"), "漢字を読む");
     // One full-width gloss in edited Japanese copy stays...
-    assert_eq!(one("両者の齟齬（そご）が表面化した"), "両者の齟齬（そご）が表面化した");
+    assert_eq!(
+        one("両者の齟齬（そご）が表面化した"),
+        "両者の齟齬（そご）が表面化した"
+    );
     // ...but a furigana page annotates word after word.
     assert_eq!(
         one("政府（せいふ）は経済（けいざい）対策（たいさく）を発表（はっぴょう）した"),
@@ -75,7 +81,9 @@ fn kana_readings() {
     );
     // Name glosses with `・` are Japanese editorial style, never leaks.
     assert_eq!(
-        one("王毅（おう・き）外相と習近平（しゅう・きんぺい）国家主席、政府（せいふ）経済（けいざい）対策（たいさく）"),
+        one(
+            "王毅（おう・き）外相と習近平（しゅう・きんぺい）国家主席、政府（せいふ）経済（けいざい）対策（たいさく）"
+        ),
         "王毅（おう・き）外相と習近平（しゅう・きんぺい）国家主席、政府経済対策"
     );
 }
@@ -95,7 +103,10 @@ fn legitimate_parentheses_stay() {
         assert_eq!(one(text), text);
     }
     // Pinyin after a non-Han character is not a ruby leak.
-    assert_eq!(one("the word (mǎ) means horse"), "the word (mǎ) means horse");
+    assert_eq!(
+        one("the word (mǎ) means horse"),
+        "the word (mǎ) means horse"
+    );
 }
 
 #[test]
@@ -110,5 +121,8 @@ fn end_marker_goes_with_the_tail_not_with_ruby() {
         body: vec!["杭州醫(yī)藥港管理辦公室支持。(完)".into()],
         ..ExtractedArticle::default()
     };
-    assert_eq!(normalize(extracted, &ctx).body, ["杭州醫藥港管理辦公室支持。"]);
+    assert_eq!(
+        normalize(extracted, &ctx).body,
+        ["杭州醫藥港管理辦公室支持。"]
+    );
 }

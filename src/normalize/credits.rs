@@ -44,7 +44,9 @@ static CHINESE_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Characters after `摄` that make it a word (`摄影`, `摄像`), not a credit.
-const NOT_CREDIT_AFTER: &[char] = &['影', '像', '制', '製', '入', '氏', '取', '政', '護', '护', '于', '於'];
+const NOT_CREDIT_AFTER: &[char] = &[
+    '影', '像', '制', '製', '入', '氏', '取', '政', '護', '护', '于', '於',
+];
 /// Last characters before `摄` that make it a verb (`拍摄`, `所摄`).
 const NOT_CREDIT_BEFORE: &[char] = &['拍', '所', '被', '航', '偷', '抓', '自', '跟', '攝', '摄'];
 
@@ -52,7 +54,7 @@ const NOT_CREDIT_BEFORE: &[char] = &['拍', '所', '被', '航', '偷', '抓', '
 static OTHER_CREDITS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     let name = r"\p{Lu}[\p{L}.'’\-]*(?:[ ]\p{Lu}[\p{L}.'’\-]*){0,3}";
     [
-        format!(r"\((?:Reuters|REUTERS)/(?P<name>[^()/]{{2,60}}?)(?:/File(?: Photo)?)?\)"),
+        r"\((?:Reuters|REUTERS)/(?P<name>[^()/]{2,60}?)(?:/File(?: Photo)?)?\)".to_string(),
         format!(r"(?:REUTERS|Reuters)/(?P<name>{name})(?:/File(?: Photo)?)?"),
         r"\(?AP Photo/(?P<name>[^()/,]{2,60}?)(?:,[ ]?File)?\)".to_string(),
         format!(r"(?P<name>{name})[ ]?/[ ]?(?:AFP|dpa|EFE|AP)(?:[ ]via[ ]Getty[ ]Images)?\.?$"),
@@ -79,7 +81,10 @@ struct Hit {
 }
 
 fn chinese_hit(text: &str) -> Option<Hit> {
-    for (pos, c) in text.char_indices().filter(|(_, c)| matches!(c, '摄' | '攝')) {
+    for (pos, c) in text
+        .char_indices()
+        .filter(|(_, c)| matches!(c, '摄' | '攝'))
+    {
         let after = &text[pos + c.len_utf8()..];
         if after.starts_with(NOT_CREDIT_AFTER) {
             continue;
@@ -102,16 +107,28 @@ fn chinese_hit(text: &str) -> Option<Hit> {
         if caps.name("open").is_some() && after.starts_with([')', '）']) {
             end += after.chars().next().map_or(0, char::len_utf8);
         }
-        return Some(Hit { start, end, names: chinese_names(names_m.as_str()), sentence_caption: true });
+        return Some(Hit {
+            start,
+            end,
+            names: chinese_names(names_m.as_str()),
+            sentence_caption: true,
+        });
     }
     None
 }
 
 fn other_hit(text: &str) -> Option<Hit> {
-    let caps = OTHER_CREDITS.iter().filter_map(|re| re.captures(text)).min_by_key(|c| c.get(0).map_or(usize::MAX, |m| m.start()))?;
+    let caps = OTHER_CREDITS
+        .iter()
+        .filter_map(|re| re.captures(text))
+        .min_by_key(|c| c.get(0).map_or(usize::MAX, |m| m.start()))?;
     let whole = caps.get(0)?;
     let raw = caps.name("name").map_or("", |m| m.as_str()).trim();
-    let raw = if raw.starts_with("저작권자") { "연합뉴스" } else { raw };
+    let raw = if raw.starts_with("저작권자") {
+        "연합뉴스"
+    } else {
+        raw
+    };
     let mut names = if raw.chars().any(super::unicode::is_cjk) {
         vec![raw.to_string()]
     } else {
@@ -122,7 +139,12 @@ fn other_hit(text: &str) -> Option<Hit> {
     {
         names.push(org.as_str().trim().to_string());
     }
-    Some(Hit { start: whole.start(), end: whole.end(), names, sentence_caption: false })
+    Some(Hit {
+        start: whole.start(),
+        end: whole.end(),
+        names,
+        sentence_caption: false,
+    })
 }
 
 /// Splits the text before a Chinese credit into (body before, caption):
@@ -208,9 +230,14 @@ mod tests {
 
     #[test]
     fn glued_chinese_caption() {
-        let (body, c) = run(&["2025長三角產業創新發展大會在杭州市錢塘區舉行。王剛 攝當前,世界百年變局加速演進。"]);
+        let (body, c) = run(&[
+            "2025長三角產業創新發展大會在杭州市錢塘區舉行。王剛 攝當前,世界百年變局加速演進。",
+        ]);
         assert_eq!(body, ["當前,世界百年變局加速演進。"]);
-        assert_eq!(c.captions, ["2025長三角產業創新發展大會在杭州市錢塘區舉行。"]);
+        assert_eq!(
+            c.captions,
+            ["2025長三角產業創新發展大會在杭州市錢塘區舉行。"]
+        );
         assert_eq!(c.photographers, ["王剛"]);
     }
 
@@ -247,13 +274,19 @@ mod tests {
             "The summit opened on Monday.",
         ]);
         assert_eq!(body, ["The summit opened on Monday."]);
-        assert_eq!(c.photographers, ["Tingshu Wang", "Ahn Young-joon", "Kent Nishimura"]);
+        assert_eq!(
+            c.photographers,
+            ["Tingshu Wang", "Ahn Young-joon", "Kent Nishimura"]
+        );
         assert_eq!(c.captions[1], "Protesters gather in Seoul.");
     }
 
     #[test]
     fn japanese_and_korean_credits() {
-        let (body, c) = run(&["記者会見する王毅外相（北京＝新華社記者／傅天）", "회담하는 양국 정상 (사진=저작권자(c) 연합뉴스, 무단 전재-재배포 금지)"]);
+        let (body, c) = run(&[
+            "記者会見する王毅外相（北京＝新華社記者／傅天）",
+            "회담하는 양국 정상 (사진=저작권자(c) 연합뉴스, 무단 전재-재배포 금지)",
+        ]);
         assert!(body.is_empty(), "{body:?}");
         assert_eq!(c.photographers, ["傅天", "연합뉴스"]);
         assert_eq!(c.captions, ["記者会見する王毅外相", "회담하는 양국 정상"]);

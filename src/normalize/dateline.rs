@@ -82,7 +82,8 @@ static YONHAP: LazyLock<Regex> = LazyLock::new(|| {
 /// (Bloomberg) -- `, `Berlin (dpa) - `, `Madrid, 11 may (EFE).- `.
 static LATIN: LazyLock<Regex> = LazyLock::new(|| {
     let word = r"\p{Lu}[\p{L}'’.\-/]*";
-    let place = format!(r"{word}(?:[ ](?:(?:de|del|la|am|an|der|do|da|di|el|upon)[ ])?{word}){{0,3}}");
+    let place =
+        format!(r"{word}(?:[ ](?:(?:de|del|la|am|an|der|do|da|di|el|upon)[ ])?{word}){{0,3}}");
     let date = r"(?:\p{L}{3,10}\.?[ ]\d{1,2}|\d{1,2}[ ]\p{L}{3,10}\.?)";
     Regex::new(&format!(
         r"^(?:(?P<date0>{date})[ ]|(?P<place>{place})(?:,[ ](?P<region>{place}))??(?:,[ ](?P<date>{date}))?[ ]?)?\((?P<agency>Reuters|AP|AFP|Xinhua|Bloomberg|dpa(?:-AFX)?(?:/[a-z]{{2,4}})?|EFE|Yonhap|Kyodo|Jiji)\)(?:\.-|[ ]?(?:--|-|—|–|:))[ ]?"
@@ -109,23 +110,95 @@ static CHINESE_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Kyodo/Jiji put the day in the lead sentence: `7日の記者会見で`, `１２日（日本時間１３日）`.
 static LEAD_DAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:(?P<month>\d{1,2})月)?(?P<day>\d{1,2})日(?P<after>間|後|前|ぶり|連続|以内)?").expect("static regex")
+    Regex::new(r"(?:(?P<month>\d{1,2})月)?(?P<day>\d{1,2})日(?P<after>間|後|前|ぶり|連続|以内)?")
+        .expect("static regex")
 });
 
 /// Places CNA datelines name, to split `黃麗芸台北` into reporter and place.
 const CNA_PLACES: &[&str] = &[
-    "台北", "臺北", "新北", "桃園", "台中", "臺中", "台南", "臺南", "高雄", "基隆", "新竹", "苗栗", "彰化",
-    "南投", "雲林", "嘉義", "屏東", "宜蘭", "花蓮", "台東", "臺東", "澎湖", "金門", "馬祖", "連江", "北京",
-    "上海", "香港", "澳門", "東京", "大阪", "首爾", "華盛頓", "紐約", "洛杉磯", "舊金山", "休士頓", "芝加哥",
-    "倫敦", "巴黎", "柏林", "布魯塞爾", "莫斯科", "日內瓦", "羅馬", "馬德里", "新加坡", "曼谷", "雅加達",
-    "馬尼拉", "河內", "胡志明市", "吉隆坡", "雪梨", "墨爾本", "多倫多", "溫哥華", "約翰尼斯堡", "新德里",
-    "耶路撒冷", "杜拜",
+    "台北",
+    "臺北",
+    "新北",
+    "桃園",
+    "台中",
+    "臺中",
+    "台南",
+    "臺南",
+    "高雄",
+    "基隆",
+    "新竹",
+    "苗栗",
+    "彰化",
+    "南投",
+    "雲林",
+    "嘉義",
+    "屏東",
+    "宜蘭",
+    "花蓮",
+    "台東",
+    "臺東",
+    "澎湖",
+    "金門",
+    "馬祖",
+    "連江",
+    "北京",
+    "上海",
+    "香港",
+    "澳門",
+    "東京",
+    "大阪",
+    "首爾",
+    "華盛頓",
+    "紐約",
+    "洛杉磯",
+    "舊金山",
+    "休士頓",
+    "芝加哥",
+    "倫敦",
+    "巴黎",
+    "柏林",
+    "布魯塞爾",
+    "莫斯科",
+    "日內瓦",
+    "羅馬",
+    "馬德里",
+    "新加坡",
+    "曼谷",
+    "雅加達",
+    "馬尼拉",
+    "河內",
+    "胡志明市",
+    "吉隆坡",
+    "雪梨",
+    "墨爾本",
+    "多倫多",
+    "溫哥華",
+    "約翰尼斯堡",
+    "新德里",
+    "耶路撒冷",
+    "杜拜",
 ];
 
 /// Words in a byline that are roles, not names.
 const ROLES: &[&str] = &[
-    "记者", "記者", "实习生", "實習生", "通讯员", "通訊員", "特约记者", "特約記者", "见习记者", "見習記者",
-    "中新社记者", "中新社記者", "中新网记者", "中新網記者", "新华社记者", "新華社記者", "本报记者", "本報記者",
+    "记者",
+    "記者",
+    "实习生",
+    "實習生",
+    "通讯员",
+    "通訊員",
+    "特约记者",
+    "特約記者",
+    "见习记者",
+    "見習記者",
+    "中新社记者",
+    "中新社記者",
+    "中新网记者",
+    "中新網記者",
+    "新华社记者",
+    "新華社記者",
+    "本报记者",
+    "本報記者",
 ];
 
 /// Splits Chinese byline text (`記者 王逸飛`, `方伟彬 史雪晴`, `记者姜洁`) into names.
@@ -134,7 +207,11 @@ pub fn chinese_names(text: &str) -> Vec<String> {
     for token in text.split([' ', '、', ',', '，', '/', '／']) {
         let mut token = token.trim();
         // A role glued to the name: `记者姜洁`.
-        while let Some(role) = ROLES.iter().filter(|r| token.starts_with(**r)).max_by_key(|r| r.len()) {
+        while let Some(role) = ROLES
+            .iter()
+            .filter(|r| token.starts_with(**r))
+            .max_by_key(|r| r.len())
+        {
             token = token[role.len()..].trim_start();
         }
         if !token.is_empty() && !ROLES.contains(&token) {
@@ -147,15 +224,22 @@ pub fn chinese_names(text: &str) -> Vec<String> {
 /// Splits a Latin-script list of people (`A, B and C`, `A y B`), dropping
 /// `in PLACE` and affiliation suffixes.
 pub fn latin_names(text: &str) -> Vec<String> {
-    static SPLIT: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r",[ ]?(?:and[ ])?|;[ ]?|[ ](?:and|y|und|et|e)[ ]").expect("static regex"));
+    static SPLIT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r",[ ]?(?:and[ ])?|;[ ]?|[ ](?:and|y|und|et|e)[ ]").expect("static regex")
+    });
     static SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?:[ ]in[ ]\p{Lu}.*|[ ]at[ ]\S+@\S+.*|[ ]?(?:The )?(?:Associated Press|Reuters|Bloomberg(?: News)?|AFP|EFE|dpa))$")
             .expect("static regex")
     });
     SPLIT
         .split(text)
-        .map(|n| SUFFIX.replace(n.trim(), "").trim().trim_end_matches('.').to_string())
+        .map(|n| {
+            SUFFIX
+                .replace(n.trim(), "")
+                .trim()
+                .trim_end_matches('.')
+                .to_string()
+        })
         .filter(|n| !n.is_empty() && n.chars().next().is_some_and(char::is_uppercase))
         .collect()
 }
@@ -164,7 +248,9 @@ fn month_day(month: &str, day: &str) -> DateHint {
     let month = parse_number(month).and_then(|m| i8::try_from(m).ok());
     let day = parse_number(day).and_then(|d| i8::try_from(d).ok());
     match (month, day) {
-        (Some(m), Some(d)) if (1..=12).contains(&m) && (1..=31).contains(&d) => DateHint::MonthDay(m, d),
+        (Some(m), Some(d)) if (1..=12).contains(&m) && (1..=31).contains(&d) => {
+            DateHint::MonthDay(m, d)
+        }
         _ => DateHint::None,
     }
 }
@@ -182,7 +268,11 @@ fn latin_date(text: &str) -> DateHint {
     let (Some(a), Some(b)) = (parts.next(), parts.next()) else {
         return DateHint::None;
     };
-    let (name, day) = if a.starts_with(|c: char| c.is_ascii_digit()) { (b, a) } else { (a, b) };
+    let (name, day) = if a.starts_with(|c: char| c.is_ascii_digit()) {
+        (b, a)
+    } else {
+        (a, b)
+    };
     match (month_from_name(name), day.parse::<i8>().ok()) {
         (Some(m), Some(d)) if (1..=31).contains(&d) => DateHint::MonthDay(m, d),
         _ => DateHint::None,
@@ -194,7 +284,10 @@ fn split_cna(rest: &str, has_reporter: bool) -> (Vec<String>, Option<String>) {
     if !has_reporter {
         return (Vec::new(), (!rest.is_empty()).then(|| rest.to_string()));
     }
-    let place = CNA_PLACES.iter().filter(|p| rest.ends_with(**p) && rest.len() > p.len()).max_by_key(|p| p.len());
+    let place = CNA_PLACES
+        .iter()
+        .filter(|p| rest.ends_with(**p) && rest.len() > p.len())
+        .max_by_key(|p| p.len());
     let (names, place) = match place {
         Some(p) => (&rest[..rest.len() - p.len()], Some(p.to_string())),
         None => {
@@ -204,8 +297,14 @@ fn split_cna(rest: &str, has_reporter: bool) -> (Vec<String>, Option<String>) {
             let n = last.chars().count();
             let name_len = if n <= 4 { 2.min(n) } else { 3 };
             let cut = rest.len() - last.len()
-                + last.char_indices().nth(name_len).map_or(last.len(), |(i, _)| i);
-            (&rest[..cut], Some(rest[cut..].to_string()).filter(|p| !p.is_empty()))
+                + last
+                    .char_indices()
+                    .nth(name_len)
+                    .map_or(last.len(), |(i, _)| i);
+            (
+                &rest[..cut],
+                Some(rest[cut..].to_string()).filter(|p| !p.is_empty()),
+            )
         }
     };
     (chinese_names(names), place)
@@ -215,9 +314,19 @@ fn split_cna(rest: &str, has_reporter: bool) -> (Vec<String>, Option<String>) {
 /// returns it with the byte length of the matched lead.
 pub fn parse(text: &str) -> Option<(Found, usize)> {
     if let Some(c) = CHINESE.captures(text) {
-        let mut authors = c.name("by").map(|m| chinese_names(m.as_str())).unwrap_or_default();
-        authors.extend(c.name("by2").map(|m| chinese_names(m.as_str())).unwrap_or_default());
-        let place = c.name("place").map(|m| m.as_str().to_string()).filter(|p| !p.is_empty());
+        let mut authors = c
+            .name("by")
+            .map(|m| chinese_names(m.as_str()))
+            .unwrap_or_default();
+        authors.extend(
+            c.name("by2")
+                .map(|m| chinese_names(m.as_str()))
+                .unwrap_or_default(),
+        );
+        let place = c
+            .name("place")
+            .map(|m| m.as_str().to_string())
+            .filter(|p| !p.is_empty());
         let found = Found {
             agency: c["agency"].to_string(),
             place,
@@ -227,12 +336,20 @@ pub fn parse(text: &str) -> Option<(Found, usize)> {
         return Some((found, c.get(0)?.end()));
     }
     if let Some(c) = CCTV.captures(text) {
-        let found = Found { agency: c["agency"].to_string(), ..Found::default() };
+        let found = Found {
+            agency: c["agency"].to_string(),
+            ..Found::default()
+        };
         return Some((found, c.get(0)?.end()));
     }
     if let Some(c) = CNA.captures(text) {
         let (authors, place) = split_cna(&c["rest"], c.name("role").is_some());
-        let found = Found { agency: c["agency"].to_string(), place, date: day_only(&c["day"]), authors };
+        let found = Found {
+            agency: c["agency"].to_string(),
+            place,
+            date: day_only(&c["day"]),
+            authors,
+        };
         return Some((found, c.get(0)?.end()));
     }
     if let Some(c) = XINHUA_JA.captures(text) {
@@ -259,8 +376,12 @@ pub fn parse(text: &str) -> Option<(Found, usize)> {
             .name("by")
             .map(|m| m.as_str().split_whitespace().map(str::to_string).collect())
             .unwrap_or_default();
-        let found =
-            Found { agency: c["agency"].to_string(), place: Some(c["place"].to_string()), date: DateHint::None, authors };
+        let found = Found {
+            agency: c["agency"].to_string(),
+            place: Some(c["place"].to_string()),
+            date: DateHint::None,
+            authors,
+        };
         return Some((found, c.get(0)?.end()));
     }
     if let Some(c) = ANSA.captures(text) {
@@ -273,7 +394,11 @@ pub fn parse(text: &str) -> Option<(Found, usize)> {
         return Some((found, c.get(0)?.end()));
     }
     if let Some(c) = LATIN.captures(text) {
-        let date = c.name("date").or(c.name("date0")).map(|m| latin_date(m.as_str())).unwrap_or_default();
+        let date = c
+            .name("date")
+            .or(c.name("date0"))
+            .map(|m| latin_date(m.as_str()))
+            .unwrap_or_default();
         let found = Found {
             agency: c["agency"].to_string(),
             place: c.name("place").map(|m| m.as_str().to_string()),
@@ -306,8 +431,10 @@ fn lead_day(text: &str) -> DateHint {
 /// the gap before whitespace is collapsed.
 pub fn split_byline_run(raw: &str) -> Option<(String, String)> {
     static RUN: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^\s*(?P<by>(?:By|Por|Von|Par)\s+[^\n]{3,100}?)(?:\s{3,}|\t+)(?P<rest>\S[\s\S]*)$")
-            .expect("static regex")
+        Regex::new(
+            r"^\s*(?P<by>(?:By|Por|Von|Par)\s+[^\n]{3,100}?)(?:\s{3,}|\t+)(?P<rest>\S[\s\S]*)$",
+        )
+        .expect("static regex")
     });
     let c = RUN.captures(raw)?;
     Some((c["by"].to_string(), c["rest"].to_string()))
@@ -327,7 +454,10 @@ pub fn take(paragraphs: &mut Vec<String>) -> Option<Found> {
         if byline.is_empty() {
             return None;
         }
-        return Some(Found { authors: byline, ..Found::default() });
+        return Some(Found {
+            authors: byline,
+            ..Found::default()
+        });
     };
     byline.append(&mut found.authors);
     found.authors = byline;
@@ -339,7 +469,8 @@ pub fn take(paragraphs: &mut Vec<String>) -> Option<Found> {
     }
     // Older CNS copy puts the byline on a line of its own after the title.
     if found.authors.is_empty()
-        && let Some(i) = (0..paragraphs.len().min(2)).find(|&i| CHINESE_BYLINE.is_match(&paragraphs[i]))
+        && let Some(i) =
+            (0..paragraphs.len().min(2)).find(|&i| CHINESE_BYLINE.is_match(&paragraphs[i]))
     {
         let line = paragraphs.remove(i);
         if let Some(c) = CHINESE_BYLINE.captures(&line) {
@@ -364,15 +495,33 @@ mod tests {
     #[test]
     fn latin_byline_names() {
         assert_eq!(latin_names("Kane Wu in Hong Kong"), ["Kane Wu"]);
-        assert_eq!(latin_names("Jane Doe, John Roe and Ann Poe"), ["Jane Doe", "John Roe", "Ann Poe"]);
-        assert_eq!(latin_names("MARI YAMAGUCHI Associated Press"), ["MARI YAMAGUCHI"]);
+        assert_eq!(
+            latin_names("Jane Doe, John Roe and Ann Poe"),
+            ["Jane Doe", "John Roe", "Ann Poe"]
+        );
+        assert_eq!(
+            latin_names("MARI YAMAGUCHI Associated Press"),
+            ["MARI YAMAGUCHI"]
+        );
     }
 
     #[test]
     fn cna_reporter_and_place_split() {
-        assert_eq!(split_cna("黃麗芸台北", true), (vec!["黃麗芸".to_string()], Some("台北".to_string())));
-        assert_eq!(split_cna("馮昭台北", true), (vec!["馮昭".to_string()], Some("台北".to_string())));
-        assert_eq!(split_cna("王揚宇、吳家豪台北", true).0, ["王揚宇", "吳家豪"]);
-        assert_eq!(split_cna("林育立柏斯", true), (vec!["林育立".to_string()], Some("柏斯".to_string())));
+        assert_eq!(
+            split_cna("黃麗芸台北", true),
+            (vec!["黃麗芸".to_string()], Some("台北".to_string()))
+        );
+        assert_eq!(
+            split_cna("馮昭台北", true),
+            (vec!["馮昭".to_string()], Some("台北".to_string()))
+        );
+        assert_eq!(
+            split_cna("王揚宇、吳家豪台北", true).0,
+            ["王揚宇", "吳家豪"]
+        );
+        assert_eq!(
+            split_cna("林育立柏斯", true),
+            (vec!["林育立".to_string()], Some("柏斯".to_string()))
+        );
     }
 }

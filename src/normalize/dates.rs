@@ -56,18 +56,22 @@ pub fn parse_number(text: &str) -> Option<u32> {
 pub fn month_from_name(name: &str) -> Option<i8> {
     let key: String = name.trim_end_matches('.').to_lowercase();
     let month = match key.as_str() {
-        "jan" | "january" | "ene" | "enero" | "janv" | "janvier" | "janeiro" | "gen" | "gennaio" => 1,
-        "feb" | "february" | "febrero" | "févr" | "fevr" | "février" | "fev" | "fevereiro" | "febbraio" => 2,
+        "jan" | "january" | "ene" | "enero" | "janv" | "janvier" | "janeiro" | "gen"
+        | "gennaio" => 1,
+        "feb" | "february" | "febrero" | "févr" | "fevr" | "février" | "fev" | "fevereiro"
+        | "febbraio" => 2,
         "mar" | "march" | "marzo" | "mars" | "março" => 3,
         "apr" | "april" | "abr" | "abril" | "avr" | "avril" | "aprile" => 4,
         "may" | "mayo" | "mai" | "maio" | "mag" | "maggio" => 5,
         "jun" | "june" | "junio" | "juin" | "junho" | "giu" | "giugno" => 6,
         "jul" | "july" | "julio" | "juil" | "juillet" | "julho" | "lug" | "luglio" => 7,
         "aug" | "august" | "ago" | "agosto" | "août" | "aout" => 8,
-        "sep" | "sept" | "september" | "septiembre" | "septembre" | "set" | "setembro" | "settembre" => 9,
+        "sep" | "sept" | "september" | "septiembre" | "septembre" | "set" | "setembro"
+        | "settembre" => 9,
         "oct" | "october" | "octubre" | "octobre" | "out" | "outubro" | "ott" | "ottobre" => 10,
         "nov" | "november" | "noviembre" | "novembre" | "novembro" => 11,
-        "dec" | "december" | "dic" | "diciembre" | "déc" | "decembre" | "décembre" | "dez" | "dezembro" | "dicembre" => 12,
+        "dec" | "december" | "dic" | "diciembre" | "déc" | "decembre" | "décembre" | "dez"
+        | "dezembro" | "dicembre" => 12,
         _ => return None,
     };
     Some(month)
@@ -153,11 +157,20 @@ mod tests {
     #[test]
     fn year_rolls_back_over_new_year() {
         // 12月31日 read on 1 January belongs to the year before.
-        assert_eq!(infer_year(12, 31, date(2026, 1, 1)), Some(date(2025, 12, 31)));
-        assert_eq!(infer_year(12, 23, date(2026, 1, 2)), Some(date(2025, 12, 23)));
+        assert_eq!(
+            infer_year(12, 31, date(2026, 1, 1)),
+            Some(date(2025, 12, 31))
+        );
+        assert_eq!(
+            infer_year(12, 23, date(2026, 1, 2)),
+            Some(date(2025, 12, 23))
+        );
         // 1月1日 read on 31 December (a zone ahead) is the next year.
         assert_eq!(infer_year(1, 1, date(2025, 12, 31)), Some(date(2026, 1, 1)));
-        assert_eq!(infer_year(12, 23, date(2025, 12, 23)), Some(date(2025, 12, 23)));
+        assert_eq!(
+            infer_year(12, 23, date(2025, 12, 23)),
+            Some(date(2025, 12, 23))
+        );
         // A date three days ahead of the reference is last year's.
         assert_eq!(infer_year(6, 10, date(2025, 6, 7)), Some(date(2024, 6, 10)));
         // 29 February only in a leap year.

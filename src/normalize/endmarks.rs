@@ -108,11 +108,20 @@ static MARKERS: LazyLock<Vec<(Regex, Kind)>> = LazyLock::new(|| {
 /// Whole paragraphs that are footers or contact lines.
 static FOOTERS: LazyLock<Vec<(Regex, Kind)>> = LazyLock::new(|| {
     [
-        (r"^To contact the reporters? on this story:[ ]?(?P<au>.+)$", Kind::LatinAuthors),
-        (r"^To contact the editors? responsible for this story:[ ]?(?P<ed>.+)$", Kind::LatinEditors),
+        (
+            r"^To contact the reporters? on this story:[ ]?(?P<au>.+)$",
+            Kind::LatinAuthors,
+        ),
+        (
+            r"^To contact the editors? responsible for this story:[ ]?(?P<ed>.+)$",
+            Kind::LatinEditors,
+        ),
         (r"^人[ ]?民[ ]?网[ ]?版[ ]?权[ ]?所[ ]?有", Kind::Marker),
         (r"^凡(?:本网|本網)?(?:注明|標注有|标注有)", Kind::Marker),
-        (r"^(?:责任编辑|責任編輯|编辑|編輯)[:：][ ]?(?P<ed>[\p{Han}、,， ]{2,30})$", Kind::ChineseEditors),
+        (
+            r"^(?:责任编辑|責任編輯|编辑|編輯)[:：][ ]?(?P<ed>[\p{Han}、,， ]{2,30})$",
+            Kind::ChineseEditors,
+        ),
     ]
     .into_iter()
     .map(|(p, k)| (Regex::new(p).expect("static regex"), k))
@@ -142,7 +151,9 @@ fn record(tail: &mut Tail, kind: Kind, caps: &Captures<'_>) {
             for part in caps["credits"].split(';') {
                 let part = part.trim();
                 let lower = part.to_lowercase();
-                let Some(at) = lower.find(" by ") else { continue };
+                let Some(at) = lower.find(" by ") else {
+                    continue;
+                };
                 let names = latin_names(&part[at + 4..]);
                 if lower.contains("editing") {
                     push(&mut tail.editors, names);
@@ -153,7 +164,9 @@ fn record(tail: &mut Tail, kind: Kind, caps: &Captures<'_>) {
         }
         Kind::Filed => {
             let n = |g: &str| caps[g].parse::<i16>().ok();
-            if let (Some(y), Some(m), Some(d), Some(hh), Some(mm)) = (n("y"), n("m"), n("d"), n("H"), n("M")) {
+            if let (Some(y), Some(m), Some(d), Some(hh), Some(mm)) =
+                (n("y"), n("m"), n("d"), n("H"), n("M"))
+            {
                 tail.filed = DateTime::new(y, m as i8, d as i8, hh as i8, mm as i8, 0, 0).ok();
                 tail.date = tail.date.or(tail.filed.map(|dt| dt.date()));
             }
@@ -171,12 +184,17 @@ pub fn take(paragraphs: &mut Vec<String>) -> Tail {
     let mut tail = Tail::default();
     // Bounded: every round removes text or stops.
     while let Some(last) = paragraphs.last_mut() {
-        if let Some((caps, kind)) = FOOTERS.iter().find_map(|(re, k)| re.captures(last).map(|c| (c, *k))) {
+        if let Some((caps, kind)) = FOOTERS
+            .iter()
+            .find_map(|(re, k)| re.captures(last).map(|c| (c, *k)))
+        {
             record(&mut tail, kind, &caps);
             paragraphs.pop();
             continue;
         }
-        let hit = MARKERS.iter().find_map(|(re, k)| re.captures(last).map(|c| (c, *k)));
+        let hit = MARKERS
+            .iter()
+            .find_map(|(re, k)| re.captures(last).map(|c| (c, *k)));
         let Some((caps, kind)) = hit else { break };
         record(&mut tail, kind, &caps);
         let start = caps.get(0).map_or(last.len(), |m| m.start());
@@ -229,7 +247,10 @@ mod tests {
 
     #[test]
     fn cna_editor_with_minguo_date() {
-        let (body, t) = run(&["將持續關注。（編輯：謝佳珍）1140516", "本網站之文字、圖片及影音，非經授權，不得轉載、公開播送或公開傳輸及利用。"]);
+        let (body, t) = run(&[
+            "將持續關注。（編輯：謝佳珍）1140516",
+            "本網站之文字、圖片及影音，非經授權，不得轉載、公開播送或公開傳輸及利用。",
+        ]);
         assert_eq!(body, ["將持續關注。"]);
         assert_eq!(t.editors, ["謝佳珍"]);
         assert_eq!(t.date, Some(date(2025, 5, 16)));

@@ -30,13 +30,20 @@ pub fn same_story(a: u64, b: u64) -> bool {
 
 /// The fingerprint of a story body (paragraphs in order). Empty text gives 0.
 pub fn fingerprint<S: AsRef<str>>(paragraphs: &[S]) -> u64 {
-    let joined: String = paragraphs.iter().map(AsRef::as_ref).collect::<Vec<_>>().join("\n");
+    let joined: String = paragraphs
+        .iter()
+        .map(AsRef::as_ref)
+        .collect::<Vec<_>>()
+        .join("\n");
     let folded = to_simplified(&joined);
     let tokens = tokens(&folded);
     let mut shingles: Vec<u64> = if tokens.len() < SHINGLE {
         tokens.iter().map(|t| fnv1a(t.as_bytes())).collect()
     } else {
-        tokens.windows(SHINGLE).map(|w| fnv1a(w.join("\u{1F}").as_bytes())).collect()
+        tokens
+            .windows(SHINGLE)
+            .map(|w| fnv1a(w.join("\u{1F}").as_bytes()))
+            .collect()
     };
     shingles.sort_unstable();
     shingles.dedup();
@@ -87,7 +94,10 @@ fn simhash(hashes: &[u64]) -> u64 {
             *w += if h >> bit & 1 == 1 { 1 } else { -1 };
         }
     }
-    weights.iter().enumerate().fold(0u64, |acc, (bit, w)| if *w > 0 { acc | 1 << bit } else { acc })
+    weights.iter().enumerate().fold(
+        0u64,
+        |acc, (bit, w)| if *w > 0 { acc | 1 << bit } else { acc },
+    )
 }
 
 #[cfg(test)]
@@ -96,7 +106,10 @@ mod tests {
 
     #[test]
     fn tokens_split_cjk_by_character_and_words_by_run() {
-        assert_eq!(tokens("長三角AI大會, Hello-World 2025!"), ["長", "三", "角", "ai", "大", "會", "hello", "world", "2025"]);
+        assert_eq!(
+            tokens("長三角AI大會, Hello-World 2025!"),
+            ["長", "三", "角", "ai", "大", "會", "hello", "world", "2025"]
+        );
     }
 
     #[test]

@@ -112,7 +112,10 @@ mod tests {
 
     #[test]
     fn script_rules() {
-        assert_eq!(detect("中国外務省の報道官は7日の記者会見で述べた。", &[]), "ja");
+        assert_eq!(
+            detect("中国外務省の報道官は7日の記者会見で述べた。", &[]),
+            "ja"
+        );
         assert_eq!(detect("정부가 내년 예산안을 발표했다고 밝혔다.", &[]), "ko");
         assert_eq!(detect("長三角產業創新發展大會在杭州舉行。", &[]), "zh");
         // Kanji-only headline: the hint decides.

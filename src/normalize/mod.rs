@@ -56,17 +56,32 @@ pub fn normalize(extracted: ExtractedArticle, ctx: &NormalizeContext) -> Article
     }
     let body: Vec<String> = raw_body
         .iter()
-        .flat_map(|p| unicode::paragraphs(&unicode::clean(p)).map(str::to_string).collect::<Vec<_>>())
+        .flat_map(|p| {
+            unicode::paragraphs(&unicode::clean(p))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
         .collect();
     let title = single_line(&unicode::clean(&extracted.title));
-    let page_captions: Vec<String> = extracted.captions.iter().map(|c| single_line(&unicode::clean(c))).collect();
+    let page_captions: Vec<String> = extracted
+        .captions
+        .iter()
+        .map(|c| single_line(&unicode::clean(c)))
+        .collect();
 
     // 2. Ruby leaks, judged over the whole story at once.
     let (n_body, n_captions) = (body.len(), page_captions.len());
-    let mut texts: Vec<String> = body.into_iter().chain(page_captions).chain([title]).collect();
+    let mut texts: Vec<String> = body
+        .into_iter()
+        .chain(page_captions)
+        .chain([title])
+        .collect();
     let survey = ruby::strip_all(&mut texts);
     // Removing a reading can leave two spaces side by side: clean again.
-    let mut texts: Vec<String> = texts.iter().map(|t| single_line(&unicode::clean(t))).collect();
+    let mut texts: Vec<String> = texts
+        .iter()
+        .map(|t| single_line(&unicode::clean(t)))
+        .collect();
     let title = texts.pop().unwrap_or_default();
     let page_captions: Vec<String> = texts.split_off(n_body);
     debug_assert_eq!(page_captions.len(), n_captions);
@@ -85,7 +100,10 @@ pub fn normalize(extracted: ExtractedArticle, ctx: &NormalizeContext) -> Article
 
     // 6. Dates.
     let zone = ctx.timezone.clone();
-    let filed = tail.filed.and_then(|dt| dt.in_tz(&zone).ok()).map(|z| z.timestamp());
+    let filed = tail
+        .filed
+        .and_then(|dt| dt.in_tz(&zone).ok())
+        .map(|z| z.timestamp());
     let known_published = extracted.published.or(filed);
     let reference = dates::local_date(known_published.unwrap_or(ctx.fetched_at), &zone);
     let dateline = found.as_ref().map(|f| Dateline {
@@ -94,7 +112,10 @@ pub fn normalize(extracted: ExtractedArticle, ctx: &NormalizeContext) -> Article
         region: None,
         date: resolve_date(f.date, tail.date, reference),
     });
-    let (published, precision) = match (known_published, dateline.as_ref().and_then(|d| d.date).or(tail.date)) {
+    let (published, precision) = match (
+        known_published,
+        dateline.as_ref().and_then(|d| d.date).or(tail.date),
+    ) {
         (Some(ts), _) => (Some(ts), Precision::Minute),
         (None, Some(day)) => (dates::start_of_day(day, &zone), Precision::Day),
         (None, None) => (None, Precision::Minute),
@@ -103,7 +124,9 @@ pub fn normalize(extracted: ExtractedArticle, ctx: &NormalizeContext) -> Article
     // 7. Language and script.
     let text = body.join("\n");
     let lang = lang::detect(&text, &[extracted.lang.as_deref(), Some(&ctx.language)]);
-    let script = (lang == "zh").then(|| detect_zh_script(&title, &text, extracted.lang.as_deref(), &ctx.language)).flatten();
+    let script = (lang == "zh")
+        .then(|| detect_zh_script(&title, &text, extracted.lang.as_deref(), &ctx.language))
+        .flatten();
 
     // 8. People, captions, summary, fingerprint.
     let mut authors = Vec::new();
@@ -171,7 +194,12 @@ fn peel(body: &mut Vec<String>, credits: &mut credits::Credits, tail: &mut endma
 /// its lead, and making a headline out of it would invent one.
 pub fn plain_text_story(text: &str) -> ExtractedArticle {
     ExtractedArticle {
-        body: text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect(),
+        body: text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect(),
         ..ExtractedArticle::default()
     }
 }
@@ -192,19 +220,35 @@ fn resolve_date(hint: DateHint, tail: Option<Date>, reference: Date) -> Option<D
     }
 }
 
-fn detect_zh_script(title: &str, text: &str, page_lang: Option<&str>, source_lang: &str) -> Option<Script> {
-    let sample: String = title.chars().chain(['\n']).chain(text.chars()).take(2000).collect();
+fn detect_zh_script(
+    title: &str,
+    text: &str,
+    page_lang: Option<&str>,
+    source_lang: &str,
+) -> Option<Script> {
+    let sample: String = title
+        .chars()
+        .chain(['\n'])
+        .chain(text.chars())
+        .take(2000)
+        .collect();
     script::detect_script(&sample).or_else(|| {
-        [page_lang, Some(source_lang)].into_iter().flatten().find_map(|tag| {
-            let tag = tag.to_ascii_lowercase();
-            if ["hant", "-tw", "-hk", "-mo"].iter().any(|t| tag.contains(t)) {
-                Some(Script::Hant)
-            } else if ["hans", "-cn", "-sg"].iter().any(|t| tag.contains(t)) {
-                Some(Script::Hans)
-            } else {
-                None
-            }
-        })
+        [page_lang, Some(source_lang)]
+            .into_iter()
+            .flatten()
+            .find_map(|tag| {
+                let tag = tag.to_ascii_lowercase();
+                if ["hant", "-tw", "-hk", "-mo"]
+                    .iter()
+                    .any(|t| tag.contains(t))
+                {
+                    Some(Script::Hant)
+                } else if ["hans", "-cn", "-sg"].iter().any(|t| tag.contains(t)) {
+                    Some(Script::Hans)
+                } else {
+                    None
+                }
+            })
     })
 }
 

@@ -61,7 +61,11 @@ fn classify(inner: &str) -> Reading {
     if inner.is_empty() {
         return Reading::Other;
     }
-    if inner.chars().all(is_zhuyin) && inner.chars().any(|c| ('\u{3105}'..='\u{312F}').contains(&c)) {
+    if inner.chars().all(is_zhuyin)
+        && inner
+            .chars()
+            .any(|c| ('\u{3105}'..='\u{312F}').contains(&c))
+    {
         return Reading::Zhuyin;
     }
     if inner.chars().all(|c| is_kana(c) || c == 'ー') && inner.chars().any(is_kana) {

@@ -34,7 +34,11 @@ fn sentence_ends(text: &str) -> Vec<usize> {
 
 /// Text size in summary units: CJK characters, or words otherwise.
 fn size(text: &str, cjk: bool) -> usize {
-    if cjk { text.chars().count() } else { text.split_whitespace().count() }
+    if cjk {
+        text.chars().count()
+    } else {
+        text.split_whitespace().count()
+    }
 }
 
 /// A summary cut from the lead paragraph at a sentence boundary.
@@ -45,7 +49,10 @@ pub fn lead(paragraph: &str) -> String {
     if size(paragraph, cjk) <= limit {
         return paragraph.to_string();
     }
-    let best = sentence_ends(paragraph).into_iter().take_while(|&end| size(&paragraph[..end], cjk) <= limit).last();
+    let best = sentence_ends(paragraph)
+        .into_iter()
+        .take_while(|&end| size(&paragraph[..end], cjk) <= limit)
+        .last();
     match best {
         Some(end) => paragraph[..end].trim().to_string(),
         None => {
@@ -53,7 +60,11 @@ pub fn lead(paragraph: &str) -> String {
             let cut: String = if cjk {
                 paragraph.chars().take(limit).collect()
             } else {
-                paragraph.split_whitespace().take(limit).collect::<Vec<_>>().join(" ")
+                paragraph
+                    .split_whitespace()
+                    .take(limit)
+                    .collect::<Vec<_>>()
+                    .join(" ")
             };
             format!("{}…", cut.trim_end())
         }
@@ -67,7 +78,10 @@ mod tests {
     #[test]
     fn short_leads_are_kept_whole() {
         assert_eq!(lead("一句话。"), "一句话。");
-        assert_eq!(lead("Short lead. Two sentences."), "Short lead. Two sentences.");
+        assert_eq!(
+            lead("Short lead. Two sentences."),
+            "Short lead. Two sentences."
+        );
     }
 
     #[test]

@@ -103,7 +103,10 @@ mod tests {
     #[test]
     fn nfc_and_invisibles() {
         // e + combining acute → é; ZWSP, BOM, soft hyphen and a bell removed.
-        assert_eq!(clean("cafe\u{301}\u{200B}\u{FEFF}ab\u{AD}c\u{7}"), "caféabc");
+        assert_eq!(
+            clean("cafe\u{301}\u{200B}\u{FEFF}ab\u{AD}c\u{7}"),
+            "caféabc"
+        );
     }
 
     #[test]
@@ -113,7 +116,10 @@ mod tests {
 
     #[test]
     fn fullwidth_letters_and_digits_fold_but_punctuation_stays() {
-        assert_eq!(clean("ＡＩ時代１２日，ＥＳＧ（環境）"), "AI時代12日，ESG（環境）");
+        assert_eq!(
+            clean("ＡＩ時代１２日，ＥＳＧ（環境）"),
+            "AI時代12日，ESG（環境）"
+        );
         // Half-width commas after Han characters are kept as written.
         assert_eq!(clean("23日,2025長三角"), "23日,2025長三角");
     }
