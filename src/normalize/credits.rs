@@ -57,9 +57,9 @@ static OTHER_CREDITS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         r"\((?:Reuters|REUTERS)/(?P<name>[^()/]{2,60}?)(?:/File(?: Photo)?)?\)".to_string(),
         format!(r"(?:REUTERS|Reuters)/(?P<name>{name})(?:/File(?: Photo)?)?"),
         r"\(?AP Photo/(?P<name>[^()/,]{2,60}?)(?:,[ ]?File)?\)".to_string(),
-        format!(r"(?P<name>{name})[ ]?/[ ]?(?:AFP|dpa|EFE|AP)(?:[ ]via[ ]Getty[ ]Images)?\.?$"),
+        format!(r"(?P<name>{name})[ ]?/[ ]?(?:AFP|dpa|EFE|AP)(?:[ ]via[ ]Getty[ ]Images|/Getty[ ]Images)?\.?$"),
         format!(r"(?:EFE|AFP)[ ]?/[ ]?(?P<name>{name})\.?$"),
-        r"^(?:Photo|Photograph|Foto|Bild)(?:[ ]?:|[ ]by)[ ]?(?P<name>[^/\n]{2,60}?)(?:[ ]?/[ ]?(?P<org>[^/\n]{2,30}))?\.?$".to_string(),
+        r"(?:^|[.|][ ]?)(?P<credit>(?:[Pp]hoto|[Pp]hotograph|Foto|Bild)(?:[ ]?:|[ ]by))[ ]?(?P<name>[^/\n]{2,60}?)(?:[ ]?/[ ]?(?P<org>[^/\n]{2,30}))?\.?$".to_string(),
         r"[(（]?写真[・:：][ ]?(?P<name>[^()（）\n]{1,30}?)[)）]?$".to_string(),
         r"[(（][^()（）＝=]{1,10}[＝=][^()（）／/]{1,20}[／/](?P<name>[^()（）]{1,20})[)）]".to_string(),
         r"[(（](?P<name>[^()（）\s]{1,20}?)(?:氏)?撮影[)）]".to_string(),
@@ -139,8 +139,10 @@ fn other_hit(text: &str) -> Option<Hit> {
     {
         names.push(org.as_str().trim().to_string());
     }
+    // A `Photo:` credit after `.`/`|` starts at the word, not the separator.
+    let start = caps.name("credit").map_or(whole.start(), |m| m.start());
     Some(Hit {
-        start: whole.start(),
+        start,
         end: whole.end(),
         names,
         sentence_caption: false,
@@ -271,14 +273,29 @@ mod tests {
             "A worker walks past solar panels in Hangzhou, China, March 3, 2025. REUTERS/Tingshu Wang",
             "Protesters gather in Seoul. (AP Photo/Ahn Young-joon)",
             "Police at the scene. Kent Nishimura/AFP via Getty Images",
+            "JIM WATSON/AFP/Getty Images",
+            "Fernando Caudevilla, AKA DoctorX. Photo: Joseph Cox",
+            "Cristina Gil Lladanosa, at the Barcelona testing lab | photo by Joan Bardeletti",
             "The summit opened on Monday.",
         ]);
         assert_eq!(body, ["The summit opened on Monday."]);
         assert_eq!(
             c.photographers,
-            ["Tingshu Wang", "Ahn Young-joon", "Kent Nishimura"]
+            [
+                "Tingshu Wang",
+                "Ahn Young-joon",
+                "Kent Nishimura",
+                "JIM WATSON",
+                "Joseph Cox",
+                "Joan Bardeletti"
+            ]
         );
         assert_eq!(c.captions[1], "Protesters gather in Seoul.");
+        assert_eq!(c.captions[3], "Fernando Caudevilla, AKA DoctorX.");
+        assert_eq!(
+            c.captions[4],
+            "Cristina Gil Lladanosa, at the Barcelona testing lab"
+        );
     }
 
     #[test]
