@@ -43,6 +43,12 @@ static CHINESE_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// Characters before `攝` searched for a credit: a boundary, a prefix such
+/// as `中新社记者` and four names of four characters fit.
+const CREDIT_WINDOW: usize = 40;
+/// Credits taken from one paragraph at most; more is not wire copy.
+const MAX_CREDITS_PER_PARAGRAPH: usize = 32;
+
 /// Characters after `摄` that make it a word (`摄影`, `摄像`), not a credit.
 const NOT_CREDIT_AFTER: &[char] = &[
     '影', '像', '制', '製', '入', '氏', '取', '政', '護', '护', '于', '於',
@@ -89,20 +95,32 @@ fn chinese_hit(text: &str) -> Option<Hit> {
         if after.starts_with(NOT_CREDIT_AFTER) {
             continue;
         }
-        let before = &text[..pos];
+        // Only a short window before `攝` can hold a credit; searching the
+        // whole prefix would make a paragraph full of `攝` quadratic.
+        let window_start = text[..pos]
+            .char_indices()
+            .rev()
+            .nth(CREDIT_WINDOW)
+            .map_or(0, |(i, _)| i);
+        let before = &text[window_start..pos];
         let Some(caps) = CHINESE_CREDIT.captures(before) else {
             continue;
         };
+        // A cut window has no paragraph start: `^` would be a false boundary.
+        if window_start > 0 && caps.name("open").is_none() && caps.name("bound").is_none() {
+            continue;
+        }
         let names_m = caps.name("names")?;
         if names_m.as_str().ends_with(NOT_CREDIT_BEFORE) {
             continue;
         }
         // The credit starts at its parenthesis, else right after the boundary.
-        let start = match (caps.name("open"), caps.name("bound")) {
-            (Some(open), _) => open.start(),
-            (None, Some(bound)) => bound.end(),
-            (None, None) => 0,
-        };
+        let start = window_start
+            + match (caps.name("open"), caps.name("bound")) {
+                (Some(open), _) => open.start(),
+                (None, Some(bound)) => bound.end(),
+                (None, None) => 0,
+            };
         let mut end = pos + c.len_utf8();
         if caps.name("open").is_some() && after.starts_with([')', '）']) {
             end += after.chars().next().map_or(0, char::len_utf8);
@@ -190,8 +208,13 @@ pub fn take(paragraphs: &mut Vec<String>) -> Credits {
     for paragraph in paragraphs.drain(..) {
         let mut rest = paragraph;
         // A paragraph may hold several glued caption+credit pairs.
-        loop {
-            let hit = chinese_hit(&rest).or_else(|| other_hit(&rest));
+        for round in 0.. {
+            let hit = if round < MAX_CREDITS_PER_PARAGRAPH {
+                chinese_hit(&rest).or_else(|| other_hit(&rest))
+            } else {
+                tracing::debug!(round, "Too many photo credits in one paragraph; rest left as is.");
+                None
+            };
             let Some(hit) = hit else {
                 out.push(rest);
                 break;

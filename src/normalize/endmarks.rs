@@ -44,6 +44,9 @@ impl Tail {
     }
 }
 
+/// Markers and footers peeled from one story at most.
+const MAX_MARKERS: usize = 64;
+
 /// What a marker contributes.
 #[derive(Debug, Clone, Copy)]
 enum Kind {
@@ -182,8 +185,10 @@ fn contacts(text: &str) -> Vec<String> {
 /// Peels end markers, editor lines and footers off the paragraphs.
 pub fn take(paragraphs: &mut Vec<String>) -> Tail {
     let mut tail = Tail::default();
-    // Bounded: every round removes text or stops.
-    while let Some(last) = paragraphs.last_mut() {
+    // Every round removes text or stops; the cap keeps a hostile tail of
+    // thousands of markers from costing quadratic copying.
+    for _ in 0..MAX_MARKERS {
+        let Some(last) = paragraphs.last_mut() else { break };
         if let Some((caps, kind)) = FOOTERS
             .iter()
             .find_map(|(re, k)| re.captures(last).map(|c| (c, *k)))

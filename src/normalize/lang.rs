@@ -48,7 +48,8 @@ pub fn detect(text: &str, hints: &[Option<&str>]) -> String {
             _ => "zh".into(),
         };
     }
-    match whatlang::detect(text) {
+    let sample: String = text.chars().take(SAMPLE).collect();
+    match whatlang::detect(&sample) {
         Some(info) if info.is_reliable() || hint.is_none() => iso639_1(info.lang()).to_string(),
         _ => hint.unwrap_or_else(|| "und".into()),
     }
