@@ -136,3 +136,22 @@ fn no_date_anywhere_leaves_published_empty() {
     assert_eq!(a.published, None);
     assert_eq!(a.fetched_at, Some("2025-10-13T09:00:00Z".parse().unwrap()));
 }
+
+#[test]
+fn a_date_in_the_url_beats_the_fetch_time() {
+    let ctx = NormalizeContext {
+        source: "chinanews".into(),
+        language: "zh-Hans".into(),
+        timezone: "Asia/Shanghai".into(),
+        // Fetched long after (a backfill): the fetch time alone would say 2025.
+        fetched_at: "2026-06-01T00:00:00Z".parse::<Timestamp>().unwrap(),
+    };
+    let extracted = ExtractedArticle {
+        url: "https://www.chinanews.com.cn/gn/2024/12-31/10345678.shtml".into(),
+        body: vec!["中新网北京12月31日电 新年前夜,各地举行跨年活动。".into()],
+        ..ExtractedArticle::default()
+    };
+    let a = normalize(extracted, &ctx);
+    assert_eq!(dateline_date(&a), Some(date(2024, 12, 31)));
+    assert_eq!(a.precision, Precision::Day);
+}

@@ -12,7 +12,13 @@ fn run(body: Vec<String>) -> Article {
         timezone: "Asia/Shanghai".into(),
         fetched_at: "2025-12-23T18:00:00+08:00".parse::<Timestamp>().unwrap(),
     };
-    normalize(ExtractedArticle { body, ..ExtractedArticle::default() }, &ctx)
+    normalize(
+        ExtractedArticle {
+            body,
+            ..ExtractedArticle::default()
+        },
+        &ctx,
+    )
 }
 
 #[test]
@@ -33,7 +39,11 @@ fn thousands_of_end_markers() {
 
 #[test]
 fn a_wall_of_she_and_parentheses() {
-    let a = run(vec!["摄".repeat(50_000), "字(".repeat(50_000), "(wǎng)".repeat(50_000)]);
+    let a = run(vec![
+        "摄".repeat(50_000),
+        "字(".repeat(50_000),
+        "(wǎng)".repeat(50_000),
+    ]);
     assert_eq!(a.lang, "zh");
     assert!(a.photographers.is_empty());
     assert_eq!(a.body[0].chars().count(), 50_000);

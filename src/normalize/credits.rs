@@ -212,7 +212,10 @@ pub fn take(paragraphs: &mut Vec<String>) -> Credits {
             let hit = if round < MAX_CREDITS_PER_PARAGRAPH {
                 chinese_hit(&rest).or_else(|| other_hit(&rest))
             } else {
-                tracing::debug!(round, "Too many photo credits in one paragraph; rest left as is.");
+                tracing::debug!(
+                    round,
+                    "Too many photo credits in one paragraph; rest left as is."
+                );
                 None
             };
             let Some(hit) = hit else {

@@ -9,6 +9,8 @@
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
+use regex::Regex;
+use std::sync::LazyLock;
 
 /// Reads a number written in ASCII digits (full-width digits are folded
 /// earlier) or Chinese numerals up to 99 (`十二`, `二十三`, `廿三`, `〇`).
@@ -123,6 +125,24 @@ fn distance_days(a: Date, b: Date) -> i64 {
     (a.duration_since(b).as_secs() / 86_400).abs()
 }
 
+/// The date a story URL carries, if any: chinanews `/2026/10-08/`,
+/// xinhuanet `/2025-12/23/`, people.cn `/2025/1223/`, NHK `/20251223/`.
+/// Wire-conventions §5.3: an explicit signal beats the fetch time.
+pub fn date_in_url(url: &str) -> Option<Date> {
+    static PATTERNS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"/(?:(?P<y1>(?:19|20)\d{2})/(?P<m1>\d{2})-(?P<d1>\d{2})|(?P<y2>(?:19|20)\d{2})-(?P<m2>\d{2})/(?P<d2>\d{2})|(?P<y3>(?:19|20)\d{2})/(?P<m3>\d{2})(?P<d3>\d{2})|(?P<y4>(?:19|20)\d{2})(?P<m4>\d{2})(?P<d4>\d{2}))/",
+        )
+        .expect("static regex")
+    });
+    let caps = PATTERNS.captures(url)?;
+    let group = |names: [&str; 4]| names.iter().find_map(|n| caps.name(n)).map(|m| m.as_str());
+    let year = group(["y1", "y2", "y3", "y4"])?.parse().ok()?;
+    let month = group(["m1", "m2", "m3", "m4"])?.parse().ok()?;
+    let day = group(["d1", "d2", "d3", "d4"])?.parse().ok()?;
+    Date::new(year, month, day).ok()
+}
+
 /// A Minguo (ROC) date as CNA writes it after the editor line:
 /// `1140702` → 2025-07-02 (ROC year + 1911). Six digits read as a two-digit year.
 pub fn minguo(digits: &str) -> Option<Date> {
@@ -184,6 +204,29 @@ mod tests {
         assert_eq!(infer_month(30, date(2025, 6, 2)), Some(date(2025, 5, 30)));
         assert_eq!(infer_month(31, date(2025, 1, 1)), Some(date(2024, 12, 31)));
         assert_eq!(infer_month(31, date(2025, 5, 2)), Some(date(2025, 3, 31)));
+    }
+
+    #[test]
+    fn dates_in_urls() {
+        assert_eq!(
+            date_in_url("https://www.chinanews.com.cn/gn/2026/10-08/10709325.shtml"),
+            Some(date(2026, 10, 8))
+        );
+        assert_eq!(
+            date_in_url("http://www.news.cn/politics/2025-12/23/c_1130000000.htm"),
+            Some(date(2025, 12, 23))
+        );
+        assert_eq!(
+            date_in_url("http://politics.people.com.cn/n1/2025/1223/c1001-40000000.html"),
+            Some(date(2025, 12, 23))
+        );
+        assert_eq!(
+            date_in_url("https://www3.nhk.or.jp/news/html/20251223/k10010000000.html"),
+            Some(date(2025, 12, 23))
+        );
+        assert_eq!(date_in_url("https://example.com/2025/13-45/x.html"), None);
+        assert_eq!(date_in_url("https://example.com/news/12345678/"), None);
+        assert_eq!(date_in_url(""), None);
     }
 
     #[test]

@@ -188,7 +188,9 @@ pub fn take(paragraphs: &mut Vec<String>) -> Tail {
     // Every round removes text or stops; the cap keeps a hostile tail of
     // thousands of markers from costing quadratic copying.
     for _ in 0..MAX_MARKERS {
-        let Some(last) = paragraphs.last_mut() else { break };
+        let Some(last) = paragraphs.last_mut() else {
+            break;
+        };
         if let Some((caps, kind)) = FOOTERS
             .iter()
             .find_map(|(re, k)| re.captures(last).map(|c| (c, *k)))

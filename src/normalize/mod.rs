@@ -105,7 +105,12 @@ pub fn normalize(extracted: ExtractedArticle, ctx: &NormalizeContext) -> Article
         .and_then(|dt| dt.in_tz(&zone).ok())
         .map(|z| z.timestamp());
     let known_published = extracted.published.or(filed);
-    let reference = dates::local_date(known_published.unwrap_or(ctx.fetched_at), &zone);
+    let url_date = dates::date_in_url(&extracted.url);
+    let reference = match (known_published, url_date) {
+        (Some(ts), _) => dates::local_date(ts, &zone),
+        (None, Some(day)) => day,
+        (None, None) => dates::local_date(ctx.fetched_at, &zone),
+    };
     let dateline = found.as_ref().map(|f| Dateline {
         agency: f.agency.clone(),
         place: f.place.clone(),
@@ -114,7 +119,11 @@ pub fn normalize(extracted: ExtractedArticle, ctx: &NormalizeContext) -> Article
     });
     let (published, precision) = match (
         known_published,
-        dateline.as_ref().and_then(|d| d.date).or(tail.date),
+        dateline
+            .as_ref()
+            .and_then(|d| d.date)
+            .or(tail.date)
+            .or(url_date),
     ) {
         (Some(ts), _) => (Some(ts), Precision::Minute),
         (None, Some(day)) => (dates::start_of_day(day, &zone), Precision::Day),
@@ -139,8 +148,13 @@ pub fn normalize(extracted: ExtractedArticle, ctx: &NormalizeContext) -> Article
     {
         push_unique(&mut authors, name);
     }
+    // Page captions (`figcaption`) carry credits too: `… REUTERS/Name`.
+    let mut page_captions = page_captions;
+    let mut all_credits = credits::take(&mut page_captions);
+    all_credits.captions.append(&mut page_captions);
+    all_credits.absorb(credits);
     let mut captions = Vec::new();
-    for caption in page_captions.into_iter().chain(credits.captions) {
+    for caption in all_credits.captions {
         push_unique(&mut captions, caption);
     }
     let summary = extracted
@@ -162,7 +176,7 @@ pub fn normalize(extracted: ExtractedArticle, ctx: &NormalizeContext) -> Article
         precision,
         dateline,
         authors,
-        photographers: credits.photographers,
+        photographers: all_credits.photographers,
         captions,
         editors: tail.editors,
         body,
