@@ -846,3 +846,57 @@ fn story_without_dateline_keeps_its_lead() {
         ["The company said on Monday (March 3) that profits rose."]
     );
 }
+
+#[test]
+fn chinese_newspapers() {
+    check(&[
+        Case {
+            lang: CN.0,
+            zone: CN.1,
+            fetched: "2025-12-28T12:00:00+08:00",
+            body: &["新京报快讯（记者裴剑飞）今日有网友爆料，有60万个账号数据在暗网低价出售。"],
+            agency: "新京报",
+            place: None,
+            date: None,
+            authors: &["裴剑飞"],
+            starts: "今日有网友爆料",
+        },
+        Case {
+            lang: "zh-Hant",
+            zone: "Asia/Hong_Kong",
+            fetched: "2025-12-28T12:00:00+08:00",
+            body: &["香港文匯報訊（記者 張聰 北京報道）國家發展改革委28日表示，將繼續擴大內需。"],
+            agency: "香港文匯報",
+            place: Some("北京"),
+            date: None,
+            authors: &["張聰"],
+            starts: "國家發展改革委28日表示",
+        },
+        Case {
+            lang: "zh-Hant",
+            zone: "Asia/Hong_Kong",
+            fetched: "2025-12-28T12:00:00+08:00",
+            body: &["【明報專訊】特區政府昨日公布施政報告諮詢結果。"],
+            agency: "明報",
+            place: None,
+            date: None,
+            authors: &[],
+            starts: "特區政府昨日公布",
+        },
+    ]);
+}
+
+#[test]
+fn column_labels_are_not_reporters() {
+    check(&[Case {
+        lang: CN.0,
+        zone: CN.1,
+        fetched: "2025-03-01T12:00:00+08:00",
+        body: &["新华社北京3月1日电（国际观察）多国人士认为，中国经济持续回升向好。"],
+        agency: "新华社",
+        place: Some("北京"),
+        date: Some(date(2025, 3, 1)),
+        authors: &[],
+        starts: "多国人士认为",
+    }]);
+}

@@ -45,6 +45,24 @@ static CHINESE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// Newspaper leads: `新京报快讯（记者裴剑飞）`, `香港文匯報訊（記者 張聰 北京報道）`.
+static PAPER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?P<agency>\p{Han}{2,8}?)(?:快讯|快訊|讯|訊)[(（](?:记者|記者)[ ]?(?P<by>[^()（）]{1,30}?)(?:[ ]?(?P<place>\p{Han}{2,6}?)(?:报道|報道|報導))?[)）][ ]?")
+        .expect("static regex")
+});
+
+/// Hong Kong paper tags: `【明報專訊】`, `【本報訊】`.
+static PAPER_TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^【(?P<agency>\p{Han}{2,8}?)(?:專訊|专讯|訊|讯|綜合報道|综合报道)】[ ]?")
+        .expect("static regex")
+});
+
+/// Column labels that sit where a byline would (`（国际观察）`): not names.
+const COLUMN_WORDS: &[&str] = &[
+    "观察", "觀察", "综述", "綜述", "述评", "述評", "特稿", "专访", "專訪", "时评", "時評", "快讯",
+    "快訊", "连线", "連線", "评论", "評論", "调查", "調查", "聚焦", "直击", "直擊", "视点", "視點",
+];
+
 /// CCTV: `央视网消息（新闻联播）：`.
 static CCTV: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?P<agency>央视网|央視網|央视新闻|央視新聞)消息[ ]?(?:[(（][^()（）]{1,20}[)）])?[：:][ ]?")
@@ -204,6 +222,9 @@ const ROLES: &[&str] = &[
 /// Splits Chinese byline text (`記者 王逸飛`, `方伟彬 史雪晴`, `记者姜洁`) into names.
 pub fn chinese_names(text: &str) -> Vec<String> {
     let mut names = Vec::new();
+    if COLUMN_WORDS.iter().any(|w| text.trim_end().ends_with(w)) {
+        return names;
+    }
     for token in text.split([' ', '、', ',', '，', '/', '／']) {
         let mut token = token.trim();
         // A role glued to the name: `记者姜洁`.
@@ -332,6 +353,22 @@ pub fn parse(text: &str) -> Option<(Found, usize)> {
             place,
             date: month_day(&c["month"], &c["day"]),
             authors,
+        };
+        return Some((found, c.get(0)?.end()));
+    }
+    if let Some(c) = PAPER.captures(text) {
+        let found = Found {
+            agency: c["agency"].to_string(),
+            place: c.name("place").map(|m| m.as_str().to_string()),
+            date: DateHint::None,
+            authors: chinese_names(&c["by"]),
+        };
+        return Some((found, c.get(0)?.end()));
+    }
+    if let Some(c) = PAPER_TAG.captures(text) {
+        let found = Found {
+            agency: c["agency"].to_string(),
+            ..Found::default()
         };
         return Some((found, c.get(0)?.end()));
     }
