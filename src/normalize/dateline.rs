@@ -265,6 +265,24 @@ pub fn latin_names(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The names of a `By ...` paragraph, or `None` when it reads like a
+/// sentence (`By the end of the year, prices rose.`): every part must be
+/// capitalized and short, and the line must not end a sentence.
+fn byline_names(text: &str) -> Option<Vec<String>> {
+    let text = text.trim();
+    if text.ends_with(['.', '!', '?', ':']) && !text.ends_with("Jr.") {
+        return None;
+    }
+    let names = latin_names(text);
+    let parts = text
+        .split([',', ';'])
+        .flat_map(|p| p.split(" and "))
+        .filter(|p| !p.trim().is_empty())
+        .count();
+    let short = names.iter().all(|n| n.split_whitespace().count() <= 5);
+    (!names.is_empty() && names.len() == parts && short).then_some(names)
+}
+
 fn month_day(month: &str, day: &str) -> DateHint {
     let month = parse_number(month).and_then(|m| i8::try_from(m).ok());
     let day = parse_number(day).and_then(|d| i8::try_from(d).ok());
@@ -483,8 +501,9 @@ pub fn take(paragraphs: &mut Vec<String>) -> Option<Found> {
     let mut byline = Vec::new();
     if let Some(first) = paragraphs.first()
         && let Some(c) = BYLINE.captures(first)
+        && let Some(names) = byline_names(&c["names"])
     {
-        byline = latin_names(&c["names"]);
+        byline = names;
         paragraphs.remove(0);
     }
     let Some((mut found, end)) = paragraphs.first().and_then(|p| parse(p)) else {
@@ -540,6 +559,21 @@ mod tests {
             latin_names("MARI YAMAGUCHI Associated Press"),
             ["MARI YAMAGUCHI"]
         );
+    }
+
+    #[test]
+    fn by_sentences_are_not_bylines() {
+        assert_eq!(
+            byline_names("Jane Doe and John Roe"),
+            Some(vec!["Jane Doe".into(), "John Roe".into()])
+        );
+        assert_eq!(
+            byline_names("MARI YAMAGUCHI Associated Press"),
+            Some(vec!["MARI YAMAGUCHI".into()])
+        );
+        assert_eq!(byline_names("the end of the year, prices rose"), None);
+        assert_eq!(byline_names("Monday, the talks had collapsed."), None);
+        assert_eq!(byline_names("Montag an gilt die neue Regel für alle"), None);
     }
 
     #[test]
