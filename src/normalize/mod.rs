@@ -48,44 +48,13 @@ pub struct NormalizeContext {
 
 /// Normalizes one story.
 pub fn normalize(extracted: ExtractedArticle, ctx: &NormalizeContext) -> Article {
-    // 1. Unicode, paragraphs. A byline run into the dateline is split at
-    //    its wide gap before the gap is collapsed.
-    let mut raw_body = extracted.body;
-    if let Some((by, rest)) = raw_body.first().and_then(|p| dateline::split_byline_run(p)) {
-        raw_body.splice(0..1, [by, rest]);
-    }
-    let body: Vec<String> = raw_body
-        .iter()
-        .flat_map(|p| {
-            unicode::paragraphs(&unicode::clean(p))
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    let title = single_line(&unicode::clean(&extracted.title));
-    let page_captions: Vec<String> = extracted
-        .captions
-        .iter()
-        .map(|c| single_line(&unicode::clean(c)))
-        .collect();
-
-    // 2. Ruby leaks, judged over the whole story at once.
-    let (n_body, n_captions) = (body.len(), page_captions.len());
-    let mut texts: Vec<String> = body
-        .into_iter()
-        .chain(page_captions)
-        .chain([title])
-        .collect();
-    let survey = ruby::strip_all(&mut texts);
-    // Removing a reading can leave two spaces side by side: clean again.
-    let mut texts: Vec<String> = texts
-        .iter()
-        .map(|t| single_line(&unicode::clean(t)))
-        .collect();
-    let title = texts.pop().unwrap_or_default();
-    let page_captions: Vec<String> = texts.split_off(n_body);
-    debug_assert_eq!(page_captions.len(), n_captions);
-    let mut body: Vec<String> = texts.into_iter().filter(|p| !p.is_empty()).collect();
+    // 1–2. Unicode clean-up and ruby leaks.
+    let Cleaned {
+        title,
+        mut body,
+        page_captions,
+        survey,
+    } = clean_texts(&extracted.title, extracted.body, &extracted.captions);
 
     // 3–5. Wire metadata out of the body.
     // Credits and end markers uncover each other (a caption paragraph after
@@ -100,35 +69,19 @@ pub fn normalize(extracted: ExtractedArticle, ctx: &NormalizeContext) -> Article
 
     // 6. Dates.
     let zone = ctx.timezone.clone();
-    let filed = tail
-        .filed
-        .and_then(|dt| dt.in_tz(&zone).ok())
-        .map(|z| z.timestamp());
-    let known_published = extracted.published.or(filed);
-    let url_date = dates::date_in_url(&extracted.url);
-    let reference = match (known_published, url_date) {
-        (Some(ts), _) => dates::local_date(ts, &zone),
-        (None, Some(day)) => day,
-        (None, None) => dates::local_date(ctx.fetched_at, &zone),
-    };
+    let when = resolve_when(
+        found.as_ref().map(|f| f.date),
+        &tail,
+        extracted.published,
+        &extracted.url,
+        ctx,
+    );
     let dateline = found.as_ref().map(|f| Dateline {
         agency: f.agency.clone(),
         place: f.place.clone(),
         region: None,
-        date: resolve_date(f.date, tail.date, reference),
+        date: when.dateline_date,
     });
-    let (published, precision) = match (
-        known_published,
-        dateline
-            .as_ref()
-            .and_then(|d| d.date)
-            .or(tail.date)
-            .or(url_date),
-    ) {
-        (Some(ts), _) => (Some(ts), Precision::Minute),
-        (None, Some(day)) => (dates::start_of_day(day, &zone), Precision::Day),
-        (None, None) => (None, Precision::Minute),
-    };
 
     // 7. Language and script.
     let text = body.join("\n");
@@ -171,9 +124,9 @@ pub fn normalize(extracted: ExtractedArticle, ctx: &NormalizeContext) -> Article
         title,
         lang,
         script,
-        published,
+        published: when.published,
         zone,
-        precision,
+        precision: when.precision,
         dateline,
         authors,
         photographers: all_credits.photographers,
@@ -185,6 +138,98 @@ pub fn normalize(extracted: ExtractedArticle, ctx: &NormalizeContext) -> Article
         image: extracted.image,
         fingerprint,
         fetched_at: Some(ctx.fetched_at),
+    }
+}
+
+/// Title, body and page captions after Unicode clean-up and ruby removal.
+struct Cleaned {
+    title: String,
+    body: Vec<String>,
+    page_captions: Vec<String>,
+    /// The ruby survey of the story, reused for the publisher's summary.
+    survey: ruby::Survey,
+}
+
+/// Steps 1–2: Unicode clean-up, paragraphs split on newlines, then leaked
+/// readings removed, judged over title, body and captions at once.
+fn clean_texts(title: &str, raw_body: Vec<String>, captions: &[String]) -> Cleaned {
+    // A byline run into the dateline is split at its wide gap before the
+    // gap is collapsed.
+    let mut raw_body = raw_body;
+    if let Some((by, rest)) = raw_body.first().and_then(|p| dateline::split_byline_run(p)) {
+        raw_body.splice(0..1, [by, rest]);
+    }
+    let body: Vec<String> = raw_body
+        .iter()
+        .flat_map(|p| {
+            unicode::paragraphs(&unicode::clean(p))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let n_body = body.len();
+    let mut texts: Vec<String> = body
+        .into_iter()
+        .chain(captions.iter().map(|c| single_line(&unicode::clean(c))))
+        .chain([single_line(&unicode::clean(title))])
+        .collect();
+    let survey = ruby::strip_all(&mut texts);
+    // Removing a reading can leave two spaces side by side: clean again.
+    let mut texts: Vec<String> = texts
+        .iter()
+        .map(|t| single_line(&unicode::clean(t)))
+        .collect();
+    let title = texts.pop().unwrap_or_default();
+    let page_captions = texts.split_off(n_body);
+    let body = texts.into_iter().filter(|p| !p.is_empty()).collect();
+    Cleaned {
+        title,
+        body,
+        page_captions,
+        survey,
+    }
+}
+
+/// The dateline's full date and the publication time with its precision.
+struct When {
+    dateline_date: Option<Date>,
+    published: Option<Timestamp>,
+    precision: Precision,
+}
+
+/// Step 6. The reference day for the missing year is the known publication
+/// time (page, feed or Yonhap's filing line), else a date in the URL, else
+/// the fetch time, taken in the source's zone. Without a publication time
+/// the story is dated to the day: dateline, CNA tail or URL date.
+fn resolve_when(
+    hint: Option<DateHint>,
+    tail: &endmarks::Tail,
+    published: Option<Timestamp>,
+    url: &str,
+    ctx: &NormalizeContext,
+) -> When {
+    let zone = ctx.timezone.as_str();
+    let filed = tail
+        .filed
+        .and_then(|dt| dt.in_tz(zone).ok())
+        .map(|z| z.timestamp());
+    let known = published.or(filed);
+    let url_date = dates::date_in_url(url);
+    let reference = match (known, url_date) {
+        (Some(ts), _) => dates::local_date(ts, zone),
+        (None, Some(day)) => day,
+        (None, None) => dates::local_date(ctx.fetched_at, zone),
+    };
+    let dateline_date = hint.and_then(|h| resolve_date(h, tail.date, reference));
+    let (published, precision) = match (known, dateline_date.or(tail.date).or(url_date)) {
+        (Some(ts), _) => (Some(ts), Precision::Minute),
+        (None, Some(day)) => (dates::start_of_day(day, zone), Precision::Day),
+        (None, None) => (None, Precision::Minute),
+    };
+    When {
+        dateline_date,
+        published,
+        precision,
     }
 }
 
