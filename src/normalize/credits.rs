@@ -325,6 +325,35 @@ mod tests {
     }
 
     #[test]
+    fn agency_first_and_labelled_credits() {
+        let (body, c) = run(&[
+            "Vista de la Puerta del Sol. EFE / J. P. Gandul.",
+            "Einsatzkräfte vor dem Gebäude. Bild: Polizeiinspektion Magdeburg/dpa",
+            "記者会見する首相（写真・共同）",
+            "首脳会談に臨む両首脳 写真：ロイター",
+        ]);
+        assert!(body.is_empty(), "{body:?}");
+        assert_eq!(
+            c.photographers,
+            [
+                "J. P. Gandul",
+                "Polizeiinspektion Magdeburg",
+                "共同",
+                "ロイター"
+            ]
+        );
+        assert_eq!(
+            c.captions,
+            [
+                "Vista de la Puerta del Sol.",
+                "Einsatzkräfte vor dem Gebäude.",
+                "記者会見する首相",
+                "首脳会談に臨む両首脳"
+            ]
+        );
+    }
+
+    #[test]
     fn japanese_and_korean_credits() {
         let (body, c) = run(&[
             "記者会見する王毅外相（北京＝新華社記者／傅天）",
