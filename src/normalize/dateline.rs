@@ -273,14 +273,14 @@ fn byline_names(text: &str) -> Option<Vec<String>> {
     if text.ends_with(['.', '!', '?', ':']) && !text.ends_with("Jr.") {
         return None;
     }
-    let names = latin_names(text);
-    let parts = text
+    let parts_look_like_names = text
         .split([',', ';'])
         .flat_map(|p| p.split(" and "))
-        .filter(|p| !p.trim().is_empty())
-        .count();
-    let short = names.iter().all(|n| n.split_whitespace().count() <= 5);
-    (!names.is_empty() && names.len() == parts && short).then_some(names)
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .all(|p| p.starts_with(char::is_uppercase) && p.split_whitespace().count() <= 5);
+    let names = latin_names(text);
+    (parts_look_like_names && !names.is_empty()).then_some(names)
 }
 
 fn month_day(month: &str, day: &str) -> DateHint {

@@ -85,7 +85,11 @@ pub fn normalize(extracted: ExtractedArticle, ctx: &NormalizeContext) -> Article
 
     // 7. Language and script.
     let text = body.join("\n");
-    let lang = lang::detect(&text, &[extracted.lang.as_deref(), Some(&ctx.language)]);
+    // The title helps when the body is short or missing (a feed item).
+    let lang = lang::detect(
+        &format!("{title}\n{text}"),
+        &[extracted.lang.as_deref(), Some(&ctx.language)],
+    );
     let script = (lang == "zh")
         .then(|| detect_zh_script(&title, &text, extracted.lang.as_deref(), &ctx.language))
         .flatten();
