@@ -907,13 +907,19 @@ fn a_sentence_starting_with_by_is_not_a_byline() {
         lang: "en",
         zone: UTC,
         fetched: "2025-01-01T00:00:00Z",
-        body: &["By the end of the year, prices had risen by a third.", "Analysts expect more."],
+        body: &[
+            "By the end of the year, prices had risen by a third.",
+            "Analysts expect more.",
+        ],
         agency: "",
         place: None,
         date: None,
         authors: &[],
         starts: "",
     });
-    assert_eq!(a.body[0], "By the end of the year, prices had risen by a third.");
+    assert_eq!(
+        a.body[0],
+        "By the end of the year, prices had risen by a third."
+    );
     assert!(a.authors.is_empty());
 }
