@@ -82,17 +82,29 @@ pub async fn run(config_path: PathBuf, loaded: Loaded) -> Result<(), DaemonError
         path: path.display().to_string(),
         source,
     })?;
-    let state = AppState::new((*loaded.config).clone(), (*loaded.taxonomy).clone(), read_store);
+    let state = AppState::new(
+        (*loaded.config).clone(),
+        (*loaded.taxonomy).clone(),
+        read_store,
+    );
     let listen = loaded.config.daemon.server.listen.clone();
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
-        .map_err(|source| DaemonError::Listen { addr: listen.clone(), source })?;
+        .map_err(|source| DaemonError::Listen {
+            addr: listen.clone(),
+            source,
+        })?;
     tracing::info!(listen = %listener.local_addr().map(|a| a.to_string()).unwrap_or(listen), "Serving feeds.");
     let server = {
         let state = state.clone();
         let stop = shutdown.clone();
         tokio::spawn(async move {
-            if let Err(err) = serve::serve_with(listener, state, observe::with_metrics, async move { stop.cancelled().await }).await {
+            if let Err(err) =
+                serve::serve_with(listener, state, observe::with_metrics, async move {
+                    stop.cancelled().await
+                })
+                .await
+            {
                 tracing::error!(error = %err, "HTTP server failed.");
             }
         })
@@ -155,7 +167,10 @@ pub async fn run(config_path: PathBuf, loaded: Loaded) -> Result<(), DaemonError
 }
 
 /// Makes a pipeline drop the server's rendered feeds after storing stories.
-fn with_invalidation(mut pipeline: crate::pipeline::Pipeline, state: &AppState) -> crate::pipeline::Pipeline {
+fn with_invalidation(
+    mut pipeline: crate::pipeline::Pipeline,
+    state: &AppState,
+) -> crate::pipeline::Pipeline {
     let state = state.clone();
     pipeline.on_change = Arc::new(move || state.invalidate());
     pipeline

@@ -23,7 +23,13 @@ pub enum InputKind {
 
 /// Guesses the kind of a document from its first non-blank characters.
 pub fn sniff(text: &str) -> InputKind {
-    let head: String = text.trim_start_matches('\u{feff}').trim_start().chars().take(512).collect::<String>().to_ascii_lowercase();
+    let head: String = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .chars()
+        .take(512)
+        .collect::<String>()
+        .to_ascii_lowercase();
     let is_feed = head.starts_with("<?xml") && !head.contains("<html")
         || head.starts_with("<rss")
         || head.starts_with("<feed")
@@ -50,19 +56,40 @@ pub struct InspectOptions<'a> {
 }
 
 /// Inspects one document's bytes; a feed gives one object per item.
-pub fn inspect_bytes(bytes: &[u8], options: &InspectOptions<'_>, taxonomy: &Taxonomy) -> Vec<Value> {
+pub fn inspect_bytes(
+    bytes: &[u8],
+    options: &InspectOptions<'_>,
+    taxonomy: &Taxonomy,
+) -> Vec<Value> {
     let (text, encoding) = charset::decode(bytes, None);
-    let url = options.url.clone().unwrap_or_else(|| url::Url::parse("file:///inspected").expect("static URL"));
-    let timezone = options.source.map(|s| s.timezone.get_ref().as_str()).unwrap_or("UTC");
+    let url = options
+        .url
+        .clone()
+        .unwrap_or_else(|| url::Url::parse("file:///inspected").expect("static URL"));
+    let timezone = options
+        .source
+        .map(|s| s.timezone.get_ref().as_str())
+        .unwrap_or("UTC");
     let extracted: Vec<ExtractedArticle> = match sniff(&text) {
         InputKind::Feed => {
-            let doc = RawDocument { url: url.clone(), content_type: None, text, charset: encoding.name(), fetched_at: options.fetched_at };
+            let doc = RawDocument {
+                url: url.clone(),
+                content_type: None,
+                text,
+                charset: encoding.name(),
+                fetched_at: options.fetched_at,
+            };
             match extract::parse_index(&doc, IndexKind::Rss, None, timezone) {
                 Ok(entries) => entries.iter().map(extract::entry_to_article).collect(),
                 Err(err) => return vec![json!({ "error": err.to_string() })],
             }
         }
-        InputKind::Html => vec![extract::extract_article(&text, &url, options.source.and_then(|s| s.article.as_ref()), timezone)],
+        InputKind::Html => vec![extract::extract_article(
+            &text,
+            &url,
+            options.source.and_then(|s| s.article.as_ref()),
+            timezone,
+        )],
         InputKind::Text => {
             let mut story = normalize::plain_text_story(&text);
             if options.url.is_some() {
@@ -71,14 +98,27 @@ pub fn inspect_bytes(bytes: &[u8], options: &InspectOptions<'_>, taxonomy: &Taxo
             vec![story]
         }
     };
-    extracted.into_iter().map(|e| explain(e, options, taxonomy)).collect()
+    extracted
+        .into_iter()
+        .map(|e| explain(e, options, taxonomy))
+        .collect()
 }
 
-fn explain(extracted: ExtractedArticle, options: &InspectOptions<'_>, taxonomy: &Taxonomy) -> Value {
+fn explain(
+    extracted: ExtractedArticle,
+    options: &InspectOptions<'_>,
+    taxonomy: &Taxonomy,
+) -> Value {
     let ctx = NormalizeContext {
         source: options.source.map(|s| s.id.clone()).unwrap_or_default(),
-        language: options.source.map(|s| s.language.clone()).unwrap_or_default(),
-        timezone: options.source.map(|s| s.timezone.get_ref().clone()).unwrap_or_else(|| "UTC".into()),
+        language: options
+            .source
+            .map(|s| s.language.clone())
+            .unwrap_or_default(),
+        timezone: options
+            .source
+            .map(|s| s.timezone.get_ref().clone())
+            .unwrap_or_else(|| "UTC".into()),
         fetched_at: options.fetched_at,
     };
     let mut article = normalize::normalize(extracted, &ctx);

@@ -122,9 +122,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
             runtime()?.block_on(fetch_once(loaded, sources))
         }
         Command::Sources(args) => sources(&args),
-        Command::Feed { config, name, region, industry, lang, source, q, format, limit } => {
+        Command::Feed {
+            config,
+            name,
+            region,
+            industry,
+            lang,
+            source,
+            q,
+            format,
+            limit,
+        } => {
             let mut pairs: Vec<(String, String)> = Vec::new();
-            for (key, values) in [("region", region), ("industry", industry), ("lang", lang), ("source", source)] {
+            for (key, values) in [
+                ("region", region),
+                ("industry", industry),
+                ("lang", lang),
+                ("source", source),
+            ] {
                 pairs.extend(values.into_iter().map(|v| (key.to_string(), v)));
             }
             pairs.extend(q.map(|q| ("q".to_string(), q)));
@@ -132,7 +147,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             feed(&config, name.as_deref(), &format, &pairs)
         }
         Command::Export { config, out } => export(&config, &out),
-        Command::Inspect { config, files, url, source, fetched_at } => inspect(&config, files, url, source, fetched_at),
+        Command::Inspect {
+            config,
+            files,
+            url,
+            source,
+            fetched_at,
+        } => inspect(&config, files, url, source, fetched_at),
     }
 }
 
@@ -277,7 +298,12 @@ fn inspect(
     use std::io::{Read, Write};
     let loaded = load(args)?;
     let source = match &source {
-        Some(id) => Some(loaded.config.source(id).with_context(|| format!("unknown source `{id}`"))?),
+        Some(id) => Some(
+            loaded
+                .config
+                .source(id)
+                .with_context(|| format!("unknown source `{id}`"))?,
+        ),
         None => None,
     };
     let fetched_at = match fetched_at {
@@ -286,8 +312,16 @@ fn inspect(
             .with_context(|| format!("--fetched-at `{text}` is not an RFC 3339 time"))?,
         None => jiff::Timestamp::now(),
     };
-    let options = polywire::inspect::InspectOptions { source, url, fetched_at };
-    let files = if files.is_empty() { vec![PathBuf::from("-")] } else { files };
+    let options = polywire::inspect::InspectOptions {
+        source,
+        url,
+        fetched_at,
+    };
+    let files = if files.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        files
+    };
     let several = files.len() > 1;
     let mut out = std::io::stdout().lock();
     let mut failed = false;
@@ -315,15 +349,31 @@ fn inspect(
             }
         }
     }
-    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
-fn feed(args: &ConfigArg, name: Option<&str>, format: &str, pairs: &[(String, String)]) -> Result<ExitCode> {
+fn feed(
+    args: &ConfigArg,
+    name: Option<&str>,
+    format: &str,
+    pairs: &[(String, String)],
+) -> Result<ExitCode> {
     let loaded = load(args)?;
     let format = polywire::config::FeedFormat::parse(format)
         .with_context(|| format!("--format `{format}` is not rss, atom or json"))?;
     let store = Store::open(&loaded.config.daemon.store.path)?;
-    let text = polywire::serve::render::render_to_string(&loaded.config, &loaded.taxonomy, &store, name, format, pairs)?;
+    let text = polywire::serve::render::render_to_string(
+        &loaded.config,
+        &loaded.taxonomy,
+        &store,
+        name,
+        format,
+        pairs,
+    )?;
     print!("{text}");
     Ok(ExitCode::SUCCESS)
 }
@@ -331,7 +381,8 @@ fn feed(args: &ConfigArg, name: Option<&str>, format: &str, pairs: &[(String, St
 fn export(args: &ConfigArg, out: &std::path::Path) -> Result<ExitCode> {
     let loaded = load(args)?;
     let store = Store::open(&loaded.config.daemon.store.path)?;
-    let written = polywire::serve::export::export_all(&loaded.config, &loaded.taxonomy, &store, out)?;
+    let written =
+        polywire::serve::export::export_all(&loaded.config, &loaded.taxonomy, &store, out)?;
     println!("wrote {} files to {}", written.len(), out.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -9,20 +9,39 @@ fn inspect_seed() -> Value {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = Command::new(env!("CARGO_BIN_EXE_polywire"))
         .current_dir(root)
-        .args(["inspect", "tests/fixtures/seed/000_44b2adcac121026c.txt", "--source", "chinanews"])
+        .args([
+            "inspect",
+            "tests/fixtures/seed/000_44b2adcac121026c.txt",
+            "--source",
+            "chinanews",
+        ])
         .args(["--fetched-at", "2025-12-23T18:00:00+08:00"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("one JSON object")
 }
 
 fn strings(value: &Value) -> Vec<String> {
-    value.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
+    value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
 }
 
 fn ids(value: &Value) -> Vec<String> {
-    value.as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_string()).collect()
+    value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
@@ -40,27 +59,51 @@ fn the_seed_story_comes_out_clean_and_tagged() {
     assert_eq!(strings(&v["photographers"]), ["王剛"]);
     assert_eq!(
         strings(&v["captions"]),
-        ["2025長三角產業創新發展大會在杭州市錢塘區舉行。", "大會現場揭牌成立“生物醫藥創新聯盟”。"]
+        [
+            "2025長三角產業創新發展大會在杭州市錢塘區舉行。",
+            "大會現場揭牌成立“生物醫藥創新聯盟”。"
+        ]
     );
 
     let body = strings(&v["body"]);
     let all = body.join("\n");
     // No pinyin left anywhere: no Latin letter with a tone mark, no (xxx) after Han.
-    assert!(!all.chars().any(|c| "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ".contains(c)), "{all}");
+    assert!(
+        !all.chars().any(|c| "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ".contains(c)),
+        "{all}"
+    );
     for leak in ["(wǎng)", "(chǎn)", "(yè)", "(dāng)"] {
         assert!(!all.contains(leak));
     }
-    assert!(all.contains("中新社(北京)國際傳播集團"), "legitimate parentheses kept");
+    assert!(
+        all.contains("中新社(北京)國際傳播集團"),
+        "legitimate parentheses kept"
+    );
     assert!(all.contains("(WOYLC)"));
     assert!(!all.contains("中新網杭州12月23日電"), "dateline removed");
     assert!(!all.contains("記者 王逸飛"), "byline removed");
     assert!(!all.contains("王剛 攝"), "credit removed");
     assert!(!all.contains("(完)"), "end marker removed");
-    assert!(body[0].starts_with("23日") && body[0].contains("2025長三角產業創新發展大會在杭州市錢塘區舉行"), "{}", body[0]);
-    assert_eq!(body.iter().filter(|p| p.starts_with("當前")).count(), 1, "{body:#?}");
-    assert!(body.iter().any(|p| p.starts_with("為進一步賦能長三角")), "{body:#?}");
+    assert!(
+        body[0].starts_with("23日")
+            && body[0].contains("2025長三角產業創新發展大會在杭州市錢塘區舉行"),
+        "{}",
+        body[0]
+    );
+    assert_eq!(
+        body.iter().filter(|p| p.starts_with("當前")).count(),
+        1,
+        "{body:#?}"
+    );
+    assert!(
+        body.iter().any(|p| p.starts_with("為進一步賦能長三角")),
+        "{body:#?}"
+    );
     for caption in strings(&v["captions"]) {
-        assert!(!body.iter().any(|p| p == &caption), "caption left as a paragraph");
+        assert!(
+            !body.iter().any(|p| p == &caption),
+            "caption left as a paragraph"
+        );
     }
 
     let regions = ids(&v["regions"]);
@@ -73,5 +116,10 @@ fn the_seed_story_comes_out_clean_and_tagged() {
         assert!(industries.contains(&industry.to_string()), "{industries:?}");
     }
     // Explanations name what was found.
-    assert!(!v["industries"][0]["evidence"].as_array().unwrap().is_empty());
+    assert!(
+        !v["industries"][0]["evidence"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 }

@@ -16,11 +16,11 @@
 pub mod cache;
 pub mod export;
 pub mod health;
+pub mod observe;
 pub mod page;
 pub mod params;
 pub mod render;
 mod routes;
-pub mod observe;
 pub mod rsshub;
 pub mod websub;
 

@@ -15,7 +15,10 @@ pub fn with_metrics(router: axum::Router) -> axum::Router {
 
 async fn render() -> impl IntoResponse {
     (
-        [(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         metrics::render(),
     )
 }
@@ -39,8 +42,16 @@ async fn count_request(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status().as_u16().to_string();
     if kind.ends_with("feed") {
-        metrics::count("polywire_feed_requests_total", &[("kind", kind), ("status", &status)], 1);
+        metrics::count(
+            "polywire_feed_requests_total",
+            &[("kind", kind), ("status", &status)],
+            1,
+        );
     }
-    metrics::observe("polywire_request_duration_seconds", &[("route", kind)], started.elapsed());
+    metrics::observe(
+        "polywire_request_duration_seconds",
+        &[("route", kind)],
+        started.elapsed(),
+    );
     response
 }

@@ -66,7 +66,10 @@ fn topmost(ids: &[String], descendants: impl Fn(&str) -> Vec<String>) -> Vec<Str
     for id in ids {
         covered.extend(descendants(id).into_iter().filter(|d| d != id));
     }
-    ids.iter().filter(|id| !covered.contains(*id)).cloned().collect()
+    ids.iter()
+        .filter(|id| !covered.contains(*id))
+        .cloned()
+        .collect()
 }
 
 /// Combines a named feed's list with the URL's: the URL narrows (the

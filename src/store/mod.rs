@@ -16,6 +16,7 @@ pub mod search;
 pub use query::FeedQuery;
 
 use crate::model::{Article, Classification, StoredStory, StoredTag, Tag, TagKind};
+use crate::normalize;
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::Path;
@@ -96,7 +97,22 @@ pub struct SourceState {
 #[derive(Debug)]
 pub struct Store {
     conn: Connection,
+    /// Fingerprints of recent stories, loaded on the first write: the same
+    /// story from two wires arrives within days, so near-duplicates are
+    /// looked for here with the full SimHash threshold.
+    recent: Option<Vec<Recent>>,
 }
+
+/// One recent story for near-duplicate search.
+#[derive(Debug, Clone, Copy)]
+struct Recent {
+    sort_time: i64,
+    fingerprint: u64,
+    cluster: i64,
+}
+
+/// How far apart in time two copies of one story may be.
+const CLUSTER_WINDOW_SECS: i64 = 3 * 86_400;
 
 impl Store {
     /// Opens (creating if needed) the database at `path` and migrates it.
@@ -124,7 +140,7 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         schema::migrations().to_latest(&mut conn)?;
-        Ok(Store { conn })
+        Ok(Store { conn, recent: None })
     }
 
     /// The underlying connection, for checks such as `PRAGMA integrity_check`.
@@ -193,6 +209,16 @@ impl Store {
                 Upsert::Updated(id)
             }
             None => {
+                // Looked up before the insert, so a story never finds itself.
+                let found_cluster = match find_recent_cluster(
+                    &mut self.recent,
+                    &tx,
+                    article.fingerprint,
+                    sort_time,
+                )? {
+                    Some(cluster) => Some(cluster),
+                    None => find_cluster(&tx, article.fingerprint)?,
+                };
                 tx.execute(
                     "INSERT INTO articles (url, source, lang, published, sort_time, first_seen, updated,
                         item_updated, content_hash, fingerprint, cluster, primary_region, primary_industry, data)
@@ -213,11 +239,20 @@ impl Store {
                     ],
                 )?;
                 let id = tx.last_insert_rowid();
-                let cluster = find_cluster(&tx, article.fingerprint)?.unwrap_or(id);
+                let cluster = found_cluster.unwrap_or(id);
                 tx.execute(
                     "UPDATE articles SET cluster = ?2 WHERE id = ?1",
                     params![id, cluster],
                 )?;
+                if article.fingerprint != 0
+                    && let Some(recent) = self.recent.as_mut()
+                {
+                    recent.push(Recent {
+                        sort_time,
+                        fingerprint: article.fingerprint,
+                        cluster,
+                    });
+                }
                 Upsert::New(id)
             }
         };
@@ -492,6 +527,48 @@ impl Store {
         }
         Ok(doomed.len() as u64)
     }
+}
+
+/// The cluster of a story within [`CLUSTER_WINDOW_SECS`] whose fingerprint
+/// is the same story by [`normalize::same_story`]; the closest one wins.
+fn find_recent_cluster(
+    recent: &mut Option<Vec<Recent>>,
+    conn: &Connection,
+    fingerprint: u64,
+    sort_time: i64,
+) -> Result<Option<i64>, StoreError> {
+    if fingerprint == 0 {
+        return Ok(None);
+    }
+    if recent.is_none() {
+        let newest: Option<i64> =
+            conn.query_row("SELECT MAX(sort_time) FROM articles", [], |r| r.get(0))?;
+        let from = newest.unwrap_or(sort_time) - 2 * CLUSTER_WINDOW_SECS;
+        let mut stmt = conn.prepare(
+            "SELECT sort_time, fingerprint, cluster FROM articles WHERE sort_time >= ?1 AND fingerprint != 0",
+        )?;
+        let rows = stmt.query_map([from], |r| {
+            Ok(Recent {
+                sort_time: r.get(0)?,
+                fingerprint: r.get::<_, i64>(1)? as u64,
+                cluster: r.get(2)?,
+            })
+        })?;
+        *recent = Some(rows.collect::<Result<_, _>>()?);
+    }
+    let list = recent.as_mut().expect("loaded above");
+    // Forget what has fallen far behind the newest story.
+    if list.len() > 1024
+        && let Some(newest) = list.iter().map(|r| r.sort_time).max()
+    {
+        list.retain(|r| r.sort_time >= newest - 2 * CLUSTER_WINDOW_SECS);
+    }
+    Ok(list
+        .iter()
+        .filter(|r| (r.sort_time - sort_time).abs() <= CLUSTER_WINDOW_SECS)
+        .filter(|r| normalize::same_story(r.fingerprint, fingerprint))
+        .min_by_key(|r| (r.fingerprint ^ fingerprint).count_ones())
+        .map(|r| r.cluster))
 }
 
 /// Four 16-bit bands of a fingerprint, tagged with their position.

@@ -261,7 +261,13 @@ fn near_duplicates_share_a_cluster_and_collapse() {
     two.fingerprint = 0b1011_0000_1111_0011; // 2 bits apart
     let mut three = article("https://z/1", "xinhua", "en", "B", "other story", 3_000);
     three.fingerprint = 0xFFFF_0000_FFFF_0000;
-    for a in [&one, &two, &three] {
+    // Eight bits from `one`: beyond the banded index, within the recent window.
+    let mut four = article("https://w/1", "cna", "zh", "A2", "same story again", 4_000);
+    four.fingerprint = one.fingerprint ^ 0x0101_0101_0101_0101;
+    // Six bits from `one` (and from `four`), but weeks later: a different story.
+    let mut five = article("https://v/1", "cna", "zh", "C", "later", 4_000_000);
+    five.fingerprint = one.fingerprint ^ 0x0303_0000_0000_0101;
+    for a in [&one, &two, &three, &four, &five] {
         store.upsert(a, &Classification::default(), None).unwrap();
     }
     let first = store.get_by_url("https://x/1").unwrap().unwrap();
@@ -269,13 +275,20 @@ fn near_duplicates_share_a_cluster_and_collapse() {
     let third = store.get_by_url("https://z/1").unwrap().unwrap();
     assert_eq!(first.cluster, second.cluster);
     assert_ne!(first.cluster, third.cluster);
+    let fourth = store.get_by_url("https://w/1").unwrap().unwrap();
+    let fifth = store.get_by_url("https://v/1").unwrap().unwrap();
+    assert_eq!(fourth.cluster, first.cluster);
+    assert_ne!(fifth.cluster, first.cluster);
     let collapsed = store
         .query(&FeedQuery {
             collapse_clusters: true,
             ..FeedQuery::default()
         })
         .unwrap();
-    assert_eq!(urls(&collapsed), ["https://z/1", "https://y/1"]);
+    assert_eq!(
+        urls(&collapsed),
+        ["https://v/1", "https://w/1", "https://z/1"]
+    );
     assert_eq!(collapsed[1].also_from, ["chinanews"]);
 }
 
