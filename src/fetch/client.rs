@@ -9,7 +9,7 @@
 
 use super::body::{self, BodyError, Overflow};
 use super::error::{FetchError, TimeoutPhase};
-use super::guard::GuardedResolver;
+use super::guard::{AddressRule, GuardedResolver};
 use super::retry;
 use crate::config::FetchConfig;
 use reqwest::StatusCode;
@@ -18,15 +18,19 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
 
-/// Builds a client with the configured agent and connect timeout.
-pub fn build(config: &FetchConfig, guarded: bool) -> Result<reqwest::Client, reqwest::Error> {
+/// Builds a client with the configured agent and connect timeout; with a
+/// rule, names are resolved through the guard.
+pub fn build(
+    config: &FetchConfig,
+    guard: Option<AddressRule>,
+) -> Result<reqwest::Client, reqwest::Error> {
     let mut builder = reqwest::Client::builder()
         .user_agent(config.user_agent.clone())
         .connect_timeout(Duration::from_secs(config.connect_timeout_secs))
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy();
-    if guarded {
-        builder = builder.dns_resolver(Arc::new(GuardedResolver));
+    if let Some(rule) = guard {
+        builder = builder.dns_resolver(Arc::new(GuardedResolver { rule }));
     }
     builder.build()
 }

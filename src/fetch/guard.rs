@@ -21,15 +21,19 @@ pub struct BlockedAddress {
     pub addr: IpAddr,
 }
 
-/// Refuses a URL whose host is a non-public IP literal. Names pass here and
-/// are checked by [`GuardedResolver`] once resolved.
-pub fn check_url(url: &url::Url) -> Result<(), BlockedAddress> {
+/// Decides which addresses may be fetched. [`is_public`] in production;
+/// tests substitute a rule that also trusts their own loopback server.
+pub type AddressRule = fn(IpAddr) -> bool;
+
+/// Refuses a URL whose host is an IP literal the rule rejects. Names pass
+/// here and are checked by [`GuardedResolver`] once resolved.
+pub fn check_url(url: &url::Url, rule: AddressRule) -> Result<(), BlockedAddress> {
     let addr = match url.host() {
         Some(url::Host::Ipv4(v4)) => IpAddr::V4(v4),
         Some(url::Host::Ipv6(v6)) => IpAddr::V6(v6),
         _ => return Ok(()),
     };
-    match is_public(addr) {
+    match rule(addr) {
         true => Ok(()),
         false => Err(BlockedAddress {
             host: url.host_str().unwrap_or_default().to_string(),
@@ -106,19 +110,24 @@ fn embedded_v4(high: u16, low: u16) -> Ipv4Addr {
     Ipv4Addr::from((u32::from(high) << 16) | u32::from(low))
 }
 
-/// A DNS resolver that refuses names resolving to non-public addresses.
-/// Installed only on the client used when private addresses are not allowed.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct GuardedResolver;
+/// A DNS resolver that refuses names resolving to addresses the rule
+/// rejects. Installed only on the client used when private addresses are
+/// not allowed.
+#[derive(Debug, Clone, Copy)]
+pub struct GuardedResolver {
+    /// Which addresses may be fetched.
+    pub rule: AddressRule,
+}
 
 impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let host = name.as_str().to_string();
+        let rule = self.rule;
         Box::pin(async move {
             // Port 0: reqwest puts the URL's port on the addresses itself.
             let addrs: Vec<SocketAddr> =
                 tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            if let Some(bad) = addrs.iter().find(|a| !is_public(a.ip())) {
+            if let Some(bad) = addrs.iter().find(|a| !rule(a.ip())) {
                 tracing::warn!(host, addr = %bad.ip(), "refusing a name that resolves to a non-public address");
                 return Err(Box::new(BlockedAddress {
                     host,
@@ -189,10 +198,10 @@ mod tests {
     #[test]
     fn ip_literal_urls_are_checked() {
         let bad = url::Url::parse("http://[::ffff:7f00:1]:8080/feed").unwrap();
-        assert!(check_url(&bad).is_err());
+        assert!(check_url(&bad, is_public).is_err());
         let bad = url::Url::parse("http://2130706433/").unwrap(); // 127.0.0.1 as a number
-        assert!(check_url(&bad).is_err());
+        assert!(check_url(&bad, is_public).is_err());
         let name = url::Url::parse("https://news.example.com/").unwrap();
-        assert!(check_url(&name).is_ok());
+        assert!(check_url(&name, is_public).is_ok());
     }
 }

@@ -87,6 +87,7 @@ pub struct Fetcher {
 struct Inner {
     guarded: reqwest::Client,
     open: reqwest::Client,
+    rule: guard::AddressRule,
     gate: pacing::Gate,
     robots: RobotsCache,
     config: FetchConfig,
@@ -95,17 +96,29 @@ struct Inner {
 impl Fetcher {
     /// Builds the clients from `[fetch]`.
     pub fn new(config: &FetchConfig) -> Result<Fetcher, FetchError> {
+        Fetcher::with_address_rule(config, guard::is_public)
+    }
+
+    /// Like [`Fetcher::new`], with another rule for which addresses count
+    /// as public when private ones are not allowed. Tests use it to trust
+    /// their own 127.0.0.1 server while checking that redirects to other
+    /// private addresses are refused.
+    pub fn with_address_rule(
+        config: &FetchConfig,
+        rule: guard::AddressRule,
+    ) -> Result<Fetcher, FetchError> {
         install_crypto_provider();
         let build_error = |source| FetchError::Network {
             url: String::new(),
             source,
         };
-        let guarded = client::build(config, true).map_err(build_error)?;
-        let open = client::build(config, false).map_err(build_error)?;
+        let guarded = client::build(config, Some(rule)).map_err(build_error)?;
+        let open = client::build(config, None).map_err(build_error)?;
         Ok(Fetcher {
             inner: Arc::new(Inner {
                 guarded,
                 open,
+                rule,
                 gate: pacing::Gate::new(config.concurrency, config.per_host_concurrency),
                 robots: RobotsCache::new(agent_token(&config.user_agent)),
                 config: config.clone(),
@@ -189,8 +202,26 @@ impl Fetcher {
         url: &url::Url,
         allow_private: bool,
     ) -> Result<Option<Duration>, FetchError> {
-        let load = |robots_url| self.load_robots(robots_url, allow_private);
-        match self.inner.robots.verdict(url, load).await {
+        // A refusal by the address guard is the fetch's answer, not a fact
+        // about the host's robots.txt, so it is passed out, not cached.
+        let refused = std::sync::Mutex::new(None);
+        let load = |robots_url| async {
+            match self.load_robots(robots_url, allow_private).await {
+                Ok(fetched) => fetched,
+                Err(err) => {
+                    *refused.lock().unwrap_or_else(|e| e.into_inner()) = Some(err);
+                    RobotsFetch::Refused
+                }
+            }
+        };
+        let verdict = self.inner.robots.verdict(url, load).await;
+        match verdict {
+            Verdict::Refused => Err(refused
+                .into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .unwrap_or_else(|| FetchError::RobotsUnavailable {
+                    url: url.to_string(),
+                })),
             Verdict::Allowed { crawl_delay } => Ok(crawl_delay),
             Verdict::Disallowed => Err(FetchError::RobotsDisallowed {
                 url: url.to_string(),
@@ -202,8 +233,13 @@ impl Fetcher {
     }
 
     /// GETs a robots.txt through the same guard, pacing and deadlines,
-    /// following up to five redirects (RFC 9309 §2.3.1.2).
-    async fn load_robots(&self, robots_url: url::Url, allow_private: bool) -> RobotsFetch {
+    /// following up to five redirects (RFC 9309 §2.3.1.2). Fails only when
+    /// the address guard refuses a hop.
+    async fn load_robots(
+        &self,
+        robots_url: url::Url,
+        allow_private: bool,
+    ) -> Result<RobotsFetch, FetchError> {
         let config = &self.inner.config;
         let bounds = Bounds {
             first_byte: Duration::from_secs(config.first_byte_timeout_secs),
@@ -219,29 +255,30 @@ impl Fetcher {
                 .await;
             let location = match exchange {
                 Ok(Exchange::Body { status, bytes, .. }) => {
-                    return RobotsFetch::Answered {
+                    return Ok(RobotsFetch::Answered {
                         status,
                         body: bytes,
-                    };
+                    });
                 }
                 Ok(Exchange::Redirect(location)) => location,
                 // We sent no validators, so a 304 is nonsense: no rules.
                 Ok(Exchange::NotModified) => {
-                    return RobotsFetch::Answered {
+                    return Ok(RobotsFetch::Answered {
                         status: 404,
                         body: Vec::new(),
-                    };
+                    });
                 }
-                Err(err) => return RobotsFetch::Unreachable { why: err.reason() },
+                Err(err @ FetchError::PrivateAddress { .. }) => return Err(err),
+                Err(err) => return Ok(RobotsFetch::Unreachable { why: err.reason() }),
             };
             if let Err(err) = hops.follow(&location) {
                 // More than five redirects: RFC 9309 lets us treat the file as
                 // unavailable (allow-all); a loop or a bad target likewise.
                 tracing::info!(%url, reason = err.reason(), "robots.txt redirects lead nowhere");
-                return RobotsFetch::Answered {
+                return Ok(RobotsFetch::Answered {
                     status: 404,
                     body: Vec::new(),
-                };
+                });
             }
         }
     }
@@ -261,7 +298,7 @@ impl Fetcher {
         let client = match allow_private {
             true => &inner.open,
             false => {
-                guard::check_url(url).map_err(|source| FetchError::PrivateAddress {
+                guard::check_url(url, inner.rule).map_err(|source| FetchError::PrivateAddress {
                     url: url.to_string(),
                     source,
                 })?;

@@ -45,6 +45,8 @@ pub enum RobotsFetch {
         /// Short reason for the log.
         why: String,
     },
+    /// We may not ask this host at all (address guard); nothing is cached.
+    Refused,
 }
 
 /// What robots.txt says about one URL.
@@ -59,6 +61,8 @@ pub enum Verdict {
     Disallowed,
     /// robots.txt is unreachable and no earlier copy is known.
     Unavailable,
+    /// The loader refused the host; the caller knows why.
+    Refused,
 }
 
 #[derive(Debug)]
@@ -117,6 +121,9 @@ impl RobotsCache {
             robots_url.set_query(None);
             robots_url.set_fragment(None);
             let fetched = load(robots_url).await;
+            if matches!(fetched, RobotsFetch::Refused) {
+                return Verdict::Refused;
+            }
             let rules = self.interpret(&origin, fetched);
             *entry = Some(match (rules, entry.take()) {
                 // Keep a good copy while the file is unreachable.
@@ -179,6 +186,8 @@ impl RobotsCache {
                 );
                 Rules::Unreachable
             }
+            // Handled before interpreting; never cached.
+            RobotsFetch::Refused => Rules::Unreachable,
         }
     }
 

@@ -142,7 +142,11 @@ impl TestServer {
     /// Scripts the replies for `path` (path and query, e.g. `/feed?x=1`).
     pub fn route(&self, path: &str, replies: Vec<Reply>) -> &Self {
         assert!(!replies.is_empty());
-        self.state.lock().unwrap().routes.insert(path.into(), replies);
+        self.state
+            .lock()
+            .unwrap()
+            .routes
+            .insert(path.into(), replies);
         self
     }
 
@@ -159,7 +163,12 @@ impl TestServer {
     /// Requests seen for `path`, in arrival order.
     pub fn seen(&self, path: &str) -> Vec<Seen> {
         let state = self.state.lock().unwrap();
-        state.seen.iter().filter(|s| s.path == path).cloned().collect()
+        state
+            .seen
+            .iter()
+            .filter(|s| s.path == path)
+            .cloned()
+            .collect()
     }
 
     /// How many requests reached `path`.
@@ -203,7 +212,11 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>) {
             let _ = stream.set_zero_linger();
             return;
         }
-        if write_reply(&mut stream, &reply, &path, &state).await.is_err() || !reply.with_length {
+        if write_reply(&mut stream, &reply, &path, &state)
+            .await
+            .is_err()
+            || !reply.with_length
+        {
             return;
         }
     }
@@ -260,7 +273,12 @@ async fn write_reply(
             tokio::time::sleep(pause).await;
         }
         stream.write_all(piece).await?;
-        *state.lock().unwrap().written.entry(path.into()).or_insert(0) += piece.len();
+        *state
+            .lock()
+            .unwrap()
+            .written
+            .entry(path.into())
+            .or_insert(0) += piece.len();
     }
     stream.flush().await
 }
