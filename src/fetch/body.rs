@@ -48,6 +48,13 @@ pub async fn read_capped(
                 }
             };
         }
+        // Grow by doubling but never past the cap, so a body near the cap
+        // does not briefly hold twice the cap during a reallocation.
+        let needed = body.len() + chunk.len();
+        if needed > body.capacity() {
+            let target = (body.capacity() * 2).max(needed).min(limit);
+            body.reserve_exact(target - body.len());
+        }
         body.extend_from_slice(&chunk);
     }
     Ok(body)

@@ -5,7 +5,11 @@
 //! kilobytes, the XML declaration, then statistical detection (chardetng).
 //! A declaration is only trusted when the bytes decode under it without
 //! errors; otherwise detection decides, because wires lie about encodings.
-//! Invalid bytes are replaced, never an error.
+//! Bytes that are valid UTF-8 and not plain ASCII are read as UTF-8 whatever
+//! is declared: single-byte encodings such as ISO-8859-1 decode anything
+//! "cleanly", so a UTF-8 feed declared Latin-1 would otherwise turn to
+//! mojibake, while legacy text that happens to be valid UTF-8 is vanishingly
+//! rare. Invalid bytes are replaced, never an error.
 
 use encoding_rs::Encoding;
 
@@ -17,6 +21,11 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> (String, &'static Enc
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
         return (text.into_owned(), encoding);
+    }
+    if !bytes.is_ascii() {
+        if let Ok(text) = std::str::from_utf8(bytes) {
+            return (text.to_owned(), encoding_rs::UTF_8);
+        }
     }
     let declared = content_type
         .and_then(charset_from_content_type)
@@ -99,6 +108,22 @@ mod tests {
         let (text, encoding) = decode(&gbk, None);
         assert!(text.contains("长三角产业创新发展大会"), "{text}");
         assert_eq!(encoding, encoding_rs::GB18030);
+    }
+
+    #[test]
+    fn utf8_bytes_declared_latin1_stay_utf8() {
+        let feed =
+            "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><title>Außenhandel wächst</title>";
+        let (text, encoding) = decode(feed.as_bytes(), Some("text/xml; charset=iso-8859-1"));
+        assert_eq!(text, feed);
+        assert_eq!(encoding, encoding_rs::UTF_8);
+        // Real Latin-1 bytes are still read as declared.
+        let (latin1, _, _) = encoding_rs::WINDOWS_1252.encode("Außenhandel wächst");
+        let (text, encoding) = decode(&latin1, Some("text/plain; charset=iso-8859-1"));
+        assert_eq!(
+            (text.as_str(), encoding),
+            ("Außenhandel wächst", encoding_rs::WINDOWS_1252)
+        );
     }
 
     #[test]
