@@ -8,28 +8,9 @@ use fetch_support::{Reply, TestServer};
 use flate2::{Compress, Compression, Crc, FlushCompress};
 use polywire::config::FetchConfig;
 use polywire::fetch::{FetchError, FetchRequest, Fetcher};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-        PEAK.fetch_max(live, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
 
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: fetch_support::heap::Counting = fetch_support::heap::Counting;
 
 const GIB: usize = 1 << 30;
 
@@ -113,10 +94,9 @@ async fn a_gzip_bomb_stops_at_the_cap_with_bounded_memory() {
         allow_private: true,
         ..FetchRequest::default()
     };
-    let before = LIVE.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
+    let mark = fetch_support::heap::mark();
     let err = fetcher.fetch(&req).await.unwrap_err();
-    let peak = PEAK.load(Ordering::Relaxed) - before;
+    let peak = fetch_support::heap::peak_since(mark);
     assert!(matches!(err, FetchError::TooLarge { .. }), "{err:?}");
     // The cap (5 MiB) plus decoder and socket buffers; 1 GiB was on offer.
     eprintln!(

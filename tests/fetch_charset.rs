@@ -144,33 +144,27 @@ fn assert_has_text(decoded: &str, source_name: &str, case: &str) {
     }
 }
 
-fn server_with_pages() -> impl std::future::Future<Output = TestServer> {
-    async {
-        let server = TestServer::start().await;
-        let dir = fixtures().join("pages");
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let entry = entry.unwrap();
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let bytes = std::fs::read(entry.path()).unwrap();
-            let plain = match name.ends_with(".xml") {
-                true => "application/rss+xml",
-                false => "text/html",
-            };
-            server.route(
-                &format!("/{name}"),
-                vec![Reply::ok(bytes.clone()).header("Content-Type", plain)],
-            );
-            // The same bytes with the charset in the header.
-            if let Some(label) = name.strip_suffix("-bare.html") {
-                let header = format!("text/html; charset={label}");
-                server.route(
-                    &format!("/header/{name}"),
-                    vec![Reply::ok(bytes).header("Content-Type", &header)],
-                );
-            }
+async fn server_with_pages() -> TestServer {
+    let server = TestServer::start().await;
+    let dir = fixtures().join("pages");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let bytes = std::fs::read(entry.path()).unwrap();
+        let plain = match name.ends_with(".xml") {
+            true => "application/rss+xml",
+            false => "text/html",
+        };
+        let reply = Reply::ok(bytes.clone()).header("Content-Type", plain);
+        server.route(&format!("/{name}"), vec![reply]);
+        // The same bytes with the charset in the header.
+        if let Some(label) = name.strip_suffix("-bare.html") {
+            let header = format!("text/html; charset={label}");
+            let reply = Reply::ok(bytes).header("Content-Type", &header);
+            server.route(&format!("/header/{name}"), vec![reply]);
         }
-        server
     }
+    server
 }
 
 fn config() -> FetchConfig {

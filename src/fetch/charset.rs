@@ -22,10 +22,11 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> (String, &'static Enc
         let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
         return (text.into_owned(), encoding);
     }
-    if !bytes.is_ascii() {
-        if let Ok(text) = std::str::from_utf8(bytes) {
-            return (text.to_owned(), encoding_rs::UTF_8);
-        }
+    if let Some(text) = (!bytes.is_ascii())
+        .then(|| std::str::from_utf8(bytes).ok())
+        .flatten()
+    {
+        return (text.to_owned(), encoding_rs::UTF_8);
     }
     let declared = content_type
         .and_then(charset_from_content_type)
@@ -52,11 +53,32 @@ fn widen(encoding: &'static Encoding) -> &'static Encoding {
     }
 }
 
+/// Non-ASCII bytes shown to the detector at most. A few thousand are
+/// plenty to tell the legacy encodings apart, and this keeps detection cost
+/// flat however large the body is (it dominates fetch CPU otherwise).
+const DETECT_NON_ASCII_BUDGET: usize = 8 * 1024;
+
 /// Statistical guess for undeclared or mis-declared bytes.
 pub fn detect(bytes: &[u8]) -> &'static Encoding {
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    detector.feed(bytes, true);
+    detector.feed(detection_sample(bytes), true);
     widen(detector.guess(None, chardetng::Utf8Detection::Allow))
+}
+
+/// The prefix of `bytes` holding about [`DETECT_NON_ASCII_BUDGET`]
+/// non-ASCII bytes. It ends after two ASCII bytes in a row: in the CJK
+/// double-byte encodings a trail byte may be ASCII, but a lead byte never
+/// is, so no character is split there.
+fn detection_sample(bytes: &[u8]) -> &[u8] {
+    let mut seen = 0;
+    for (i, pair) in bytes.windows(2).enumerate() {
+        if !pair[0].is_ascii() {
+            seen += 1;
+        } else if pair[1].is_ascii() && seen >= DETECT_NON_ASCII_BUDGET {
+            return &bytes[..i + 1];
+        }
+    }
+    bytes
 }
 
 /// `text/html; charset=GBK` → GBK.
@@ -84,7 +106,7 @@ pub fn declared_in_document(bytes: &[u8]) -> Option<&'static Encoding> {
             let end = value
                 .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.')))
                 .unwrap_or(value.len());
-            if let Some(encoding) = Encoding::for_label(value[..end].as_bytes()) {
+            if let Some(encoding) = Encoding::for_label(&value.as_bytes()[..end]) {
                 // UTF-16 cannot be declared inside an ASCII-compatible document.
                 if encoding != encoding_rs::UTF_16LE && encoding != encoding_rs::UTF_16BE {
                     return Some(encoding);
@@ -108,6 +130,24 @@ mod tests {
         let (text, encoding) = decode(&gbk, None);
         assert!(text.contains("长三角产业创新发展大会"), "{text}");
         assert_eq!(encoding, encoding_rs::GB18030);
+    }
+
+    #[test]
+    fn long_bodies_are_detected_from_a_sample() {
+        let para = "<p>台積電擴大高雄先進製程投資，預計明年下半年開始量產，帶動南部半導體供應鏈聚落發展。</p>\n";
+        let page = para.repeat(2000);
+        let (big5, _, _) = encoding_rs::BIG5.encode(&page);
+        let sample = detection_sample(&big5);
+        assert!(
+            sample.len() < big5.len() / 10,
+            "{} of {}",
+            sample.len(),
+            big5.len()
+        );
+        assert!(sample.last().is_some_and(u8::is_ascii));
+        let (text, encoding) = decode(&big5, None);
+        assert_eq!(encoding, encoding_rs::BIG5);
+        assert!(text.ends_with(para));
     }
 
     #[test]

@@ -93,11 +93,14 @@ pub async fn get(
     if status == StatusCode::NOT_MODIFIED {
         return Ok(Exchange::NotModified);
     }
-    if matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308) {
-        if let Some(location) = resp.headers().get(header::LOCATION) {
-            let location = String::from_utf8_lossy(location.as_bytes()).into_owned();
-            return Ok(Exchange::Redirect(location));
-        }
+    // 300 and 305/306 name no single target to follow; 304 is handled above.
+    let target = match status.as_u16() {
+        301 | 302 | 303 | 307 | 308 => resp.headers().get(header::LOCATION),
+        _ => None,
+    };
+    if let Some(location) = target {
+        let location = String::from_utf8_lossy(location.as_bytes()).into_owned();
+        return Ok(Exchange::Redirect(location));
     }
     if !status.is_success() && !any_status {
         return Err(FetchError::Status {

@@ -61,6 +61,8 @@ pub struct FetchRequest {
 }
 
 /// What a fetch gives.
+// The document is the common case; boxing it would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum FetchResponse {
     /// A new body.

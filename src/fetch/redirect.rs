@@ -37,7 +37,7 @@ impl Hops {
             return Err(bad());
         }
         next.set_fragment(None);
-        if self.visited.iter().any(|seen| *seen == next) {
+        if self.visited.contains(&next) {
             return Err(FetchError::RedirectLoop {
                 url: next.to_string(),
             });

@@ -8,6 +8,8 @@
 
 #![allow(dead_code)]
 
+pub mod heap;
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
