@@ -5,7 +5,11 @@
 //! kilobytes, the XML declaration, then statistical detection (chardetng).
 //! A declaration is only trusted when the bytes decode under it without
 //! errors; otherwise detection decides, because wires lie about encodings.
-//! Invalid bytes are replaced, never an error.
+//! Bytes that are valid UTF-8 and not plain ASCII are read as UTF-8 whatever
+//! is declared: single-byte encodings such as ISO-8859-1 decode anything
+//! "cleanly", so a UTF-8 feed declared Latin-1 would otherwise turn to
+//! mojibake, while legacy text that happens to be valid UTF-8 is vanishingly
+//! rare. Invalid bytes are replaced, never an error.
 
 use encoding_rs::Encoding;
 
@@ -17,6 +21,12 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> (String, &'static Enc
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
         return (text.into_owned(), encoding);
+    }
+    if let Some(text) = (!bytes.is_ascii())
+        .then(|| std::str::from_utf8(bytes).ok())
+        .flatten()
+    {
+        return (text.to_owned(), encoding_rs::UTF_8);
     }
     let declared = content_type
         .and_then(charset_from_content_type)
@@ -43,11 +53,32 @@ fn widen(encoding: &'static Encoding) -> &'static Encoding {
     }
 }
 
+/// Non-ASCII bytes shown to the detector at most. A few thousand are
+/// plenty to tell the legacy encodings apart, and this keeps detection cost
+/// flat however large the body is (it dominates fetch CPU otherwise).
+const DETECT_NON_ASCII_BUDGET: usize = 8 * 1024;
+
 /// Statistical guess for undeclared or mis-declared bytes.
 pub fn detect(bytes: &[u8]) -> &'static Encoding {
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    detector.feed(bytes, true);
+    detector.feed(detection_sample(bytes), true);
     widen(detector.guess(None, chardetng::Utf8Detection::Allow))
+}
+
+/// The prefix of `bytes` holding about [`DETECT_NON_ASCII_BUDGET`]
+/// non-ASCII bytes. It ends after two ASCII bytes in a row: in the CJK
+/// double-byte encodings a trail byte may be ASCII, but a lead byte never
+/// is, so no character is split there.
+fn detection_sample(bytes: &[u8]) -> &[u8] {
+    let mut seen = 0;
+    for (i, pair) in bytes.windows(2).enumerate() {
+        if !pair[0].is_ascii() {
+            seen += 1;
+        } else if pair[1].is_ascii() && seen >= DETECT_NON_ASCII_BUDGET {
+            return &bytes[..i + 1];
+        }
+    }
+    bytes
 }
 
 /// `text/html; charset=GBK` → GBK.
@@ -75,7 +106,7 @@ pub fn declared_in_document(bytes: &[u8]) -> Option<&'static Encoding> {
             let end = value
                 .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.')))
                 .unwrap_or(value.len());
-            if let Some(encoding) = Encoding::for_label(value[..end].as_bytes()) {
+            if let Some(encoding) = Encoding::for_label(&value.as_bytes()[..end]) {
                 // UTF-16 cannot be declared inside an ASCII-compatible document.
                 if encoding != encoding_rs::UTF_16LE && encoding != encoding_rs::UTF_16BE {
                     return Some(encoding);
@@ -99,6 +130,40 @@ mod tests {
         let (text, encoding) = decode(&gbk, None);
         assert!(text.contains("长三角产业创新发展大会"), "{text}");
         assert_eq!(encoding, encoding_rs::GB18030);
+    }
+
+    #[test]
+    fn long_bodies_are_detected_from_a_sample() {
+        let para = "<p>台積電擴大高雄先進製程投資，預計明年下半年開始量產，帶動南部半導體供應鏈聚落發展。</p>\n";
+        let page = para.repeat(2000);
+        let (big5, _, _) = encoding_rs::BIG5.encode(&page);
+        let sample = detection_sample(&big5);
+        assert!(
+            sample.len() < big5.len() / 10,
+            "{} of {}",
+            sample.len(),
+            big5.len()
+        );
+        assert!(sample.last().is_some_and(u8::is_ascii));
+        let (text, encoding) = decode(&big5, None);
+        assert_eq!(encoding, encoding_rs::BIG5);
+        assert!(text.ends_with(para));
+    }
+
+    #[test]
+    fn utf8_bytes_declared_latin1_stay_utf8() {
+        let feed =
+            "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><title>Außenhandel wächst</title>";
+        let (text, encoding) = decode(feed.as_bytes(), Some("text/xml; charset=iso-8859-1"));
+        assert_eq!(text, feed);
+        assert_eq!(encoding, encoding_rs::UTF_8);
+        // Real Latin-1 bytes are still read as declared.
+        let (latin1, _, _) = encoding_rs::WINDOWS_1252.encode("Außenhandel wächst");
+        let (text, encoding) = decode(&latin1, Some("text/plain; charset=iso-8859-1"));
+        assert_eq!(
+            (text.as_str(), encoding),
+            ("Außenhandel wächst", encoding_rs::WINDOWS_1252)
+        );
     }
 
     #[test]
