@@ -1,0 +1,92 @@
+//! Text and HTML helpers shared by the feed formats.
+
+use super::xml::unescape_lenient;
+use regex::Regex;
+use std::sync::LazyLock;
+
+static TAG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"<[a-zA-Z!/]").expect("static regex"));
+
+static ESCAPED_TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)&lt;/?[a-z][a-z0-9]*(?:\s|/?&gt;)").expect("static regex")
+});
+
+/// HTML that was escaped twice (`&amp;lt;p&amp;gt;` in the XML, so
+/// `&lt;p&gt;` after reading it) is unescaped once more: a description with
+/// no real tag but escaped ones meant markup, not text about markup.
+pub fn fix_double_escape(html: String) -> String {
+    if !TAG.is_match(&html) && ESCAPED_TAG.is_match(&html) {
+        unescape_lenient(&html)
+    } else {
+        html
+    }
+}
+
+/// Plain text of an HTML snippet (a title written with markup or entities),
+/// whitespace collapsed.
+pub fn html_to_text(html: &str) -> String {
+    if !html.contains(['<', '&']) {
+        return collapse_whitespace(html);
+    }
+    let fragment = scraper::Html::parse_fragment(html);
+    let text: String = fragment.root_element().text().collect();
+    collapse_whitespace(&text)
+}
+
+/// Plain text as HTML.
+pub fn text_to_html(text: &str) -> String {
+    quick_xml::escape::escape(text).into_owned()
+}
+
+/// Runs of whitespace become one space; ends trimmed.
+pub fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A person as RSS writes it: `jo@example.com (Jo Doe)` or `Jo Doe <jo@...>`
+/// gives `Jo Doe`; anything else is kept as written.
+pub fn person_name(raw: &str) -> Option<String> {
+    let raw = collapse_whitespace(raw);
+    let name = if let (Some(open), true) = (raw.find('('), raw.ends_with(')')) {
+        raw[open + 1..raw.len() - 1].trim().to_string()
+    } else if let (Some(open), true) = (raw.find('<'), raw.ends_with('>')) {
+        raw[..open].trim().to_string()
+    } else {
+        raw
+    };
+    (!name.is_empty()).then_some(name)
+}
+
+/// `Some` of the trimmed string when not empty.
+pub fn non_empty(text: String) -> Option<String> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        None
+    } else if trimmed.len() == text.len() {
+        Some(text)
+    } else {
+        Some(trimmed.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn double_escaped_html_is_unescaped_once() {
+        assert_eq!(
+            fix_double_escape("&lt;p&gt;Hi &amp;amp; bye&lt;/p&gt;".into()),
+            "<p>Hi &amp; bye</p>"
+        );
+        assert_eq!(fix_double_escape("<p>a &lt;b&gt; c</p>".into()), "<p>a &lt;b&gt; c</p>");
+        assert_eq!(fix_double_escape("1 &lt; 2".into()), "1 &lt; 2");
+    }
+
+    #[test]
+    fn people_and_titles() {
+        assert_eq!(person_name("jo@example.com (Jo Doe)").as_deref(), Some("Jo Doe"));
+        assert_eq!(person_name("Jo Doe <jo@example.com>").as_deref(), Some("Jo Doe"));
+        assert_eq!(html_to_text("AT&amp;T <b>rocks</b>\n now"), "AT&T rocks now");
+    }
+}
