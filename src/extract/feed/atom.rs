@@ -67,7 +67,7 @@ fn read_entry(entry: &Element, ctx: &Context<'_>, feed_authors: &[String]) -> In
     }
     let content = entry
         .child(|e| e.is_core("content") && e.attr("src").is_none())
-        .map(as_html)
+        .map(|c| ctx.absolutize(c, as_html(c)))
         .and_then(non_empty);
     IndexEntry {
         url: alternate_link(entry, ctx).unwrap_or_default(),
@@ -89,7 +89,7 @@ fn read_entry(entry: &Element, ctx: &Context<'_>, feed_authors: &[String]) -> In
         content_html: content,
         summary_html: entry
             .child(|e| e.is_core("summary"))
-            .map(as_html)
+            .map(|c| ctx.absolutize(c, as_html(c)))
             .and_then(non_empty),
         image: item_image(entry, ctx),
         lang: entry

@@ -103,6 +103,13 @@ impl<'a> Context<'a> {
         xml::resolve_url(base, href)
     }
 
+    /// Makes relative `href`/`src` URLs in content HTML absolute against the
+    /// element's base, so the story's links and images still work when
+    /// republished elsewhere.
+    pub fn absolutize(&self, element: &Element, html: String) -> String {
+        text::absolutize_urls(html, |href| self.resolve(element, href))
+    }
+
     /// Parses a date in the source zone, logging what cannot be read.
     pub fn date(&self, raw: &str) -> Option<jiff::Timestamp> {
         let parsed = crate::extract::dates::parse_date(raw, self.zone);

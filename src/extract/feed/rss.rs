@@ -25,6 +25,8 @@ pub fn parse(root: &Element, ctx: &Context<'_>, format: FeedFormat) -> Feed {
     let link = channel
         .and_then(|c| c.elements().find(|e| e.is_core("link")))
         .and_then(|l| l.attr("href").map(str::to_string).or_else(|| Some(l.text())))
+        // CDF writes the home page as `<CHANNEL HREF="...">`.
+        .or_else(|| channel.and_then(|c| c.attr("href")).map(str::to_string))
         .and_then(|href| ctx.resolve(channel.unwrap_or(root), &href));
     let mut ctx = Context {
         zone: ctx.zone,
@@ -63,6 +65,12 @@ pub fn parse(root: &Element, ctx: &Context<'_>, format: FeedFormat) -> Feed {
 }
 
 fn read_item(item: &Element, ctx: &Context<'_>, channel_lang: Option<&str>) -> IndexEntry {
+    // Core elements share the item's namespace (RSS 2.0 put in a custom
+    // namespace still works) or have none; a same-named element of another
+    // vocabulary (`foo:description`) is not the item's description.
+    let core = |e: &Element, name: &str| {
+        (e.ns == item.ns || matches!(e.ns, Ns::None | Ns::Rss10)) && e.name.eq_ignore_ascii_case(name)
+    };
     let mut entry = IndexEntry::default();
     let mut link = None;
     let mut permalink = None;
@@ -78,16 +86,16 @@ fn read_item(item: &Element, ctx: &Context<'_>, channel_lang: Option<&str>) -> I
             }
         } else if child.is(Ns::Atom, "updated") {
             updated = updated.or_else(|| ctx.date(&child.text()));
-        } else if child.is_core("title") {
+        } else if core(child, "title") {
             if entry.title.is_none() {
                 entry.title = non_empty(html_to_text(&child.inner_html()));
             }
-        } else if child.is_core("link") {
+        } else if core(child, "link") {
             if link.is_none() {
                 let href = child.attr("href").map(str::to_string).unwrap_or_else(|| child.text());
                 link = ctx.resolve(child, &href);
             }
-        } else if child.is_core("guid") {
+        } else if core(child, "guid") {
             let guid = child.text().trim().to_string();
             let is_permalink = !child
                 .attr("isPermaLink")
@@ -98,19 +106,19 @@ fn read_item(item: &Element, ctx: &Context<'_>, channel_lang: Option<&str>) -> I
             if entry.id.is_none() && !guid.is_empty() {
                 entry.id = Some(guid);
             }
-        } else if child.is_core("description") {
+        } else if core(child, "description") {
             if entry.summary_html.is_none() {
-                entry.summary_html = non_empty(fix_double_escape(child.inner_html()));
+                entry.summary_html = non_empty(ctx.absolutize(child, fix_double_escape(child.inner_html())));
             }
         } else if child.is(Ns::Content, "encoded") {
             if entry.content_html.is_none() {
-                entry.content_html = non_empty(fix_double_escape(child.inner_html()));
+                entry.content_html = non_empty(ctx.absolutize(child, fix_double_escape(child.inner_html())));
             }
-        } else if child.is(Ns::Xhtml, "body") || child.is_core("body") {
+        } else if child.is(Ns::Xhtml, "body") || core(child, "body") {
             if entry.content_html.is_none() {
-                entry.content_html = non_empty(child.inner_xml());
+                entry.content_html = non_empty(ctx.absolutize(child, child.inner_xml()));
             }
-        } else if child.is_core("pubdate") {
+        } else if core(child, "pubdate") {
             published = published.or_else(|| ctx.date(&child.text()));
         } else if child.is(Ns::Dc, "date")
             || child.is(Ns::DcTerms, "issued")
@@ -120,12 +128,12 @@ fn read_item(item: &Element, ctx: &Context<'_>, channel_lang: Option<&str>) -> I
             dc_date = dc_date.or_else(|| ctx.date(&child.text()));
         } else if child.is(Ns::DcTerms, "modified") {
             updated = updated.or_else(|| ctx.date(&child.text()));
-        } else if child.is_core("author")
+        } else if core(child, "author")
             || child.is(Ns::Dc, "creator")
             || child.is(Ns::Itunes, "author")
         {
             let name = child
-                .child(|e| e.is_core("name"))
+                .child(|e| core(e, "name"))
                 .map(Element::text)
                 .unwrap_or_else(|| child.text());
             if let Some(name) = person_name(&name) {
@@ -133,7 +141,7 @@ fn read_item(item: &Element, ctx: &Context<'_>, channel_lang: Option<&str>) -> I
                     entry.authors.push(name);
                 }
             }
-        } else if child.is_core("category")
+        } else if core(child, "category")
             || child.is(Ns::Dc, "subject")
             || child.is(Ns::Media, "category")
         {
@@ -143,7 +151,7 @@ fn read_item(item: &Element, ctx: &Context<'_>, channel_lang: Option<&str>) -> I
                     entry.categories.push(label);
                 }
             }
-        } else if child.is(Ns::Dc, "language") || child.is_core("language") {
+        } else if child.is(Ns::Dc, "language") || core(child, "language") {
             entry.lang = entry.lang.or_else(|| non_empty(child.text()));
         }
     }

@@ -22,6 +22,30 @@ pub fn fix_double_escape(html: String) -> String {
     }
 }
 
+static URL_ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)(\s(?:href|src)\s*=\s*)(?:"([^"]*)"|'([^']*)')"#).expect("static regex")
+});
+
+/// Rewrites relative `href`/`src` attribute values with `resolve`; absolute
+/// ones (with a scheme) and unresolvable ones are left as written.
+pub fn absolutize_urls(html: String, resolve: impl Fn(&str) -> Option<String>) -> String {
+    if !html.contains('=') {
+        return html;
+    }
+    let rewritten = URL_ATTRIBUTE.replace_all(&html, |caps: &regex::Captures<'_>| {
+        let value = unescape_lenient(caps.get(2).or(caps.get(3)).map_or("", |m| m.as_str()));
+        let value = value.trim();
+        let has_scheme = value
+            .split_once(':')
+            .is_some_and(|(scheme, _)| !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')));
+        match (has_scheme || value.starts_with('#'), resolve(value)) {
+            (false, Some(url)) => format!("{}\"{}\"", &caps[1], quick_xml::escape::escape(url.as_str())),
+            _ => caps[0].to_string(),
+        }
+    });
+    rewritten.into_owned()
+}
+
 /// Plain text of an HTML snippet (a title written with markup or entities),
 /// whitespace collapsed.
 pub fn html_to_text(html: &str) -> String {
@@ -81,6 +105,16 @@ mod tests {
         );
         assert_eq!(fix_double_escape("<p>a &lt;b&gt; c</p>".into()), "<p>a &lt;b&gt; c</p>");
         assert_eq!(fix_double_escape("1 &lt; 2".into()), "1 &lt; 2");
+    }
+
+    #[test]
+    fn relative_urls_in_html_become_absolute() {
+        let base = url::Url::parse("http://example.com/a/feed.xml").unwrap();
+        let html = r##"<a href="/x?a=1&amp;b=2">x</a> <img src='p.jpg'> <a href="mailto:me@x">m</a> <a href="#t">t</a>"##;
+        assert_eq!(
+            absolutize_urls(html.to_string(), |h| base.join(h).ok().map(|u| u.to_string())),
+            r##"<a href="http://example.com/x?a=1&amp;b=2">x</a> <img src="http://example.com/a/p.jpg"> <a href="mailto:me@x">m</a> <a href="#t">t</a>"##
+        );
     }
 
     #[test]

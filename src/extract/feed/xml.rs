@@ -20,6 +20,7 @@
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
+use std::borrow::Cow;
 use std::sync::Arc;
 use url::Url;
 
@@ -295,7 +296,7 @@ fn escape_attr(text: &str) -> String {
 /// text holds no element at all.
 pub fn parse(text: &str, document_url: Option<&Url>) -> Option<Element> {
     let text = skip_to_markup(text);
-    let mut reader = Reader::from_str(text);
+    let mut reader = Reader::from_str(&text);
     let config = reader.config_mut();
     config.allow_dangling_amp = true;
     config.allow_unmatched_ends = true;
@@ -338,11 +339,18 @@ pub fn parse(text: &str, document_url: Option<&Url>) -> Option<Element> {
 /// Drops a BOM and anything before the first tag (junk, whitespace, a
 /// stray byte-order mark decoded as text); the XML declaration is skipped
 /// by the reader as an ordinary event.
-fn skip_to_markup(text: &str) -> &str {
+fn skip_to_markup(text: &str) -> Cow<'_, str> {
     let text = text.trim_start_matches(['\u{feff}', '\u{fffe}']);
-    match text.find('<') {
+    let text = match text.find('<') {
         Some(pos) => &text[pos..],
         None => "",
+    };
+    // NUL is never legal XML. Text decoded at the wrong width (UTF-16 read
+    // as bytes, UTF-32 read as UTF-16) has one between every character.
+    if text.contains('\0') {
+        Cow::Owned(text.replace('\0', ""))
+    } else {
+        Cow::Borrowed(text)
     }
 }
 
@@ -354,24 +362,32 @@ pub fn resolve_entity(name: &str) -> Option<String> {
             Some(hex) => u32::from_str_radix(hex, 16).ok()?,
             None => num.parse::<u32>().ok()?,
         };
-        // Windows-1252 code points written as references (`&#146;`) mean
-        // the cp1252 character, as browsers read them.
-        let ch = cp1252_c1(code).or_else(|| char::from_u32(code))?;
+        let ch = char::from_u32(code).map(demoronize)?;
         return (ch != '\0').then(|| ch.to_string());
     }
-    quick_xml::escape::resolve_predefined_entity(name)
-        .or_else(|| quick_xml::escape::resolve_html5_entity(name))
-        .map(str::to_string)
+    if let Some(value) = quick_xml::escape::resolve_predefined_entity(name) {
+        return Some(value.to_string());
+    }
+    let key = format!("{name};");
+    let &(first, second) = markup5ever::data::NAMED_ENTITIES.get(key.as_str())?;
+    let mut out = String::new();
+    out.extend(char::from_u32(first));
+    if second != 0 {
+        out.extend(char::from_u32(second));
+    }
+    (!out.is_empty()).then_some(out)
 }
 
-/// The windows-1252 reading of a C1 control code point (0x80–0x9F).
-fn cp1252_c1(code: u32) -> Option<char> {
-    if !(0x80..=0x9f).contains(&code) {
-        return None;
+/// C1 control characters (U+0080–U+009F) never occur in real text; they
+/// are windows-1252 bytes read as Latin-1 (`don\u{92}t`), so they are read
+/// the way browsers read them (`don’t`).
+pub fn demoronize(ch: char) -> char {
+    match ch as u32 {
+        code @ 0x80..=0x9f => {
+            markup5ever::data::C1_REPLACEMENTS[(code - 0x80) as usize].unwrap_or(ch)
+        }
+        _ => ch,
     }
-    let byte = [code as u8];
-    let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&byte);
-    text.chars().next().filter(|c| !c.is_control())
 }
 
 /// Resolves every reference in `raw` the lenient way (attribute values and
@@ -530,6 +546,13 @@ impl TreeBuilder {
     }
 
     fn text(&mut self, text: &str) {
+        let cleaned;
+        let text = if text.chars().any(|c| matches!(c as u32, 0x80..=0x9f)) {
+            cleaned = text.chars().map(demoronize).collect::<String>();
+            cleaned.as_str()
+        } else {
+            text
+        };
         if let Some((parent, _)) = self.stack.last_mut() {
             if let Some(Node::Text(last)) = parent.children.last_mut() {
                 last.push_str(text);
