@@ -23,7 +23,11 @@ pub fn extract_file(path: &Path, source: Option<&SourceConfig>) -> Vec<Value> {
         Ok(bytes) => bytes,
         Err(error) => return vec![json!({ "file": file, "error": error })],
     };
-    let (text, _) = crate::fetch::charset::decode(&bytes, None);
+    // Valid multi-byte UTF-8 is UTF-8, whatever the file declares.
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(utf8) => utf8.trim_start_matches('\u{feff}').to_string(),
+        Err(_) => crate::fetch::charset::decode(&bytes, None).0,
+    };
     let zone_name = source.map(|s| s.timezone.get_ref().as_str()).unwrap_or("UTC");
     let zone = super::dates::source_zone(zone_name);
     let base = source

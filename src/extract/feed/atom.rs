@@ -18,11 +18,7 @@ pub fn parse(root: &Element, ctx: &Context<'_>) -> Feed {
         .map(plain_text)
         .and_then(non_empty);
     let link = alternate_link(root, ctx);
-    let mut ctx = Context {
-        zone: ctx.zone,
-        fallback_base: ctx.fallback_base.clone(),
-    };
-    ctx.with_channel_link(link.as_deref());
+    let ctx = ctx.with_site(link.as_deref(), false);
     let feed_authors = authors(root);
     let entries = root
         .elements()

@@ -26,10 +26,11 @@ pub fn parse(text: &str, url: Option<&Url>, zone: &TimeZone) -> Result<Feed, Ext
             .and_then(non_empty)
     };
     let home = string(&doc, "home_page_url");
-    let base = url
-        .filter(|u| matches!(u.scheme(), "http" | "https"))
-        .cloned()
-        .or_else(|| home.as_deref().and_then(|h| Url::parse(h).ok()))
+    // Relative item URLs mean the site, as for RSS; then the document.
+    let base = home
+        .as_deref()
+        .and_then(|h| Url::parse(h).ok())
+        .or_else(|| url.filter(|u| matches!(u.scheme(), "http" | "https")).cloned())
         .or_else(|| string(&doc, "feed_url").and_then(|h| Url::parse(&h).ok()));
     let resolve = |href: Option<String>| {
         href.and_then(|h| super::xml::resolve_url(base.as_ref(), &h))

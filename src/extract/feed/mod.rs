@@ -51,6 +51,11 @@ pub struct Feed {
 /// (relative links resolve against it); dates without a zone are read in
 /// `zone`.
 pub fn parse(text: &str, url: Option<&Url>, zone: &TimeZone) -> Result<Feed, ExtractError> {
+    let repaired = text::repair_mojibake(text);
+    if repaired.is_some() {
+        tracing::debug!("Feed was UTF-8 decoded as windows-1252; read as UTF-8.");
+    }
+    let text = repaired.as_deref().unwrap_or(text);
     let trimmed = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
     if trimmed.starts_with('{') {
         return json::parse(trimmed, url, zone);
@@ -72,35 +77,54 @@ pub fn parse(text: &str, url: Option<&Url>, zone: &TimeZone) -> Result<Feed, Ext
     }
 }
 
-/// What every item mapper needs: the zone for dates and a fallback base.
+/// What every item mapper needs: the zone for dates and the bases that
+/// relative URLs resolve against.
+#[derive(Clone)]
 pub struct Context<'a> {
     zone: &'a TimeZone,
-    /// The channel link, used as a base when the document URL is unknown
-    /// or not http(s) (a file read by `polywire extract`).
-    fallback_base: Option<Url>,
+    /// Where the document was fetched, when that is an http(s) URL.
+    document: Option<Url>,
+    /// The channel's home page (RSS `<link>`, Atom alternate link).
+    site: Option<Url>,
+    /// RSS without `xml:base`: publishers mean relative item links to be
+    /// relative to their site (the feed is often served from another host),
+    /// as Miniflux reads them. Atom resolves against the document (RFC 4287).
+    prefer_site: bool,
 }
 
 impl<'a> Context<'a> {
     fn new(url: Option<&Url>, zone: &'a TimeZone) -> Self {
         Context {
             zone,
-            fallback_base: url.filter(|u| is_http(u)).cloned(),
+            document: url.filter(|u| is_http(u)).cloned(),
+            site: None,
+            prefer_site: false,
         }
     }
 
-    /// Uses the channel link as base when no http(s) document URL is known.
-    fn with_channel_link(&mut self, link: Option<&str>) {
-        if self.fallback_base.is_none() {
-            self.fallback_base = link.and_then(|l| Url::parse(l).ok()).filter(is_http);
+    /// The same context with the channel's home page known.
+    fn with_site(&self, link: Option<&str>, prefer_site: bool) -> Self {
+        Context {
+            site: link.and_then(|l| Url::parse(l).ok()).filter(is_http),
+            prefer_site,
+            ..self.clone()
         }
     }
 
-    /// Resolves `href` against the element's `xml:base` chain, then against
-    /// the fallback base; only absolute http(s) URLs come out.
+    /// Resolves `href` against the element's `xml:base` chain when one is
+    /// declared, else against the site or document URL; only absolute
+    /// http(s) URLs come out.
     pub fn resolve(&self, element: &Element, href: &str) -> Option<String> {
-        let base = element.base.as_deref().filter(|b| is_http(b));
-        let base = base.or(self.fallback_base.as_ref());
-        xml::resolve_url(base, href)
+        let declared = element
+            .base
+            .as_deref()
+            .filter(|b| element.explicit_base && is_http(b));
+        let (first, second) = if self.prefer_site {
+            (self.site.as_ref(), self.document.as_ref())
+        } else {
+            (self.document.as_ref(), self.site.as_ref())
+        };
+        xml::resolve_url(declared.or(first).or(second), href)
     }
 
     /// Makes relative `href`/`src` URLs in content HTML absolute against the

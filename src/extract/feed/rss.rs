@@ -28,11 +28,7 @@ pub fn parse(root: &Element, ctx: &Context<'_>, format: FeedFormat) -> Feed {
         // CDF writes the home page as `<CHANNEL HREF="...">`.
         .or_else(|| channel.and_then(|c| c.attr("href")).map(str::to_string))
         .and_then(|href| ctx.resolve(channel.unwrap_or(root), &href));
-    let mut ctx = Context {
-        zone: ctx.zone,
-        fallback_base: ctx.fallback_base.clone(),
-    };
-    ctx.with_channel_link(link.as_deref());
+    let ctx = ctx.with_site(link.as_deref(), true);
     let channel_lang = channel
         .and_then(|c| {
             c.child(|e| e.is_core("language") || e.is(Ns::Dc, "language"))

@@ -46,6 +46,22 @@ pub fn absolutize_urls(html: String, resolve: impl Fn(&str) -> Option<String>) -
     rewritten.into_owned()
 }
 
+/// UTF-8 text that was decoded as windows-1252/Latin-1 (`ä¸­æ–‡` for
+/// `中文`), as a lying encoding declaration produces, read back right.
+/// Only a text entirely made of windows-1252 characters whose bytes form
+/// valid multi-byte UTF-8 qualifies; genuine Latin-1 text (`café`) does not.
+pub fn repair_mojibake(text: &str) -> Option<String> {
+    if text.is_ascii() {
+        return None;
+    }
+    let (bytes, _, had_errors) = encoding_rs::WINDOWS_1252.encode(text);
+    if had_errors {
+        return None;
+    }
+    let repaired = std::str::from_utf8(&bytes).ok()?;
+    (repaired != text).then(|| repaired.to_string())
+}
+
 /// Plain text of an HTML snippet (a title written with markup or entities),
 /// whitespace collapsed.
 pub fn html_to_text(html: &str) -> String {
@@ -115,6 +131,14 @@ mod tests {
             absolutize_urls(html.to_string(), |h| base.join(h).ok().map(|u| u.to_string())),
             r##"<a href="http://example.com/x?a=1&amp;b=2">x</a> <img src="http://example.com/a/p.jpg"> <a href="mailto:me@x">m</a> <a href="#t">t</a>"##
         );
+    }
+
+    #[test]
+    fn mojibake_is_repaired_but_latin1_is_kept() {
+        let (mojibake, _, _) = encoding_rs::WINDOWS_1252.decode("杭州 café".as_bytes());
+        assert_eq!(repair_mojibake(&mojibake).as_deref(), Some("杭州 café"));
+        assert_eq!(repair_mojibake("café crème"), None);
+        assert_eq!(repair_mojibake("中文"), None);
     }
 
     #[test]

@@ -142,6 +142,9 @@ pub struct Element {
     pub children: Vec<Node>,
     /// Effective base URL (`xml:base` resolved up the ancestry, else the document URL).
     pub base: Option<Arc<Url>>,
+    /// Whether `base` comes from an `xml:base` here or above (not only
+    /// from the document URL).
+    pub explicit_base: bool,
     /// Effective `xml:lang`, when declared here or above.
     pub lang: Option<Arc<str>>,
 }
@@ -480,6 +483,8 @@ impl TreeBuilder {
         let parent_base = parent
             .map(|p| p.base.clone())
             .unwrap_or_else(|| self.document_base.clone());
+        let has_base = attrs.iter().any(|(k, _)| k == "xml:base");
+        let explicit_base = has_base || parent.is_some_and(|p| p.explicit_base);
         let base = match attrs.iter().find(|(k, _)| k == "xml:base") {
             Some((_, href)) => match parent_base.as_deref() {
                 Some(b) => b.join(href.trim()).ok(),
@@ -503,6 +508,7 @@ impl TreeBuilder {
             attrs,
             children: Vec::new(),
             base,
+            explicit_base,
             lang,
         };
         if self.stack.len() >= MAX_DEPTH {
