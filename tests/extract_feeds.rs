@@ -9,7 +9,9 @@ use polywire::model::{IndexEntry, RawDocument};
 use std::path::PathBuf;
 
 fn fixture_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feeds").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/feeds")
+        .join(name)
 }
 
 /// A fixture as the fetcher hands it over: bytes decoded by `fetch::charset`.
@@ -34,7 +36,10 @@ fn ts(s: &str) -> Option<Timestamp> {
 }
 
 fn titles(entries: &[IndexEntry]) -> Vec<&str> {
-    entries.iter().map(|e| e.title.as_deref().unwrap_or("")).collect()
+    entries
+        .iter()
+        .map(|e| e.title.as_deref().unwrap_or(""))
+        .collect()
 }
 
 fn urls(entries: &[IndexEntry]) -> Vec<&str> {
@@ -44,7 +49,10 @@ fn urls(entries: &[IndexEntry]) -> Vec<&str> {
 #[test]
 fn rss_091_items_with_relative_links_resolved_against_the_site() {
     let got = entries("formats/rss091.xml", IndexKind::Rss, "UTC");
-    assert_eq!(titles(&got), ["Port traffic rises in Ningbo", "Relative link story"]);
+    assert_eq!(
+        titles(&got),
+        ["Port traffic rises in Ningbo", "Relative link story"]
+    );
     assert_eq!(
         urls(&got),
         [
@@ -52,15 +60,24 @@ fn rss_091_items_with_relative_links_resolved_against_the_site() {
             "http://wire.example.com/2025/12/relative.html",
         ]
     );
-    assert_eq!(got[0].summary_html.as_deref(), Some("Container volumes grew 8% in November."));
+    assert_eq!(
+        got[0].summary_html.as_deref(),
+        Some("Container volumes grew 8% in November.")
+    );
     assert_eq!(got[0].lang.as_deref(), Some("en-us"));
 }
 
 #[test]
 fn rss_10_rdf_with_dublin_core_and_content_encoded() {
     let got = entries("formats/rss10_rdf.xml", IndexKind::Rss, "Europe/Berlin");
-    assert_eq!(titles(&got), ["Neue Halbleiterfabrik in Dresden", "Zweite Meldung"]);
-    assert_eq!(urls(&got), ["https://rdf.example.org/a/1", "https://rdf.example.org/a/2"]);
+    assert_eq!(
+        titles(&got),
+        ["Neue Halbleiterfabrik in Dresden", "Zweite Meldung"]
+    );
+    assert_eq!(
+        urls(&got),
+        ["https://rdf.example.org/a/1", "https://rdf.example.org/a/2"]
+    );
     assert_eq!(got[0].published, ts("2025-12-23T02:05:00Z"));
     // German weekday and month abbreviations.
     assert_eq!(got[1].published, ts("2025-12-23T03:00:00Z"));
@@ -76,27 +93,52 @@ fn rss_10_rdf_with_dublin_core_and_content_encoded() {
 #[test]
 fn rss_20_with_content_encoded_dublin_core_and_media() {
     let got = entries("formats/rss20_full.xml", IndexKind::Rss, "UTC");
-    assert_eq!(titles(&got), ["Drug maker opens Hangzhou lab", "Chip output climbs", "Thumbnail only"]);
+    assert_eq!(
+        titles(&got),
+        [
+            "Drug maker opens Hangzhou lab",
+            "Chip output climbs",
+            "Thumbnail only"
+        ]
+    );
     let lab = &got[0];
     assert_eq!(lab.url, "https://biz.example.com/news/2025/12/23/lab.html");
     assert_eq!(lab.id.as_deref(), Some("biz-20251223-001"));
     assert_eq!(lab.published, ts("2025-12-23T02:05:00Z"));
     assert_eq!(lab.authors, ["Li Wei", "Jo Doe"]);
     assert_eq!(lab.categories, ["Biomedicine", "China"]);
-    assert_eq!(lab.summary_html.as_deref(), Some("A new <b>research</b> lab."));
+    assert_eq!(
+        lab.summary_html.as_deref(),
+        Some("A new <b>research</b> lab.")
+    );
     // media:group image beats the video and the thumbnail.
-    assert_eq!(lab.image.as_deref(), Some("https://biz.example.com/img/lab-large.jpg"));
+    assert_eq!(
+        lab.image.as_deref(),
+        Some("https://biz.example.com/img/lab-large.jpg")
+    );
     let html = lab.content_html.as_deref().unwrap();
-    assert!(html.contains(r#"<img src="https://biz.example.com/img/lab.jpg">"#), "{html}");
+    assert!(
+        html.contains(r#"<img src="https://biz.example.com/img/lab.jpg">"#),
+        "{html}"
+    );
 
     // A permalink guid is the link; dc:date the date; author email dropped.
     let chips = &got[1];
-    assert_eq!(chips.url, "https://biz.example.com/news/2025/12/23/chips.html");
+    assert_eq!(
+        chips.url,
+        "https://biz.example.com/news/2025/12/23/chips.html"
+    );
     assert_eq!(chips.published, ts("2025-12-23T01:00:00Z"));
     assert_eq!(chips.authors, ["Markets Desk"]);
-    assert_eq!(chips.image.as_deref(), Some("https://biz.example.com/img/chips.png"));
+    assert_eq!(
+        chips.image.as_deref(),
+        Some("https://biz.example.com/img/chips.png")
+    );
     // An audio enclosure is not an image; the thumbnail is, resolved.
-    assert_eq!(got[2].image.as_deref(), Some("https://biz.example.com/img/thumb-only.jpg"));
+    assert_eq!(
+        got[2].image.as_deref(),
+        Some("https://biz.example.com/img/thumb-only.jpg")
+    );
 }
 
 #[test]
@@ -112,7 +154,10 @@ fn feed_content_becomes_paragraphs_captions_and_image() {
         ]
     );
     assert_eq!(story.captions, ["The new lab."]);
-    assert_eq!(story.image.as_deref(), Some("https://biz.example.com/img/lab-large.jpg"));
+    assert_eq!(
+        story.image.as_deref(),
+        Some("https://biz.example.com/img/lab-large.jpg")
+    );
     assert_eq!(story.summary.as_deref(), Some("A new research lab."));
     assert_eq!(story.published, ts("2025-12-23T02:05:00Z"));
 }
@@ -126,8 +171,14 @@ fn atom_03_issued_modified_and_escaped_content() {
     assert_eq!(e.published, ts("2025-12-23T02:05:00Z"));
     assert_eq!(e.updated, ts("2025-12-23T04:00:00Z"));
     assert_eq!(e.authors, ["Wire Desk"], "inherited from the feed");
-    assert_eq!(e.content_html.as_deref(), Some("<p>The council approved it.</p>"));
-    assert_eq!(e.summary_html.as_deref(), Some("Plain &amp; simple summary"));
+    assert_eq!(
+        e.content_html.as_deref(),
+        Some("<p>The council approved it.</p>")
+    );
+    assert_eq!(
+        e.summary_html.as_deref(),
+        Some("Plain &amp; simple summary")
+    );
     assert_eq!(e.lang.as_deref(), Some("en"));
 }
 
@@ -137,7 +188,10 @@ fn atom_10_resolves_nested_xml_base() {
     assert_eq!(titles(&got), ["東京で新工場", "Second entry"]);
     let e = &got[0];
     assert_eq!(e.url, "https://atom.example.org/news/2025/12/factory.html");
-    assert_eq!(e.image.as_deref(), Some("https://atom.example.org/news/2025/12/factory.jpg"));
+    assert_eq!(
+        e.image.as_deref(),
+        Some("https://atom.example.org/news/2025/12/factory.jpg")
+    );
     assert_eq!(e.published, ts("2025-12-23T02:05:00Z"));
     assert_eq!(e.categories, ["産業"]);
     assert_eq!(e.authors, ["編集部"]);
@@ -164,12 +218,18 @@ fn json_feed_10() {
     assert_eq!(titles(&got), ["EV sales surge", "Relative"]);
     assert_eq!(
         urls(&got),
-        ["https://json.example.com/2025/12/23/ev.html", "https://json.example.com/2025/12/23/relative.html"]
+        [
+            "https://json.example.com/2025/12/23/ev.html",
+            "https://json.example.com/2025/12/23/relative.html"
+        ]
     );
     assert_eq!(got[0].published, ts("2025-12-23T02:05:00Z"));
     assert_eq!(got[0].authors, ["Desk"]);
     assert_eq!(got[0].categories, ["autos", "ev"]);
-    assert_eq!(got[0].image.as_deref(), Some("https://json.example.com/img/ev.jpg"));
+    assert_eq!(
+        got[0].image.as_deref(),
+        Some("https://json.example.com/img/ev.jpg")
+    );
     assert_eq!(got[1].id.as_deref(), Some("2"));
     assert_eq!(got[1].content_html.as_deref(), Some("Line one &amp; two"));
 }
@@ -178,21 +238,34 @@ fn json_feed_10() {
 fn json_feed_11_skips_broken_items() {
     // Declared as RSS: every feed kind means "any feed format".
     let got = entries("formats/jsonfeed11.json", IndexKind::Rss, "UTC");
-    assert_eq!(urls(&got), ["https://json11.example.com/a", "https://other.example.com/b"]);
+    assert_eq!(
+        urls(&got),
+        [
+            "https://json11.example.com/a",
+            "https://other.example.com/b"
+        ]
+    );
     let a = &got[0];
     assert_eq!(a.title.as_deref(), Some("반도체 수출 증가"));
     assert_eq!(a.authors, ["김민수", "이지은"]);
     assert_eq!(a.published, ts("2025-12-23T02:05:00Z"));
     assert_eq!(a.updated, ts("2025-12-23T03:05:00Z"));
     assert_eq!(a.lang.as_deref(), Some("ko-KR"));
-    assert_eq!(a.image.as_deref(), Some("https://json11.example.com/banner.jpg"));
+    assert_eq!(
+        a.image.as_deref(),
+        Some("https://json11.example.com/banner.jpg")
+    );
     assert_eq!(got[1].authors, ["Feed Author"]);
     assert_eq!(got[1].lang.as_deref(), Some("ko"));
 }
 
 #[test]
 fn news_sitemap_with_news_and_image_extensions() {
-    let got = entries("formats/news_sitemap.xml", IndexKind::Sitemap, "Asia/Shanghai");
+    let got = entries(
+        "formats/news_sitemap.xml",
+        IndexKind::Sitemap,
+        "Asia/Shanghai",
+    );
     assert_eq!(
         urls(&got),
         [
@@ -202,7 +275,10 @@ fn news_sitemap_with_news_and_image_extensions() {
         ]
     );
     let a1 = &got[0];
-    assert_eq!(a1.title.as_deref(), Some("长三角生物医药产业发展大会在杭州举行"));
+    assert_eq!(
+        a1.title.as_deref(),
+        Some("长三角生物医药产业发展大会在杭州举行")
+    );
     assert_eq!(a1.published, ts("2025-12-23T02:05:00Z"));
     assert_eq!(a1.updated, ts("2025-12-23T04:00:00Z"));
     assert_eq!(a1.lang.as_deref(), Some("zh-cn"));
@@ -258,20 +334,36 @@ fn bom_and_junk_before_the_declaration_are_skipped() {
 fn a_lying_encoding_declaration_does_not_garble_the_text() {
     let got = entries("breakage/lying_encoding.xml", IndexKind::Rss, "UTC");
     assert_eq!(titles(&got), ["杭州医药港新项目签约"]);
-    assert_eq!(got[0].summary_html.as_deref(), Some("简体中文正文，声明的编码是错的。"));
+    assert_eq!(
+        got[0].summary_html.as_deref(),
+        Some("简体中文正文，声明的编码是错的。")
+    );
 }
 
 #[test]
 fn unclosed_and_mismatched_tags_at_the_end_are_closed() {
     let got = entries("breakage/unclosed_tags.xml", IndexKind::Rss, "UTC");
-    assert_eq!(titles(&got), ["First complete item", "Second item, cut off"]);
-    assert_eq!(urls(&got), ["https://cut.example.com/1", "https://cut.example.com/2"]);
-    assert_eq!(got[1].summary_html.as_deref(), Some("The server stopped sending he"));
+    assert_eq!(
+        titles(&got),
+        ["First complete item", "Second item, cut off"]
+    );
+    assert_eq!(
+        urls(&got),
+        ["https://cut.example.com/1", "https://cut.example.com/2"]
+    );
+    assert_eq!(
+        got[1].summary_html.as_deref(),
+        Some("The server stopped sending he")
+    );
 }
 
 #[test]
 fn double_escaped_description_comes_out_as_html() {
-    let got = entries("breakage/description_double_escaped.xml", IndexKind::Rss, "UTC");
+    let got = entries(
+        "breakage/description_double_escaped.xml",
+        IndexKind::Rss,
+        "UTC",
+    );
     assert_eq!(
         got[0].summary_html.as_deref(),
         Some("<p>First paragraph &amp; more.</p><p>Second.</p>")
@@ -286,16 +378,25 @@ fn unescaped_html_in_description_is_kept_as_html() {
     let got = entries("breakage/description_raw_html.xml", IndexKind::Rss, "UTC");
     assert_eq!(
         got[0].summary_html.as_deref(),
-        Some(r#"<p>First <a href="https://raw.example.com/x">link</a>.</p><p>Second<br />line</p>"#)
+        Some(
+            r#"<p>First <a href="https://raw.example.com/x">link</a>.</p><p>Second<br />line</p>"#
+        )
     );
-    assert_eq!(got[1].summary_html.as_deref(), Some("<p>Normal &amp; escaped</p>"));
+    assert_eq!(
+        got[1].summary_html.as_deref(),
+        Some("<p>Normal &amp; escaped</p>")
+    );
     let story = extract::entry_to_article(&got[0]);
     assert_eq!(story.body, ["First link.", "Second", "line"]);
 }
 
 #[test]
 fn chinese_dates_are_read_in_asia_shanghai() {
-    let got = entries("breakage/chinese_dates.xml", IndexKind::Rss, "Asia/Shanghai");
+    let got = entries(
+        "breakage/chinese_dates.xml",
+        IndexKind::Rss,
+        "Asia/Shanghai",
+    );
     assert_eq!(got.len(), 4);
     for entry in &got {
         assert_eq!(entry.published, ts("2025-12-23T02:05:00Z"), "{}", entry.url);
@@ -319,7 +420,10 @@ fn listing_pages_give_story_links() {
         fetched_at: Timestamp::UNIX_EPOCH,
     };
     let got = extract::parse_index(&page, IndexKind::Html, Some(".news a"), "UTC").unwrap();
-    assert_eq!(urls(&got), ["http://127.0.0.1:8080/world/2025/12/23/a.html"]);
+    assert_eq!(
+        urls(&got),
+        ["http://127.0.0.1:8080/world/2025/12/23/a.html"]
+    );
     assert_eq!(titles(&got), ["Story A"]);
 }
 
@@ -331,7 +435,12 @@ fn extract_file_reports_feed_items_and_unreadable_files() {
     assert_eq!(items[0]["url"], "https://zh.example.cn/2025/12-23/1.shtml");
     // No source: zone-less dates are read as UTC.
     assert_eq!(items[0]["published"], "2025-12-23T10:05:00Z");
-    assert!(items[0]["file"].as_str().unwrap().ends_with("chinese_dates.xml"));
+    assert!(
+        items[0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("chinese_dates.xml")
+    );
     for key in ["authors", "categories", "content"] {
         assert!(items[0].get(key).is_some(), "{key}");
     }
@@ -361,7 +470,12 @@ fn extract_file_reads_an_article_page() {
     assert_eq!(got.len(), 1);
     let page = &got[0];
     assert_eq!(page["title"], "Factory opens");
-    let body: Vec<&str> = page["body"].as_array().unwrap().iter().filter_map(|p| p.as_str()).collect();
+    let body: Vec<&str> = page["body"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p.as_str())
+        .collect();
     assert!(body.contains(&"First paragraph of the story."), "{body:?}");
     for key in ["file", "url", "published", "authors", "captions", "image"] {
         assert!(page.get(key).is_some(), "{key}");
@@ -384,7 +498,13 @@ mod never_panics {
 
     fn all_kinds(text: String) {
         let doc = raw(text);
-        for kind in [IndexKind::Rss, IndexKind::Atom, IndexKind::Json, IndexKind::Sitemap, IndexKind::Html] {
+        for kind in [
+            IndexKind::Rss,
+            IndexKind::Atom,
+            IndexKind::Json,
+            IndexKind::Sitemap,
+            IndexKind::Html,
+        ] {
             if let Ok(entries) = extract::parse_index(&doc, kind, Some("a"), "Asia/Shanghai") {
                 for entry in &entries {
                     let _ = extract::entry_to_article(entry);

@@ -9,7 +9,7 @@ use super::feed;
 use super::sitemap::{self, Sitemap};
 use crate::config::SourceConfig;
 use crate::model::IndexEntry;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::path::Path;
 
 /// Files larger than this are refused rather than read into memory.
@@ -28,15 +28,25 @@ pub fn extract_file(path: &Path, source: Option<&SourceConfig>) -> Vec<Value> {
         Ok(utf8) => utf8.trim_start_matches('\u{feff}').to_string(),
         Err(_) => crate::fetch::charset::decode(&bytes, None).0,
     };
-    let zone_name = source.map(|s| s.timezone.get_ref().as_str()).unwrap_or("UTC");
+    let zone_name = source
+        .map(|s| s.timezone.get_ref().as_str())
+        .unwrap_or("UTC");
     let zone = super::dates::source_zone(zone_name);
     let base = source
         .and_then(|s| url::Url::parse(s.index.url.get_ref()).ok())
-        .or_else(|| std::path::absolute(path).ok().and_then(|p| url::Url::from_file_path(p).ok()))
+        .or_else(|| {
+            std::path::absolute(path)
+                .ok()
+                .and_then(|p| url::Url::from_file_path(p).ok())
+        })
         .unwrap_or_else(|| url::Url::parse("file:///").expect("static URL"));
     match sniff(&text) {
         Kind::Feed => match feed::parse(&text, Some(&base), &zone) {
-            Ok(parsed) => parsed.entries.iter().map(|e| item_object(&file, e)).collect(),
+            Ok(parsed) => parsed
+                .entries
+                .iter()
+                .map(|e| item_object(&file, e))
+                .collect(),
             Err(error) => vec![json!({ "file": file, "error": error.to_string() })],
         },
         Kind::Sitemap => match sitemap::parse(&text, Some(&base), &zone) {
@@ -144,9 +154,15 @@ mod tests {
 
     #[test]
     fn sniffs_documents() {
-        assert_eq!(sniff("\u{feff}<?xml version='1.0'?><!-- c --><rss>"), Kind::Feed);
+        assert_eq!(
+            sniff("\u{feff}<?xml version='1.0'?><!-- c --><rss>"),
+            Kind::Feed
+        );
         assert_eq!(sniff("<rdf:RDF xmlns:rdf='x'>"), Kind::Feed);
-        assert_eq!(sniff(" {\"version\": \"https://jsonfeed.org/version/1.1\"}"), Kind::Feed);
+        assert_eq!(
+            sniff(" {\"version\": \"https://jsonfeed.org/version/1.1\"}"),
+            Kind::Feed
+        );
         assert_eq!(sniff("<?xml version='1.0'?><urlset>"), Kind::Sitemap);
         assert_eq!(sniff("<!DOCTYPE html><html><body>"), Kind::Page);
         assert_eq!(sniff("garbage"), Kind::Page);

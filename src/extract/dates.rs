@@ -12,9 +12,9 @@
 //! (no backtracking blow-up: the `regex` crate is linear, and inputs longer
 //! than [`MAX_LEN`] are refused).
 
+use jiff::Timestamp;
 use jiff::civil::DateTime;
 use jiff::tz::{Offset, TimeZone};
-use jiff::Timestamp;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -102,7 +102,8 @@ static TIME: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static NUMERIC_OFFSET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*\(?\s*(?:(?:gmt|utc|ut)\s*)?([+-])\s*(\d{1,2})(?::?(\d{2}))?").expect("static regex")
+    Regex::new(r"^\s*\(?\s*(?:(?:gmt|utc|ut)\s*)?([+-])\s*(\d{1,2})(?::?(\d{2}))?")
+        .expect("static regex")
 });
 
 static NAMED_ZONE: LazyLock<Regex> =
@@ -126,17 +127,20 @@ fn split_time(text: &str, zone: &TimeZone) -> Option<(Option<Time>, Option<Offse
             format!("{digits:0<9}")[..9].parse::<i32>().unwrap_or(0)
         })
         .unwrap_or(0);
-    let meridiem = caps.get(5).map(|m| m.as_str().starts_with('p')).or_else(|| {
-        // A CJK marker before the time (`下午 3:05`) was turned into `pm`.
-        let before = &text[..whole.start()];
-        if before.contains(" pm ") {
-            Some(true)
-        } else if before.contains(" am ") {
-            Some(false)
-        } else {
-            None
-        }
-    });
+    let meridiem = caps
+        .get(5)
+        .map(|m| m.as_str().starts_with('p'))
+        .or_else(|| {
+            // A CJK marker before the time (`下午 3:05`) was turned into `pm`.
+            let before = &text[..whole.start()];
+            if before.contains(" pm ") {
+                Some(true)
+            } else if before.contains(" am ") {
+                Some(false)
+            } else {
+                None
+            }
+        });
     match meridiem {
         Some(true) if hour < 12 => hour += 12,
         Some(false) if hour == 12 => hour = 0,
@@ -234,9 +238,8 @@ static DMY: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
-static COMPACT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(\d{4})(\d{2})(\d{2})(?:t|\s|$)").expect("static regex")
-});
+static COMPACT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(\d{4})(\d{2})(\d{2})(?:t|\s|$)").expect("static regex"));
 
 static WORD_OR_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\p{L}+|\d+").expect("static regex"));
@@ -257,7 +260,11 @@ fn find_date(text: &str) -> Option<(i16, i8, i8)> {
     let year = full_year(c[4].parse().ok()?);
     // Dotted dates are day-first everywhere; slashed ones are month-first
     // unless the first number cannot be a month.
-    let (day, month) = if &c[2] == "." || a > 12 { (a, b) } else { (b, a) };
+    let (day, month) = if &c[2] == "." || a > 12 {
+        (a, b)
+    } else {
+        (b, a)
+    };
     Some((year, month, day))
 }
 
@@ -383,9 +390,15 @@ mod tests {
         let want = utc("2025-12-23T02:05:00Z");
         assert_eq!(at("2025-12-23T10:05:00+08:00", "UTC"), Some(want));
         assert_eq!(at("Tue, 23 Dec 2025 10:05:00 +0800", "UTC"), Some(want));
-        assert_eq!(at("Tue, 23 Dec 2025 02:05:00 GMT", "Asia/Tokyo"), Some(want));
+        assert_eq!(
+            at("Tue, 23 Dec 2025 02:05:00 GMT", "Asia/Tokyo"),
+            Some(want)
+        );
         assert_eq!(at("23 Dec 2025 02:05 Z", "Asia/Tokyo"), Some(want));
-        assert_eq!(at("2025-12-23T02:05:00.123Z", "UTC"), Some(utc("2025-12-23T02:05:00.123Z")));
+        assert_eq!(
+            at("2025-12-23T02:05:00.123Z", "UTC"),
+            Some(utc("2025-12-23T02:05:00.123Z"))
+        );
         assert_eq!(at("Mon, 22 Dec 2025 21:05:00 EST", "UTC"), Some(want));
     }
 
@@ -398,18 +411,27 @@ mod tests {
         assert_eq!(at("2025/12/23 10:05", "Asia/Shanghai"), Some(want));
         assert_eq!(at("2025-12-23T11:05:00", "Asia/Tokyo"), Some(want));
         assert_eq!(at("2025년 12월 23일 오전 11:05", "Asia/Seoul"), Some(want));
-        assert_eq!(at("2025-12-23", "Asia/Shanghai"), Some(utc("2025-12-22T16:00:00Z")));
+        assert_eq!(
+            at("2025-12-23", "Asia/Shanghai"),
+            Some(utc("2025-12-22T16:00:00Z"))
+        );
     }
 
     #[test]
     fn broken_and_localized_forms() {
         let want = utc("2025-12-23T02:05:00Z");
-        assert_eq!(at("Tue, 23 Dec 2025 10:05:00 CST", "Asia/Shanghai"), Some(want));
+        assert_eq!(
+            at("Tue, 23 Dec 2025 10:05:00 CST", "Asia/Shanghai"),
+            Some(want)
+        );
         assert_eq!(at("Tue, 23 Dec 2025 10:05:00 GMT+8", "UTC"), Some(want));
         assert_eq!(at("Tue, 23 Dec 2025 10:05:00 GMT+08:00", "UTC"), Some(want));
         assert_eq!(at("Tue, 23 Dec 25 10:05 +0800", "UTC"), Some(want));
         assert_eq!(at("Di, 23 Dez 2025 03:05:00 +0100", "UTC"), Some(want));
-        assert_eq!(at("23. Dezember 2025, 03:05 Uhr", "Europe/Berlin"), Some(want));
+        assert_eq!(
+            at("23. Dezember 2025, 03:05 Uhr", "Europe/Berlin"),
+            Some(want)
+        );
         assert_eq!(at("mar., 23 déc. 2025 03:05:00 +0100", "UTC"), Some(want));
         assert_eq!(at("mar, 23 dic 2025 03:05:00 +0100", "UTC"), Some(want));
         assert_eq!(at("December 23, 2025 2:05 AM", "UTC"), Some(want));
@@ -424,7 +446,14 @@ mod tests {
 
     #[test]
     fn nonsense_is_none() {
-        for raw in ["", "soon", "2025-13-45", "Tue, 45 Foo 2025", "99:99", &"9".repeat(500)] {
+        for raw in [
+            "",
+            "soon",
+            "2025-13-45",
+            "Tue, 45 Foo 2025",
+            "99:99",
+            &"9".repeat(500),
+        ] {
             assert_eq!(at(raw, "UTC"), None, "{raw}");
         }
     }

@@ -4,8 +4,8 @@
 //! once each (the first occurrence keeps its place; a later one can give a
 //! title the first lacked, e.g. an image link followed by a text link).
 
-use super::feed::text::collapse_whitespace;
 use super::ExtractError;
+use super::feed::text::collapse_whitespace;
 use crate::model::{IndexEntry, RawDocument};
 use scraper::{ElementRef, Html, Selector};
 use std::collections::HashMap;
@@ -35,7 +35,11 @@ pub fn parse(doc: &RawDocument, links: &str) -> Result<Vec<IndexEntry>, ExtractE
             element.select(&ANCHOR).take(1).collect()
         };
         for anchor in anchors {
-            let Some(url) = anchor.value().attr("href").and_then(|h| story_url(&base, h)) else {
+            let Some(url) = anchor
+                .value()
+                .attr("href")
+                .and_then(|h| story_url(&base, h))
+            else {
                 continue;
             };
             let title = anchor_title(anchor);
@@ -80,12 +84,16 @@ fn anchor_title(anchor: ElementRef<'_>) -> Option<String> {
     if !text.is_empty() {
         return Some(text);
     }
-    let fallback = anchor.value().attr("title").map(str::to_string).or_else(|| {
-        Selector::parse("img[alt]")
-            .ok()
-            .and_then(|s| anchor.select(&s).next())
-            .and_then(|img| img.value().attr("alt").map(str::to_string))
-    })?;
+    let fallback = anchor
+        .value()
+        .attr("title")
+        .map(str::to_string)
+        .or_else(|| {
+            Selector::parse("img[alt]")
+                .ok()
+                .and_then(|s| anchor.select(&s).next())
+                .and_then(|img| img.value().attr("alt").map(str::to_string))
+        })?;
     let fallback = collapse_whitespace(&fallback);
     (!fallback.is_empty()).then_some(fallback)
 }
@@ -132,6 +140,9 @@ mod tests {
 
     #[test]
     fn bad_selector_is_an_error() {
-        assert!(matches!(parse(&doc(""), "a[[["), Err(ExtractError::Selector(_))));
+        assert!(matches!(
+            parse(&doc(""), "a[[["),
+            Err(ExtractError::Selector(_))
+        ));
     }
 }

@@ -66,7 +66,10 @@ pub fn parse_sitemap(doc: &RawDocument, timezone: &str) -> Result<Sitemap, Extra
     sitemap::parse(&doc.text, Some(&doc.url), &dates::source_zone(timezone))
 }
 
-fn feed_entries(doc: &RawDocument, zone: &jiff::tz::TimeZone) -> Result<Vec<IndexEntry>, ExtractError> {
+fn feed_entries(
+    doc: &RawDocument,
+    zone: &jiff::tz::TimeZone,
+) -> Result<Vec<IndexEntry>, ExtractError> {
     let parsed = feed::parse(&doc.text, Some(&doc.url), zone)?;
     let total = parsed.entries.len();
     let entries: Vec<IndexEntry> = parsed

@@ -6,9 +6,9 @@
 //! sitemaps only; following them is the caller's job (it knows the fetch
 //! budget), so they come back as [`Sitemap::Index`].
 
+use super::ExtractError;
 use super::feed::text::{collapse_whitespace, non_empty};
 use super::feed::xml::{self, Element, Ns};
-use super::ExtractError;
 use crate::model::IndexEntry;
 use jiff::tz::TimeZone;
 use url::Url;
@@ -30,9 +30,7 @@ pub fn parse(text: &str, url: Option<&Url>, zone: &TimeZone) -> Result<Sitemap, 
         el.child(|e| e.is_core("loc"))
             .and_then(|l| el.resolve(&l.text()))
     };
-    let date = |el: Option<&Element>| {
-        el.and_then(|d| super::dates::parse_date(&d.text(), zone))
-    };
+    let date = |el: Option<&Element>| el.and_then(|d| super::dates::parse_date(&d.text(), zone));
     if root.name.eq_ignore_ascii_case("sitemapindex") {
         let mut children: Vec<(Option<jiff::Timestamp>, String)> = root
             .elements()
@@ -40,7 +38,7 @@ pub fn parse(text: &str, url: Option<&Url>, zone: &TimeZone) -> Result<Sitemap, 
             .filter_map(|s| Some((date(s.child(|e| e.is_core("lastmod"))), loc(s)?)))
             .collect();
         // Stable sort: undated children keep their order after dated ones.
-        children.sort_by(|a, b| b.0.cmp(&a.0));
+        children.sort_by_key(|c| std::cmp::Reverse(c.0));
         let mut seen = std::collections::HashSet::new();
         return Ok(Sitemap::Index(
             children

@@ -6,9 +6,9 @@
 //! and `issued`/`modified` dates are read as their 1.0 equivalents. An entry
 //! without authors inherits the feed's (RFC 4287 §4.2.1).
 
-use super::text::{fix_double_escape, html_to_text, non_empty, text_to_html};
+use super::text::{fix_double_escape, html_to_text, non_empty, push_unique, text_to_html};
 use super::xml::{Element, Ns};
-use super::{item_image, Context, Feed, FeedFormat};
+use super::{Context, Feed, FeedFormat, item_image};
 use crate::model::IndexEntry;
 
 /// Maps a `<feed>` root to a [`Feed`].
@@ -47,19 +47,16 @@ fn read_entry(entry: &Element, ctx: &Context<'_>, feed_authors: &[String]) -> In
         authors = feed_authors.to_vec();
     }
     let mut categories: Vec<String> = Vec::new();
-    for category in entry.elements().filter(|e| {
-        e.is_core("category") || e.is(Ns::Dc, "subject") || e.is(Ns::Media, "category")
-    }) {
+    for category in entry
+        .elements()
+        .filter(|e| e.is_core("category") || e.is(Ns::Dc, "subject") || e.is(Ns::Media, "category"))
+    {
         let label = category
             .attr("label")
             .or(category.attr("term"))
             .map(str::to_string)
             .unwrap_or_else(|| category.text());
-        if let Some(label) = non_empty(html_to_text(&label)) {
-            if !categories.contains(&label) {
-                categories.push(label);
-            }
-        }
+        push_unique(&mut categories, non_empty(html_to_text(&label)));
     }
     let content = entry
         .child(|e| e.is_core("content") && e.attr("src").is_none())
@@ -120,11 +117,7 @@ fn authors(el: &Element) -> Vec<String> {
             .child(|e| e.is_core("name"))
             .map(Element::text)
             .unwrap_or_else(|| author.text());
-        if let Some(name) = non_empty(html_to_text(&name)) {
-            if !names.contains(&name) {
-                names.push(name);
-            }
-        }
+        push_unique(&mut names, non_empty(html_to_text(&name)));
     }
     names
 }

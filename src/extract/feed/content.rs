@@ -105,18 +105,60 @@ pub fn split(html: &str, base: Option<&url::Url>) -> ContentParts {
 fn is_skipped(name: &str) -> bool {
     matches!(
         name,
-        "script" | "style" | "noscript" | "template" | "rt" | "rp" | "iframe" | "object"
-            | "svg" | "button" | "select" | "textarea" | "head" | "title"
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "rt"
+            | "rp"
+            | "iframe"
+            | "object"
+            | "svg"
+            | "button"
+            | "select"
+            | "textarea"
+            | "head"
+            | "title"
     )
 }
 
 fn is_block(name: &str) -> bool {
     matches!(
         name,
-        "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "ul" | "ol" | "dl"
-            | "dt" | "dd" | "blockquote" | "pre" | "table" | "tr" | "td" | "th" | "section"
-            | "article" | "header" | "footer" | "aside" | "nav" | "figure" | "hr" | "address"
-            | "main" | "details" | "summary" | "center" | "form" | "fieldset"
+        "p" | "div"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "li"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "blockquote"
+            | "pre"
+            | "table"
+            | "tr"
+            | "td"
+            | "th"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "aside"
+            | "nav"
+            | "figure"
+            | "hr"
+            | "address"
+            | "main"
+            | "details"
+            | "summary"
+            | "center"
+            | "form"
+            | "fieldset"
     )
 }
 

@@ -30,11 +30,13 @@ pub fn parse(text: &str, url: Option<&Url>, zone: &TimeZone) -> Result<Feed, Ext
     let base = home
         .as_deref()
         .and_then(|h| Url::parse(h).ok())
-        .or_else(|| url.filter(|u| matches!(u.scheme(), "http" | "https")).cloned())
+        .or_else(|| {
+            url.filter(|u| matches!(u.scheme(), "http" | "https"))
+                .cloned()
+        })
         .or_else(|| string(&doc, "feed_url").and_then(|h| Url::parse(&h).ok()));
-    let resolve = |href: Option<String>| {
-        href.and_then(|h| super::xml::resolve_url(base.as_ref(), &h))
-    };
+    let resolve =
+        |href: Option<String>| href.and_then(|h| super::xml::resolve_url(base.as_ref(), &h));
     let lang = string(&doc, "language");
     let feed_authors = authors(&doc);
     let entries = feed

@@ -66,8 +66,7 @@ pub fn parse(text: &str, url: Option<&Url>, zone: &TimeZone) -> Result<Feed, Ext
         Ok(atom::parse(&root, &ctx))
     } else if root.is(Ns::Rdf, "RDF") || root.name.eq_ignore_ascii_case("rdf") {
         Ok(rss::parse(&root, &ctx, FeedFormat::Rdf))
-    } else if root.name.eq_ignore_ascii_case("rss") || root.name.eq_ignore_ascii_case("channel")
-    {
+    } else if root.name.eq_ignore_ascii_case("rss") || root.name.eq_ignore_ascii_case("channel") {
         Ok(rss::parse(&root, &ctx, FeedFormat::Rss))
     } else {
         Err(ExtractError::Feed(format!(
@@ -170,7 +169,8 @@ fn collect_images(
     for child in el.elements() {
         let url = || child.attr("url").and_then(|u| ctx.resolve(child, u));
         if child.is(Ns::Media, "content") {
-            if content.is_none() && is_image(child.attr("medium"), child.attr("type"), child.attr("url"))
+            if content.is_none()
+                && is_image(child.attr("medium"), child.attr("type"), child.attr("url"))
             {
                 *content = url();
             }

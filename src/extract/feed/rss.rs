@@ -6,9 +6,9 @@
 //! permalink `<guid>`, then `atom:link`; content from `content:encoded` or
 //! `xhtml:body`; dates from `pubDate`, `dc:date`, `dcterms:issued`.
 
-use super::text::{fix_double_escape, html_to_text, non_empty, person_name};
+use super::text::{fix_double_escape, html_to_text, non_empty, person_name, push_unique};
 use super::xml::{Element, Ns};
-use super::{item_image, Context, Feed, FeedFormat};
+use super::{Context, Feed, FeedFormat, item_image};
 use crate::model::IndexEntry;
 
 /// Maps an `<rss>`, `<rdf:RDF>` or bare `<channel>` root to a [`Feed`].
@@ -24,7 +24,11 @@ pub fn parse(root: &Element, ctx: &Context<'_>, format: FeedFormat) -> Feed {
         .and_then(non_empty);
     let link = channel
         .and_then(|c| c.elements().find(|e| e.is_core("link")))
-        .and_then(|l| l.attr("href").map(str::to_string).or_else(|| Some(l.text())))
+        .and_then(|l| {
+            l.attr("href")
+                .map(str::to_string)
+                .or_else(|| Some(l.text()))
+        })
         // CDF writes the home page as `<CHANNEL HREF="...">`.
         .or_else(|| channel.and_then(|c| c.attr("href")).map(str::to_string))
         .and_then(|href| ctx.resolve(channel.unwrap_or(root), &href));
@@ -40,13 +44,15 @@ pub fn parse(root: &Element, ctx: &Context<'_>, format: FeedFormat) -> Feed {
     let items = channel
         .into_iter()
         .flat_map(|c| c.elements())
-        .chain(if channel.is_some_and(|c| std::ptr::eq(c, root)) {
-            None
-        } else {
-            Some(root.elements())
-        }
-        .into_iter()
-        .flatten())
+        .chain(
+            if channel.is_some_and(|c| std::ptr::eq(c, root)) {
+                None
+            } else {
+                Some(root.elements())
+            }
+            .into_iter()
+            .flatten(),
+        )
         .filter(|e| e.is_core("item"));
     let entries = items
         .map(|item| read_item(item, &ctx, channel_lang.as_deref()))
@@ -65,7 +71,8 @@ fn read_item(item: &Element, ctx: &Context<'_>, channel_lang: Option<&str>) -> I
     // namespace still works) or have none; a same-named element of another
     // vocabulary (`foo:description`) is not the item's description.
     let core = |e: &Element, name: &str| {
-        (e.ns == item.ns || matches!(e.ns, Ns::None | Ns::Rss10)) && e.name.eq_ignore_ascii_case(name)
+        (e.ns == item.ns || matches!(e.ns, Ns::None | Ns::Rss10))
+            && e.name.eq_ignore_ascii_case(name)
     };
     let mut entry = IndexEntry::default();
     let mut link = None;
@@ -88,7 +95,10 @@ fn read_item(item: &Element, ctx: &Context<'_>, channel_lang: Option<&str>) -> I
             }
         } else if core(child, "link") {
             if link.is_none() {
-                let href = child.attr("href").map(str::to_string).unwrap_or_else(|| child.text());
+                let href = child
+                    .attr("href")
+                    .map(str::to_string)
+                    .unwrap_or_else(|| child.text());
                 link = ctx.resolve(child, &href);
             }
         } else if core(child, "guid") {
@@ -104,11 +114,13 @@ fn read_item(item: &Element, ctx: &Context<'_>, channel_lang: Option<&str>) -> I
             }
         } else if core(child, "description") {
             if entry.summary_html.is_none() {
-                entry.summary_html = non_empty(ctx.absolutize(child, fix_double_escape(child.inner_html())));
+                entry.summary_html =
+                    non_empty(ctx.absolutize(child, fix_double_escape(child.inner_html())));
             }
         } else if child.is(Ns::Content, "encoded") {
             if entry.content_html.is_none() {
-                entry.content_html = non_empty(ctx.absolutize(child, fix_double_escape(child.inner_html())));
+                entry.content_html =
+                    non_empty(ctx.absolutize(child, fix_double_escape(child.inner_html())));
             }
         } else if child.is(Ns::Xhtml, "body") || core(child, "body") {
             if entry.content_html.is_none() {
@@ -132,21 +144,16 @@ fn read_item(item: &Element, ctx: &Context<'_>, channel_lang: Option<&str>) -> I
                 .child(|e| core(e, "name"))
                 .map(Element::text)
                 .unwrap_or_else(|| child.text());
-            if let Some(name) = person_name(&name) {
-                if !entry.authors.contains(&name) {
-                    entry.authors.push(name);
-                }
-            }
+            push_unique(&mut entry.authors, person_name(&name));
         } else if core(child, "category")
             || child.is(Ns::Dc, "subject")
             || child.is(Ns::Media, "category")
         {
-            let label = child.attr("label").map(str::to_string).unwrap_or_else(|| child.text());
-            if let Some(label) = non_empty(html_to_text(&label)) {
-                if !entry.categories.contains(&label) {
-                    entry.categories.push(label);
-                }
-            }
+            let label = child
+                .attr("label")
+                .map(str::to_string)
+                .unwrap_or_else(|| child.text());
+            push_unique(&mut entry.categories, non_empty(html_to_text(&label)));
         } else if child.is(Ns::Dc, "language") || core(child, "language") {
             entry.lang = entry.lang.or_else(|| non_empty(child.text()));
         }

@@ -4,12 +4,10 @@ use super::xml::unescape_lenient;
 use regex::Regex;
 use std::sync::LazyLock;
 
-static TAG: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"<[a-zA-Z!/]").expect("static regex"));
+static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[a-zA-Z!/]").expect("static regex"));
 
-static ESCAPED_TAG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)&lt;/?[a-z][a-z0-9]*(?:\s|/?&gt;)").expect("static regex")
-});
+static ESCAPED_TAG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)&lt;/?[a-z][a-z0-9]*(?:\s|/?&gt;)").expect("static regex"));
 
 /// HTML that was escaped twice (`&amp;lt;p&amp;gt;` in the XML, so
 /// `&lt;p&gt;` after reading it) is unescaped once more: a description with
@@ -35,11 +33,18 @@ pub fn absolutize_urls(html: String, resolve: impl Fn(&str) -> Option<String>) -
     let rewritten = URL_ATTRIBUTE.replace_all(&html, |caps: &regex::Captures<'_>| {
         let value = unescape_lenient(caps.get(2).or(caps.get(3)).map_or("", |m| m.as_str()));
         let value = value.trim();
-        let has_scheme = value
-            .split_once(':')
-            .is_some_and(|(scheme, _)| !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')));
+        let has_scheme = value.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        });
         match (has_scheme || value.starts_with('#'), resolve(value)) {
-            (false, Some(url)) => format!("{}\"{}\"", &caps[1], quick_xml::escape::escape(url.as_str())),
+            (false, Some(url)) => format!(
+                "{}\"{}\"",
+                &caps[1],
+                quick_xml::escape::escape(url.as_str())
+            ),
             _ => caps[0].to_string(),
         }
     });
@@ -97,6 +102,15 @@ pub fn person_name(raw: &str) -> Option<String> {
     (!name.is_empty()).then_some(name)
 }
 
+/// Appends `value` unless it is already there (authors, categories).
+pub fn push_unique(list: &mut Vec<String>, value: Option<String>) {
+    if let Some(value) = value
+        && !list.contains(&value)
+    {
+        list.push(value);
+    }
+}
+
 /// `Some` of the trimmed string when not empty.
 pub fn non_empty(text: String) -> Option<String> {
     let trimmed = text.trim();
@@ -119,7 +133,10 @@ mod tests {
             fix_double_escape("&lt;p&gt;Hi &amp;amp; bye&lt;/p&gt;".into()),
             "<p>Hi &amp; bye</p>"
         );
-        assert_eq!(fix_double_escape("<p>a &lt;b&gt; c</p>".into()), "<p>a &lt;b&gt; c</p>");
+        assert_eq!(
+            fix_double_escape("<p>a &lt;b&gt; c</p>".into()),
+            "<p>a &lt;b&gt; c</p>"
+        );
         assert_eq!(fix_double_escape("1 &lt; 2".into()), "1 &lt; 2");
     }
 
@@ -128,7 +145,10 @@ mod tests {
         let base = url::Url::parse("http://example.com/a/feed.xml").unwrap();
         let html = r##"<a href="/x?a=1&amp;b=2">x</a> <img src='p.jpg'> <a href="mailto:me@x">m</a> <a href="#t">t</a>"##;
         assert_eq!(
-            absolutize_urls(html.to_string(), |h| base.join(h).ok().map(|u| u.to_string())),
+            absolutize_urls(html.to_string(), |h| base
+                .join(h)
+                .ok()
+                .map(|u| u.to_string())),
             r##"<a href="http://example.com/x?a=1&amp;b=2">x</a> <img src="http://example.com/a/p.jpg"> <a href="mailto:me@x">m</a> <a href="#t">t</a>"##
         );
     }
@@ -143,8 +163,17 @@ mod tests {
 
     #[test]
     fn people_and_titles() {
-        assert_eq!(person_name("jo@example.com (Jo Doe)").as_deref(), Some("Jo Doe"));
-        assert_eq!(person_name("Jo Doe <jo@example.com>").as_deref(), Some("Jo Doe"));
-        assert_eq!(html_to_text("AT&amp;T <b>rocks</b>\n now"), "AT&T rocks now");
+        assert_eq!(
+            person_name("jo@example.com (Jo Doe)").as_deref(),
+            Some("Jo Doe")
+        );
+        assert_eq!(
+            person_name("Jo Doe <jo@example.com>").as_deref(),
+            Some("Jo Doe")
+        );
+        assert_eq!(
+            html_to_text("AT&amp;T <b>rocks</b>\n now"),
+            "AT&T rocks now"
+        );
     }
 }
