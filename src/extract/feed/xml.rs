@@ -523,13 +523,9 @@ impl TreeBuilder {
 
     fn close(&mut self, qname: &str) {
         let qname = qname.trim();
+        let (prefix, name) = qname.split_once(':').unwrap_or(("", qname));
         let position = self.stack.iter().rposition(|(e, _)| {
-            let written = if e.prefix.is_empty() {
-                e.name.clone()
-            } else {
-                format!("{}:{}", e.prefix, e.name)
-            };
-            written.eq_ignore_ascii_case(qname)
+            e.prefix.eq_ignore_ascii_case(prefix) && e.name.eq_ignore_ascii_case(name)
         });
         if let Some(position) = position {
             while self.stack.len() > position {
