@@ -98,7 +98,8 @@ fn rss_20_with_content_encoded_dublin_core_and_media() {
         [
             "Drug maker opens Hangzhou lab",
             "Chip output climbs",
-            "Thumbnail only"
+            "Thumbnail only",
+            "Behind a redirect",
         ]
     );
     let lab = &got[0];
@@ -134,6 +135,8 @@ fn rss_20_with_content_encoded_dublin_core_and_media() {
         chips.image.as_deref(),
         Some("https://biz.example.com/img/chips.png")
     );
+    // FeedBurner's origLink beats the redirecting link.
+    assert_eq!(got[3].url, "https://biz.example.com/news/redirected.html");
     // An audio enclosure is not an image; the thumbnail is, resolved.
     assert_eq!(
         got[2].image.as_deref(),
@@ -338,6 +341,19 @@ fn a_lying_encoding_declaration_does_not_garble_the_text() {
         got[0].summary_html.as_deref(),
         Some("简体中文正文，声明的编码是错的。")
     );
+}
+
+#[test]
+fn utf8_double_encoded_as_references_is_repaired() {
+    let got = entries("breakage/double_encoded_utf8.xml", IndexKind::Rss, "UTC");
+    assert_eq!(
+        titles(&got),
+        [
+            "Café owners say \u{201c}no\u{201d}",
+            "Genuine Latin-1 stays: café, Ãœber-rare © sign",
+        ]
+    );
+    assert_eq!(got[0].summary_html.as_deref(), Some("Wait for it\u{2026}"));
 }
 
 #[test]

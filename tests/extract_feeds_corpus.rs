@@ -250,7 +250,10 @@ fn python_literal(raw: &str) -> Option<String> {
 /// The value of a `feed[...]` / `entries[0][...]` clause, when it names
 /// something polywire reads.
 fn actual(feed: &Feed, target: &str) -> Option<Option<String>> {
-    let target = target.replace(".get(", "[").replace(['(', ')'], "");
+    let target = target
+        .trim_start_matches("ord(")
+        .replace(".get(", "[")
+        .replace(['(', ')'], "");
     let fields: Vec<String> = target
         .split(['[', ']', '.'])
         .map(|f| f.trim_matches(['\'', '"']).to_string())
@@ -309,7 +312,13 @@ fn manifest_expectations_about_titles_links_and_text_hold() {
             let Some((literal, targets)) = parts.split_last() else {
                 continue;
             };
-            let Some(want) = python_literal(literal.trim()) else {
+            // `ord(x) == 8230`: x is that one character.
+            let ord = targets.len() == 1 && targets[0].trim().starts_with("ord(");
+            let want = match literal.trim().parse::<u32>() {
+                Ok(code) if ord => char::from_u32(code).map(String::from),
+                _ => python_literal(literal.trim()),
+            };
+            let Some(want) = want else {
                 continue;
             };
             for target in targets {

@@ -32,14 +32,15 @@ pub fn extract_file(path: &Path, source: Option<&SourceConfig>) -> Vec<Value> {
         .map(|s| s.timezone.get_ref().as_str())
         .unwrap_or("UTC");
     let zone = super::dates::source_zone(zone_name);
+    // A page's own address is unknown: its canonical link, else the file.
+    let file_url = std::path::absolute(path)
+        .ok()
+        .and_then(|p| url::Url::from_file_path(p).ok())
+        .unwrap_or_else(|| url::Url::parse("file:///").expect("static URL"));
+    // Index items resolve against the source's index URL when given.
     let base = source
         .and_then(|s| url::Url::parse(s.index.url.get_ref()).ok())
-        .or_else(|| {
-            std::path::absolute(path)
-                .ok()
-                .and_then(|p| url::Url::from_file_path(p).ok())
-        })
-        .unwrap_or_else(|| url::Url::parse("file:///").expect("static URL"));
+        .unwrap_or_else(|| file_url.clone());
     match sniff(&text) {
         Kind::Feed => match feed::parse(&text, Some(&base), &zone) {
             Ok(parsed) => parsed
@@ -59,7 +60,7 @@ pub fn extract_file(path: &Path, source: Option<&SourceConfig>) -> Vec<Value> {
         },
         Kind::Page => {
             let selectors = source.and_then(|s| s.article.as_ref());
-            let story = super::extract_article(&text, &base, selectors, zone_name);
+            let story = super::extract_article(&text, &file_url, selectors, zone_name);
             vec![json!({
                 "file": file,
                 "title": story.title,

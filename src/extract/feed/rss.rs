@@ -78,11 +78,18 @@ fn read_item(item: &Element, ctx: &Context<'_>, channel_lang: Option<&str>) -> I
     let mut link = None;
     let mut permalink = None;
     let mut atom_link = None;
+    let mut orig_link = None;
     let mut published = None;
     let mut dc_date = None;
     let mut updated = None;
     for child in item.elements() {
-        if child.is(Ns::Atom, "link") {
+        if child.name.eq_ignore_ascii_case("origLink") {
+            // FeedBurner's `feedburner:origLink`: the publisher's own URL
+            // behind a tracking redirect.
+            if orig_link.is_none() {
+                orig_link = ctx.resolve(child, &child.text());
+            }
+        } else if child.is(Ns::Atom, "link") {
             let rel = child.attr("rel").unwrap_or("alternate");
             if atom_link.is_none() && rel.eq_ignore_ascii_case("alternate") {
                 atom_link = child.attr("href").and_then(|h| ctx.resolve(child, h));
@@ -158,7 +165,11 @@ fn read_item(item: &Element, ctx: &Context<'_>, channel_lang: Option<&str>) -> I
             entry.lang = entry.lang.or_else(|| non_empty(child.text()));
         }
     }
-    entry.url = link.or(permalink).or(atom_link).unwrap_or_default();
+    entry.url = orig_link
+        .or(link)
+        .or(permalink)
+        .or(atom_link)
+        .unwrap_or_default();
     entry.published = published.or(dc_date);
     entry.updated = updated;
     entry.image = item_image(item, ctx);

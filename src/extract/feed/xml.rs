@@ -182,10 +182,12 @@ impl Element {
     }
 
     /// All text below this element, concatenated (markup dropped).
+    /// Field values are repaired for mojibake written as references
+    /// (`&acirc;&#128;&brvbar;` for `…`), which no document-level repair sees.
     pub fn text(&self) -> String {
         let mut out = String::new();
         self.collect_text(&mut out);
-        out
+        super::text::repair_mojibake(&out).unwrap_or(out)
     }
 
     fn collect_text(&self, out: &mut String) {
@@ -207,7 +209,7 @@ impl Element {
                 Node::Element(e) => e.write_markup(&mut out),
             }
         }
-        out
+        super::text::repair_mojibake(&out).unwrap_or(out)
     }
 
     /// The children written back as markup with every text escaped: the
