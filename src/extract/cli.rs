@@ -28,6 +28,12 @@ pub fn extract_file(path: &Path, source: Option<&SourceConfig>) -> Vec<Value> {
         Ok(utf8) => utf8.trim_start_matches('\u{feff}').to_string(),
         Err(_) => crate::fetch::charset::decode(&bytes, None).0,
     };
+    // UTF-16/32 read at the wrong width leaves a NUL beside every character.
+    let text = if text.contains('\0') {
+        text.replace('\0', "")
+    } else {
+        text
+    };
     let zone_name = source
         .map(|s| s.timezone.get_ref().as_str())
         .unwrap_or("UTC");
