@@ -327,10 +327,17 @@ fn bare_ampersands_are_kept_as_text() {
 }
 
 #[test]
-fn bom_and_junk_before_the_declaration_are_skipped() {
+fn bom_and_php_warning_before_the_declaration_are_skipped() {
     let got = entries("breakage/junk_before_xml.xml", IndexKind::Rss, "UTC");
     assert_eq!(titles(&got), ["Still read"]);
     assert_eq!(got[0].published, ts("2025-12-23T02:05:00Z"));
+}
+
+#[test]
+fn markup_junk_before_a_root_without_declaration_is_skipped() {
+    let got = entries("breakage/junk_before_root.xml", IndexKind::Rss, "UTC");
+    assert_eq!(titles(&got), ["Read without a declaration"]);
+    assert_eq!(urls(&got), ["https://nodecl.example.com/a"]);
 }
 
 #[test]

@@ -20,8 +20,9 @@
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
+use regex::Regex;
 use std::borrow::Cow;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use url::Url;
 
 /// Elements nested deeper than this are attached to the deepest allowed
@@ -341,22 +342,47 @@ pub fn parse(text: &str, document_url: Option<&Url>) -> Option<Element> {
     builder.finish()
 }
 
-/// Drops a BOM and anything before the first tag (junk, whitespace, a
-/// stray byte-order mark decoded as text); the XML declaration is skipped
-/// by the reader as an ordinary event.
+/// Where the document really starts: junk before it (a BOM decoded as
+/// text, whitespace, a PHP warning printed as `<br /><b>Warning</b>...`) is
+/// dropped. The XML declaration marks the start when present; otherwise
+/// the first known root element does, when the first tag is not one.
 fn skip_to_markup(text: &str) -> Cow<'_, str> {
-    let text = text.trim_start_matches(['\u{feff}', '\u{fffe}']);
-    let text = match text.find('<') {
-        Some(pos) => &text[pos..],
-        None => "",
-    };
     // NUL is never legal XML. Text decoded at the wrong width (UTF-16 read
     // as bytes, UTF-32 read as UTF-16) has one between every character.
-    if text.contains('\0') {
+    let text = if text.contains('\0') {
         Cow::Owned(text.replace('\0', ""))
     } else {
         Cow::Borrowed(text)
+    };
+    let start = document_start(&text);
+    match text {
+        Cow::Borrowed(t) => Cow::Borrowed(&t[start..]),
+        Cow::Owned(t) => Cow::Owned(t[start..].to_string()),
     }
+}
+
+static KNOWN_ROOT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)<(?:rss|feed|rdf:rdf|rdf|urlset|sitemapindex|channel)[\s>/]")
+        .expect("static regex")
+});
+
+fn document_start(text: &str) -> usize {
+    if let Some(pos) = text.find("<?xml") {
+        return pos;
+    }
+    let Some(first) = text.find('<') else {
+        return text.len();
+    };
+    match KNOWN_ROOT.find(text) {
+        Some(root) if root.start() > first && !is_known_root_at(text, first) => root.start(),
+        _ => first,
+    }
+}
+
+fn is_known_root_at(text: &str, pos: usize) -> bool {
+    KNOWN_ROOT.find_at(text, pos).is_some_and(|m| m.start() == pos)
+        // A comment or doctype: the reader skips it to the root.
+        || text[pos..].starts_with("<!")
 }
 
 /// An entity reference resolved leniently: character references, XML's
