@@ -85,6 +85,30 @@ fn extract_text(page: &Page) -> String {
     article::extract(&html, &page.url, None, "UTC").body.join("\n")
 }
 
+/// Prints how the generic extractor saw one page: its content roots.
+fn show(page: &Page) {
+    let (html, encoding) = polywire::fetch::charset::decode(&page.bytes, None);
+    let doc = scraper::Html::parse_document(&html);
+    let dom = article::dom::Dom::new(&doc);
+    println!("{} decoded as {}", page.id, encoding.name());
+    for root in article::generic::content_roots(&dom) {
+        let el = dom.element(root);
+        println!(
+            "root {root}: <{}> class={:?} id={:?} weight {} links {:.2}",
+            dom.tag(root).unwrap_or("?"),
+            el.and_then(|e| e.attr("class")),
+            el.and_then(|e| e.attr("id")),
+            dom.weight[root],
+            dom.link_density(root)
+        );
+    }
+    let extracted = article::extract(&html, &page.url, None, "UTC");
+    println!("title: {}", extracted.title);
+    for p in &extracted.body {
+        println!("  | {p}");
+    }
+}
+
 fn row(label: &str, n: usize, s: quality::Score) {
     println!(
         "| {label:<18} | {n:>5} | {:.3} | {:.3} | {:.3} |",
@@ -103,6 +127,12 @@ fn main() {
         .unwrap_or(5)
         .max(1);
     let dump = std::env::var_os("POLYWIRE_BENCH_DUMP").map(PathBuf::from);
+    if let Ok(id) = std::env::var("POLYWIRE_BENCH_SHOW") {
+        for page in pages.iter().filter(|p| p.id == id) {
+            show(page);
+        }
+        return;
+    }
 
     // Quality.
     let mut full: BTreeMap<String, Vec<quality::Score>> = BTreeMap::new();

@@ -298,7 +298,7 @@ static STRONG_NEGATIVE: LazyLock<regex::Regex> = LazyLock::new(|| {
         r"trending|most-?read|outbrain|taboola|promo|cookie|gdpr|consent|paywall|",
         r"byline-share|toolbar|tool-bar|pagination|pager|",
         r"xgxw|xgwz|xgyd|tjyd|tuijian|fenxiang|pinglun|bdshare|jiathis|erweima|qrcode|",
-        r"paihang|hotnews|hot-news|hot_news|rank|copyright|banquan"
+        r"paihang|hotnews|hot-news|hot_news|copyright|banquan"
     ))
     .expect("static regex")
 });
@@ -310,7 +310,7 @@ static WEAK_NEGATIVE: LazyLock<regex::Regex> = LazyLock::new(|| {
         r"banner|combx|community|cover-wrap|extra|footer|header|legends|menu|",
         r"remark|rss|shoutbox|sidebar|skyscraper|supplemental|agegate|popup|",
         r"masthead|navbar|navigation|site-nav|topbar|widget|login|modal|",
-        r"daohang|dhl|weizhi|dqwz|dangqian"
+        r"daohang|weizhi|dqwz|dangqian"
     ))
     .expect("static regex")
 });
@@ -345,6 +345,9 @@ fn has_negative_word(names: &str) -> bool {
                     | "author-bio"
                     | "bio"
                     | "meta"
+                    | "rank"
+                    | "ranking"
+                    | "dhl"
             )
         })
 }

@@ -12,6 +12,7 @@
 //! clean paragraphs, join it.
 
 use super::dom::{self, Dom, Kind};
+use super::text;
 
 /// Paragraph candidates hold at least this much weight of their own text.
 const MIN_PARAGRAPH_WEIGHT: u32 = 25;
@@ -90,12 +91,18 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
         };
         tag_bonus + dom::class_weight(el)
     };
+    // Captions are kept apart: they neither score nor win.
+    let mut in_caption = vec![false; n];
     for i in 0..n {
-        if dom.removed[i] || own[i].weight < MIN_PARAGRAPH_WEIGHT {
+        in_caption[i] = dom.nodes[i].parent.is_some_and(|p| in_caption[p])
+            || dom.tag(i).is_some_and(|name| text::is_caption(dom, i, name));
+    }
+    for i in 0..n {
+        if dom.removed[i] || in_caption[i] || own[i].weight < MIN_PARAGRAPH_WEIGHT {
             continue;
         }
         let Some(name) = dom.tag(i) else { continue };
-        if dom::is_heading(name) || matches!(name, "li" | "dt" | "th" | "a") {
+        if dom::is_heading(name) || matches!(name, "dt" | "th" | "a") {
             continue;
         }
         let text = own[i];
@@ -126,7 +133,7 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
     }
     let mut best: Option<usize> = None;
     for i in 0..n {
-        if score[i].is_nan() || dom.removed[i] {
+        if score[i].is_nan() || dom.removed[i] || in_caption[i] {
             continue;
         }
         score[i] *= 1.0 - dom.link_density(i);

@@ -170,7 +170,7 @@ impl Builder {
 }
 
 /// Whether an element is an image caption kept apart from the body.
-fn is_caption(dom: &Dom, i: usize, name: &str) -> bool {
+pub fn is_caption(dom: &Dom, i: usize, name: &str) -> bool {
     if name == "figcaption" {
         return true;
     }
