@@ -193,7 +193,8 @@ mod tests {
     #[test]
     fn a_declared_cjk_page_with_one_stray_byte_keeps_its_declaration() {
         let mut bytes = b"<text encoding=\"gb2312\"><p>".to_vec();
-        let (gbk, _, _) = encoding_rs::GBK.encode(&"太行山上，电影简介。".repeat(20));
+        let text = "太行山上，电影简介。".repeat(20);
+        let (gbk, _, _) = encoding_rs::GBK.encode(&text);
         bytes.extend_from_slice(&gbk);
         bytes.extend_from_slice(&[0x81, 0x20]); // not a GBK sequence
         bytes.extend_from_slice(b"</p></text>");
