@@ -55,7 +55,7 @@ async fn no_filter_gives_every_story_newest_first() {
 
 #[tokio::test]
 async fn region_matches_descendants_and_repeats_or() {
-    // Story 4 is tagged only `jp-13`: found through the region graph.
+    // Story 4 is tagged `jp-13` and, rolled up as classification stores it, `jp`.
     assert_eq!(title_set("/feed.json?region=jp").await, set(&[4, 9]));
     assert_eq!(
         title_set("/feed.json?region=cn-yrd").await,

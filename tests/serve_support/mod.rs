@@ -194,7 +194,7 @@ pub fn stories(now: Timestamp) -> Vec<Fixture> {
             fingerprint: 0x2222_4444_6666_8888,
         },
         // Only the leaf region: a filter on `jp` must find it through the graph.
-        &["jp-13"],
+        &["jp-13", "jp"],
         &["semiconductors", "manufacturing"],
     );
     // 5
