@@ -69,6 +69,17 @@ enum Command {
         #[arg(long)]
         limit: Option<usize>,
     },
+    /// Print what extraction alone gives for each file, as JSON Lines.
+    Extract {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Read the files as this source does (time zone, selectors).
+        #[arg(long)]
+        source: Option<String>,
+        /// Feed documents or article pages.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Write every named feed, the OPML and the index page to a folder.
     Export {
         #[command(flatten)]
@@ -147,6 +158,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             feed(&config, name.as_deref(), &format, &pairs)
         }
         Command::Export { config, out } => export(&config, &out),
+        Command::Extract {
+            config,
+            source,
+            files,
+        } => extract(&config, source.as_deref(), &files),
         Command::Inspect {
             config,
             files,
@@ -385,4 +401,35 @@ fn export(args: &ConfigArg, out: &std::path::Path) -> Result<ExitCode> {
         polywire::serve::export::export_all(&loaded.config, &loaded.taxonomy, &store, out)?;
     println!("wrote {} files to {}", written.len(), out.display());
     Ok(ExitCode::SUCCESS)
+}
+
+fn extract(args: &ConfigArg, source: Option<&str>, files: &[PathBuf]) -> Result<ExitCode> {
+    use std::io::Write;
+    // The configuration is only needed to know a source; without one, any
+    // file can be read with no configuration at all.
+    let config = match source {
+        Some(id) => {
+            let config = polywire::config::Config::load(&args.config)
+                .map_err(|errors| anyhow::anyhow!("invalid configuration:\n{errors}"))?;
+            if config.source(id).is_none() {
+                bail!("unknown source `{id}`");
+            }
+            Some(config)
+        }
+        None => None,
+    };
+    let source = source.and_then(|id| config.as_ref()?.source(id));
+    let mut out = std::io::stdout().lock();
+    let mut failed = false;
+    for file in files {
+        for value in polywire::extract::cli::extract_file(file, source) {
+            failed |= value.get("error").is_some();
+            writeln!(out, "{}", serde_json::to_string(&value)?)?;
+        }
+    }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

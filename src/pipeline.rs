@@ -14,15 +14,19 @@
 use crate::classify::{Taxonomy, classify};
 use crate::config::{Config, IndexKind, SourceConfig};
 use crate::extract;
+use crate::extract::Sitemap;
 use crate::fetch::{FetchError, FetchRequest, FetchResponse, Fetcher};
 use crate::metrics;
-use crate::model::{ExtractedArticle, IndexEntry};
+use crate::model::{ExtractedArticle, IndexEntry, RawDocument};
 use crate::normalize::{NormalizeContext, normalize};
 use crate::store::{SourceState, Store, StoreError, Upsert, Validators};
 use futures_util::StreamExt;
 use jiff::Timestamp;
 use std::sync::{Arc, Mutex};
 use tokio_util::sync::CancellationToken;
+
+/// Child sitemaps of a sitemap index fetched per run at most.
+const MAX_CHILD_SITEMAPS: usize = 5;
 
 /// Everything a run needs, shared by all sources.
 #[derive(Clone)]
@@ -169,17 +173,19 @@ impl Pipeline {
                 },
             ),
         };
-        let links = source.index.links.as_ref().map(|l| l.get_ref().as_str());
-        let mut entries =
-            extract::parse_index(&doc, source.index.kind, links, source.timezone.get_ref())
-                .map_err(|e| {
-                    metrics::count(
-                        "polywire_parse_failures_total",
-                        &[("source", &source.id)],
-                        1,
-                    );
-                    RunError::Extract(e.to_string())
-                })?;
+        let mut entries = self.read_index(source, &doc).await.inspect_err(|_| {
+            metrics::count(
+                "polywire_parse_failures_total",
+                &[("source", &source.id)],
+                1,
+            );
+        })?;
+        // Tracking parameters would make one story look like many.
+        for entry in &mut entries {
+            if let Ok(url) = url::Url::parse(&entry.url) {
+                entry.url = extract::article::url_clean::clean(&url).to_string();
+            }
+        }
         let limits = &self.config.daemon.limits;
         if entries.len() > limits.max_items_per_index {
             tracing::warn!(source = %source.id, found = entries.len(), kept = limits.max_items_per_index, "Index has too many entries; the rest are skipped.");
@@ -227,6 +233,61 @@ impl Pipeline {
         tracing::info!(source = %source.id, entries = report.entries, new = report.new, updated = report.updated,
             unchanged = report.unchanged, failed = report.failed, status = %report.status, "Source run finished.");
         Ok(report)
+    }
+
+    /// The entries of an index document. A sitemap index is followed one
+    /// level down, newest children first, within the story budget.
+    async fn read_index(
+        &self,
+        source: &SourceConfig,
+        doc: &RawDocument,
+    ) -> Result<Vec<IndexEntry>, RunError> {
+        let zone = source.timezone.get_ref();
+        if source.index.kind != IndexKind::Sitemap {
+            let links = source.index.links.as_ref().map(|l| l.get_ref().as_str());
+            return extract::parse_index(doc, source.index.kind, links, zone)
+                .map_err(|e| RunError::Extract(e.to_string()));
+        }
+        let children = match extract::parse_sitemap(doc, zone) {
+            Ok(Sitemap::Urls(entries)) => return Ok(entries),
+            Ok(Sitemap::Index(children)) => children,
+            // A source declared as a sitemap that serves a feed still works.
+            Err(_) => {
+                return extract::parse_index(doc, IndexKind::Rss, None, zone)
+                    .map_err(|e| RunError::Extract(e.to_string()));
+            }
+        };
+        let mut entries = Vec::new();
+        let budget = self.config.daemon.limits.max_stories_per_run;
+        for child in children.into_iter().take(MAX_CHILD_SITEMAPS) {
+            if entries.len() >= budget {
+                break;
+            }
+            let request = FetchRequest {
+                url: child.clone(),
+                allow_private: source.allow_private_addresses,
+                ignore_robots: source.ignore_robots,
+                ..FetchRequest::default()
+            };
+            match self.fetch_counted(&source.id, &request).await {
+                Ok(FetchResponse::Fetched { doc, .. }) => {
+                    match extract::parse_sitemap(&doc, zone) {
+                        Ok(Sitemap::Urls(found)) => entries.extend(found),
+                        Ok(Sitemap::Index(_)) => {
+                            tracing::warn!(source = %source.id, url = %child, "Nested sitemap index skipped.")
+                        }
+                        Err(err) => {
+                            tracing::warn!(source = %source.id, url = %child, error = %err, "Child sitemap unreadable.")
+                        }
+                    }
+                }
+                Ok(FetchResponse::NotModified) => {}
+                Err(err) => {
+                    tracing::warn!(source = %source.id, url = %child, error = %err, "Child sitemap not fetched.")
+                }
+            }
+        }
+        Ok(entries)
     }
 
     /// One story: page (if the source scrapes pages), normalize, classify, store.

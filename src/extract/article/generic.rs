@@ -95,7 +95,9 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
     let mut in_caption = vec![false; n];
     for i in 0..n {
         in_caption[i] = dom.nodes[i].parent.is_some_and(|p| in_caption[p])
-            || dom.tag(i).is_some_and(|name| text::is_caption(dom, i, name));
+            || dom
+                .tag(i)
+                .is_some_and(|name| text::is_caption(dom, i, name));
     }
     for i in 0..n {
         if dom.removed[i] || in_caption[i] || own[i].weight < MIN_PARAGRAPH_WEIGHT {
@@ -106,8 +108,7 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
             continue;
         }
         let text = own[i];
-        let mut content =
-            1.0 + text.commas as f32 + (text.weight as f32 / 100.0).floor().min(3.0);
+        let mut content = 1.0 + text.commas as f32 + (text.weight as f32 / 100.0).floor().min(3.0);
         // Link lists are not prose.
         content *= 1.0 - text.link_weight as f32 / text.weight as f32;
         let mut level = 0;

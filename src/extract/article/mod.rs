@@ -115,7 +115,10 @@ fn visible_text_after_h1(dom: &Dom) -> String {
     for (i, node) in dom.nodes.iter().enumerate().skip(start) {
         if let Kind::Text(text) = node.kind {
             let parent = node.parent.and_then(|p| dom.tag(p));
-            if matches!(parent, Some("script" | "style" | "noscript" | "title" | "template")) {
+            if matches!(
+                parent,
+                Some("script" | "style" | "noscript" | "title" | "template")
+            ) {
                 continue;
             }
             let _ = i;

@@ -36,8 +36,10 @@ pub struct Paragraph {
 
 /// Class names of caption blocks (`wp-caption-text`, `pic_txt` ...).
 static CAPTION_CLASS: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(r"caption|pic_?txt|pictext|img_?desc|image-desc|photo-desc|picinfo|tuzhu|img_title")
-        .expect("static regex")
+    regex::Regex::new(
+        r"caption|pic_?txt|pictext|img_?desc|image-desc|photo-desc|picinfo|tuzhu|img_title",
+    )
+    .expect("static regex")
 });
 
 /// Captions are short; a "caption" wrapper around the story is not one.
@@ -187,7 +189,11 @@ fn join_cjk(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     for (k, &c) in chars.iter().enumerate() {
-        if c == ' ' && k > 0 && k + 1 < chars.len() && is_wide(chars[k - 1]) && is_wide(chars[k + 1])
+        if c == ' '
+            && k > 0
+            && k + 1 < chars.len()
+            && is_wide(chars[k - 1])
+            && is_wide(chars[k + 1])
         {
             continue;
         }
