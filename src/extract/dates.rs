@@ -43,6 +43,14 @@ pub fn parse_date(raw: &str, zone: &TimeZone) -> Option<Timestamp> {
     if let Ok(ts) = raw.parse::<Timestamp>() {
         return Some(ts);
     }
+    // RFC 2822 with a numeric or universal zone: jiff's strict parser is
+    // fast. Named zones go the slow way, where `CST` depends on the source.
+    let numeric_zone = raw.rsplit(' ').next().is_some_and(|z| {
+        z.len() == 5 && z.starts_with(['+', '-']) || matches!(z, "GMT" | "UT" | "UTC" | "Z")
+    });
+    if numeric_zone && let Ok(zoned) = jiff::fmt::rfc2822::parse(raw) {
+        return Some(zoned.timestamp());
+    }
     if raw.len() == 10 && raw.bytes().all(|b| b.is_ascii_digit()) {
         // Unix seconds, as some JSON endpoints send.
         return Timestamp::from_second(raw.parse().ok()?).ok();
