@@ -18,11 +18,15 @@
 
 #![warn(missing_docs)]
 
+pub mod app;
 pub mod classify;
 pub mod config;
+pub mod daemon;
 pub mod emit;
 pub mod extract;
 pub mod fetch;
+pub mod inspect;
+pub mod metrics;
 pub mod model;
 pub mod normalize;
 pub mod pipeline;

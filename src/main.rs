@@ -1,3 +1,435 @@
 //! The `polywire` command line: a thin wrapper around the library.
 
-fn main() {}
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use polywire::app;
+use polywire::config::{DEFAULT_CONFIG_PATH, LogFormat};
+use polywire::store::Store;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use tokio_util::sync::CancellationToken;
+
+/// polywire turns news wires into feeds people can subscribe to.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+struct ConfigArg {
+    /// The daemon configuration file.
+    #[arg(long, env = "POLYWIRE_CONFIG", default_value = DEFAULT_CONFIG_PATH)]
+    config: PathBuf,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the daemon: fetch every source on its schedule and serve feeds.
+    Run(ConfigArg),
+    /// Fetch sources once (all enabled ones, or those named) and exit.
+    Fetch {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Only these source ids.
+        #[arg(long = "source")]
+        sources: Vec<String>,
+    },
+    /// List every source with its last run, status, counts, next run and failures.
+    Sources(ConfigArg),
+    /// Validate all configuration; exits non-zero listing every error.
+    Check(ConfigArg),
+    /// Print a feed (a named one, or an ad-hoc one from the filters) to stdout.
+    Feed {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// A named feed from `feeds/`; without it, an ad-hoc feed.
+        name: Option<String>,
+        /// Region id (repeatable: OR); a region matches everything below it.
+        #[arg(long)]
+        region: Vec<String>,
+        /// Industry id (repeatable).
+        #[arg(long)]
+        industry: Vec<String>,
+        /// Language subtag (repeatable).
+        #[arg(long)]
+        lang: Vec<String>,
+        /// Source id (repeatable).
+        #[arg(long)]
+        source: Vec<String>,
+        /// Full-text query.
+        #[arg(long)]
+        q: Option<String>,
+        /// `rss`, `atom` or `json`.
+        #[arg(long, default_value = "rss")]
+        format: String,
+        /// Most stories (default 50, at most 500).
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+    /// Print what extraction alone gives for each file, as JSON Lines.
+    Extract {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Read the files as this source does (time zone, selectors).
+        #[arg(long)]
+        source: Option<String>,
+        /// Feed documents or article pages.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Write every named feed, the OPML and the index page to a folder.
+    Export {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Extract, normalize and classify documents and explain the result as
+    /// JSON (JSON Lines for several files or a feed). Writes nothing.
+    Inspect {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Files to inspect; `-` or none reads standard input.
+        files: Vec<PathBuf>,
+        /// URL of the document (for relative links and the story URL).
+        #[arg(long)]
+        url: Option<url::Url>,
+        /// Read it as this source does (time zone, language, selectors).
+        #[arg(long)]
+        source: Option<String>,
+        /// Fetch time for dates without a year (RFC 3339). Default: now.
+        #[arg(long)]
+        fetched_at: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Check(args) => check(&args),
+        Command::Run(args) => {
+            let loaded = load(&args)?;
+            init_logging(&loaded);
+            runtime()?.block_on(polywire::daemon::run(args.config.clone(), loaded))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Fetch { config, sources } => {
+            let loaded = load(&config)?;
+            init_logging(&loaded);
+            runtime()?.block_on(fetch_once(loaded, sources))
+        }
+        Command::Sources(args) => sources(&args),
+        Command::Feed {
+            config,
+            name,
+            region,
+            industry,
+            lang,
+            source,
+            q,
+            format,
+            limit,
+        } => {
+            let mut pairs: Vec<(String, String)> = Vec::new();
+            for (key, values) in [
+                ("region", region),
+                ("industry", industry),
+                ("lang", lang),
+                ("source", source),
+            ] {
+                pairs.extend(values.into_iter().map(|v| (key.to_string(), v)));
+            }
+            pairs.extend(q.map(|q| ("q".to_string(), q)));
+            pairs.extend(limit.map(|l| ("limit".to_string(), l.to_string())));
+            feed(&config, name.as_deref(), &format, &pairs)
+        }
+        Command::Export { config, out } => export(&config, &out),
+        Command::Extract {
+            config,
+            source,
+            files,
+        } => extract(&config, source.as_deref(), &files),
+        Command::Inspect {
+            config,
+            files,
+            url,
+            source,
+            fetched_at,
+        } => inspect(&config, files, url, source, fetched_at),
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+fn load(args: &ConfigArg) -> Result<app::Loaded> {
+    app::load(&args.config).map_err(|errors| anyhow::anyhow!("invalid configuration:\n{errors}"))
+}
+
+fn init_logging(loaded: &app::Loaded) {
+    let log = &loaded.config.daemon.log;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&log.level));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr);
+    let _ = match log.format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+fn check(args: &ConfigArg) -> Result<ExitCode> {
+    match app::load(&args.config) {
+        Ok(loaded) => {
+            println!(
+                "{}: ok ({} sources, {} feeds, {} regions, {} industries)",
+                args.config.display(),
+                loaded.config.sources.len(),
+                loaded.config.feeds.len(),
+                loaded.taxonomy.region_ids().count(),
+                loaded.taxonomy.industry_ids().count()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(errors) => {
+            for err in &errors.0 {
+                eprintln!("{err}");
+            }
+            eprintln!("{} error(s)", errors.0.len());
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+async fn fetch_once(loaded: app::Loaded, only: Vec<String>) -> Result<ExitCode> {
+    for id in &only {
+        if loaded.config.source(id).is_none() {
+            bail!("unknown source `{id}`");
+        }
+    }
+    let store = Store::open(&loaded.config.daemon.store.path)
+        .with_context(|| format!("cannot open {}", loaded.config.daemon.store.path.display()))?;
+    let pipeline = app::pipeline(&loaded, Arc::new(Mutex::new(store)))?;
+    let shutdown = CancellationToken::new();
+    polywire::daemon::cancel_on_signal(shutdown.clone());
+    let mut failed = false;
+    let selected = loaded.config.sources.iter().filter(|s| {
+        if only.is_empty() {
+            s.enabled
+        } else {
+            only.contains(&s.id)
+        }
+    });
+    for source in selected {
+        let report = pipeline.run_source(source, &shutdown).await;
+        failed |= report.is_failure();
+        println!(
+            "{:<16} {:<14} entries {:>4}  new {:>4}  updated {:>4}  unchanged {:>4}  failed {:>3}{}",
+            report.source,
+            report.status,
+            report.entries,
+            report.new,
+            report.updated,
+            report.unchanged,
+            report.failed,
+            report.error.map(|e| format!("  ({e})")).unwrap_or_default()
+        );
+    }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn sources(args: &ConfigArg) -> Result<ExitCode> {
+    let loaded = load(args)?;
+    let store = Store::open(&loaded.config.daemon.store.path)?;
+    let states = store.source_states()?;
+    let fmt_time = |t: Option<jiff::Timestamp>| {
+        t.map(|t| t.strftime("%Y-%m-%d %H:%M:%SZ").to_string())
+            .unwrap_or_else(|| "-".into())
+    };
+    println!(
+        "{:<16} {:<8} {:<21} {:<14} {:>5} {:>7} {:<21} {:>8}",
+        "SOURCE", "ENABLED", "LAST RUN", "STATUS", "NEW", "UPDATED", "NEXT RUN", "FAILURES"
+    );
+    for source in &loaded.config.sources {
+        let state = states.iter().find(|s| s.id == source.id);
+        let next = state.and_then(|s| s.next_run).or_else(|| {
+            polywire::schedule::next_run(
+                source,
+                jiff::Timestamp::now(),
+                0,
+                &loaded.config.daemon.limits,
+            )
+        });
+        println!(
+            "{:<16} {:<8} {:<21} {:<14} {:>5} {:>7} {:<21} {:>8}",
+            source.id,
+            if source.enabled { "yes" } else { "no" },
+            fmt_time(state.and_then(|s| s.last_run)),
+            state
+                .and_then(|s| s.last_status.clone())
+                .unwrap_or_else(|| "never run".into()),
+            state.map(|s| s.stories_new).unwrap_or(0),
+            state.map(|s| s.stories_updated).unwrap_or(0),
+            fmt_time(next),
+            state.map(|s| s.failures).unwrap_or(0),
+        );
+        if let Some(err) = state.and_then(|s| s.last_error.as_ref()) {
+            println!("{:<16} last error: {err}", "");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn inspect(
+    args: &ConfigArg,
+    files: Vec<PathBuf>,
+    url: Option<url::Url>,
+    source: Option<String>,
+    fetched_at: Option<String>,
+) -> Result<ExitCode> {
+    use std::io::{Read, Write};
+    let loaded = load(args)?;
+    let source = match &source {
+        Some(id) => Some(
+            loaded
+                .config
+                .source(id)
+                .with_context(|| format!("unknown source `{id}`"))?,
+        ),
+        None => None,
+    };
+    let fetched_at = match fetched_at {
+        Some(text) => text
+            .parse::<jiff::Timestamp>()
+            .with_context(|| format!("--fetched-at `{text}` is not an RFC 3339 time"))?,
+        None => jiff::Timestamp::now(),
+    };
+    let options = polywire::inspect::InspectOptions {
+        source,
+        url,
+        fetched_at,
+    };
+    let files = if files.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        files
+    };
+    let several = files.len() > 1;
+    let mut out = std::io::stdout().lock();
+    let mut failed = false;
+    for file in &files {
+        let bytes = if file.as_os_str() == "-" {
+            let mut buf = Vec::new();
+            std::io::stdin().read_to_end(&mut buf).map(|_| buf)
+        } else {
+            std::fs::read(file)
+        };
+        let values = match bytes {
+            Ok(bytes) => polywire::inspect::inspect_bytes(&bytes, &options, &loaded.taxonomy),
+            Err(err) => {
+                failed = true;
+                vec![serde_json::json!({ "error": format!("cannot read: {err}") })]
+            }
+        };
+        let jsonl = several || values.len() > 1;
+        for mut value in values {
+            if jsonl {
+                value["file"] = serde_json::Value::String(file.display().to_string());
+                writeln!(out, "{}", serde_json::to_string(&value)?)?;
+            } else {
+                writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+            }
+        }
+    }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn feed(
+    args: &ConfigArg,
+    name: Option<&str>,
+    format: &str,
+    pairs: &[(String, String)],
+) -> Result<ExitCode> {
+    let loaded = load(args)?;
+    let format = polywire::config::FeedFormat::parse(format)
+        .with_context(|| format!("--format `{format}` is not rss, atom or json"))?;
+    let store = Store::open(&loaded.config.daemon.store.path)?;
+    let text = polywire::serve::render::render_to_string(
+        &loaded.config,
+        &loaded.taxonomy,
+        &store,
+        name,
+        format,
+        pairs,
+    )?;
+    print!("{text}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export(args: &ConfigArg, out: &std::path::Path) -> Result<ExitCode> {
+    let loaded = load(args)?;
+    let store = Store::open(&loaded.config.daemon.store.path)?;
+    let written =
+        polywire::serve::export::export_all(&loaded.config, &loaded.taxonomy, &store, out)?;
+    println!("wrote {} files to {}", written.len(), out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn extract(args: &ConfigArg, source: Option<&str>, files: &[PathBuf]) -> Result<ExitCode> {
+    use std::io::Write;
+    // The configuration is only needed to know a source; without one, any
+    // file can be read with no configuration at all.
+    let config = match source {
+        Some(id) => {
+            let config = polywire::config::Config::load(&args.config)
+                .map_err(|errors| anyhow::anyhow!("invalid configuration:\n{errors}"))?;
+            if config.source(id).is_none() {
+                bail!("unknown source `{id}`");
+            }
+            Some(config)
+        }
+        None => None,
+    };
+    let source = source.and_then(|id| config.as_ref()?.source(id));
+    let mut out = std::io::stdout().lock();
+    let mut failed = false;
+    for file in files {
+        for value in polywire::extract::cli::extract_file(file, source) {
+            failed |= value.get("error").is_some();
+            writeln!(out, "{}", serde_json::to_string(&value)?)?;
+        }
+    }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -259,6 +259,10 @@ pub struct StoredStory {
     pub first_seen: Timestamp,
     /// When the stored story last changed.
     pub updated: Timestamp,
+    /// Other sources that carried the same story (filled when a query
+    /// collapses near-duplicate clusters).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_from: Vec<String>,
 }
 
 /// A tag as stored: no evidence, which `inspect` recomputes on demand.

@@ -1,1 +1,515 @@
-//! One source's way through every stage.
+//! One source's way through every stage: fetch the index, read its entries,
+//! fetch and extract the story pages that need it, normalize, classify and
+//! store each story in its own transaction.
+//!
+//! Ordering rules, enforced here:
+//! * The index's validators are saved only after every story of the run
+//!   was handled, so a run cut short (crash, shutdown) fetches the index again
+//!   next time instead of getting a 304 and missing the rest.
+//! * A story page already stored is not fetched again unless its feed item
+//!   says it changed.
+//! * Shutdown is checked between stories: a story being stored is finished,
+//!   no new one is started.
+
+use crate::classify::{Taxonomy, classify};
+use crate::config::{Config, IndexKind, SourceConfig};
+use crate::extract;
+use crate::extract::Sitemap;
+use crate::fetch::{FetchError, FetchRequest, FetchResponse, Fetcher};
+use crate::metrics;
+use crate::model::{ExtractedArticle, IndexEntry, RawDocument};
+use crate::normalize::{NormalizeContext, normalize};
+use crate::store::{SourceState, Store, StoreError, Upsert, Validators};
+use futures_util::StreamExt;
+use jiff::Timestamp;
+use std::sync::{Arc, Mutex};
+use tokio_util::sync::CancellationToken;
+
+/// Child sitemaps of a sitemap index fetched per run at most.
+const MAX_CHILD_SITEMAPS: usize = 5;
+
+/// Everything a run needs, shared by all sources.
+#[derive(Clone)]
+pub struct Pipeline {
+    /// Configuration in force.
+    pub config: Arc<Config>,
+    /// Taxonomy in force.
+    pub taxonomy: Arc<Taxonomy>,
+    /// HTTP client.
+    pub fetcher: Fetcher,
+    /// The store, written by one story at a time.
+    pub store: Arc<Mutex<Store>>,
+    /// Called after a run stored or changed stories (cache invalidation).
+    pub on_change: Arc<dyn Fn() + Send + Sync>,
+}
+
+impl std::fmt::Debug for Pipeline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pipeline").finish_non_exhaustive()
+    }
+}
+
+/// What one run of one source did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunReport {
+    /// Source id.
+    pub source: String,
+    /// `ok`, `not_modified`, `interrupted` or a failure reason code.
+    pub status: String,
+    /// The failure in words, when the index could not be read.
+    pub error: Option<String>,
+    /// Entries found in the index.
+    pub entries: usize,
+    /// Stories stored for the first time.
+    pub new: u64,
+    /// Stories whose content changed.
+    pub updated: u64,
+    /// Stories fetched again but unchanged, or skipped as already fresh.
+    pub unchanged: u64,
+    /// Stories that failed (page fetch or store error), each logged.
+    pub failed: u64,
+}
+
+impl RunReport {
+    /// True when the index itself could not be read.
+    pub fn is_failure(&self) -> bool {
+        self.error.is_some()
+    }
+}
+
+/// How one story ended.
+enum StoryOutcome {
+    Stored(Upsert),
+    Fresh,
+    Failed,
+}
+
+impl Pipeline {
+    /// Runs one source once. Never panics on bad input: failures are in the report.
+    pub async fn run_source(
+        &self,
+        source: &SourceConfig,
+        shutdown: &CancellationToken,
+    ) -> RunReport {
+        let started = Timestamp::now();
+        let mut report = match self.run_inner(source, shutdown).await {
+            Ok(report) => report,
+            Err(err) => {
+                tracing::warn!(source = %source.id, error = %err, "Source run failed.");
+                RunReport {
+                    source: source.id.clone(),
+                    status: err.reason(),
+                    error: Some(err.to_string()),
+                    ..RunReport::default()
+                }
+            }
+        };
+        report.source = source.id.clone();
+        let id = source.id.as_str();
+        metrics::count(
+            "polywire_runs_total",
+            &[("source", id), ("status", &report.status)],
+            1,
+        );
+        for (outcome, n) in [
+            ("new", report.new),
+            ("updated", report.updated),
+            ("duplicate", report.unchanged),
+            ("failed", report.failed),
+        ] {
+            if n > 0 {
+                metrics::count(
+                    "polywire_stories_total",
+                    &[("source", id), ("outcome", outcome)],
+                    n,
+                );
+            }
+        }
+        metrics::observe(
+            "polywire_run_duration_seconds",
+            &[("source", id)],
+            Timestamp::now().duration_since(started).unsigned_abs(),
+        );
+        if let Err(err) = self.record(source, started, &report) {
+            tracing::error!(source = %source.id, error = %err, "Cannot record the run.");
+        }
+        if report.new + report.updated > 0 {
+            (self.on_change)();
+        }
+        report
+    }
+
+    async fn run_inner(
+        &self,
+        source: &SourceConfig,
+        shutdown: &CancellationToken,
+    ) -> Result<RunReport, RunError> {
+        let index_url = source.index.url.get_ref().clone();
+        let url = index_url.clone();
+        let validators = self.with_store(move |s| s.validators(&url)).await?;
+        let request = FetchRequest {
+            url: index_url.clone(),
+            etag: validators.etag,
+            last_modified: validators.last_modified,
+            allow_private: source.allow_private_addresses,
+            ignore_robots: source.ignore_robots,
+        };
+        let (doc, new_validators) = match self.fetch_counted(&source.id, &request).await? {
+            FetchResponse::NotModified => {
+                return Ok(RunReport {
+                    status: "not_modified".into(),
+                    ..RunReport::default()
+                });
+            }
+            FetchResponse::Fetched {
+                doc,
+                etag,
+                last_modified,
+            } => (
+                doc,
+                Validators {
+                    etag,
+                    last_modified,
+                },
+            ),
+        };
+        let mut entries = self.read_index(source, &doc).await.inspect_err(|_| {
+            metrics::count(
+                "polywire_parse_failures_total",
+                &[("source", &source.id)],
+                1,
+            );
+        })?;
+        // Tracking parameters would make one story look like many.
+        for entry in &mut entries {
+            if let Ok(url) = url::Url::parse(&entry.url) {
+                entry.url = extract::article::url_clean::clean(&url).to_string();
+            }
+        }
+        let limits = &self.config.daemon.limits;
+        if entries.len() > limits.max_items_per_index {
+            tracing::warn!(source = %source.id, found = entries.len(), kept = limits.max_items_per_index, "Index has too many entries; the rest are skipped.");
+            entries.truncate(limits.max_items_per_index);
+        }
+        let mut report = RunReport {
+            entries: entries.len(),
+            status: "ok".into(),
+            ..RunReport::default()
+        };
+        entries.truncate(limits.max_stories_per_run);
+
+        let concurrency = self.config.daemon.fetch.concurrency.max(1);
+        let mut outcomes = futures_util::stream::iter(entries.into_iter().map(|entry| {
+            let this = self.clone();
+            let source = source.clone();
+            let shutdown = shutdown.clone();
+            async move {
+                if shutdown.is_cancelled() {
+                    return None;
+                }
+                Some(this.run_story(&source, entry, doc.fetched_at).await)
+            }
+        }))
+        .buffered(concurrency);
+        let mut interrupted = false;
+        while let Some(outcome) = outcomes.next().await {
+            match outcome {
+                None => interrupted = true,
+                Some(StoryOutcome::Stored(Upsert::New(_))) => report.new += 1,
+                Some(StoryOutcome::Stored(Upsert::Updated(_))) => report.updated += 1,
+                Some(StoryOutcome::Stored(Upsert::Unchanged(_))) | Some(StoryOutcome::Fresh) => {
+                    report.unchanged += 1
+                }
+                Some(StoryOutcome::Failed) => report.failed += 1,
+            }
+        }
+        if interrupted {
+            report.status = "interrupted".into();
+        } else {
+            let url = index_url.clone();
+            self.with_store(move |s| s.save_validators(&url, &new_validators))
+                .await?;
+        }
+        tracing::info!(source = %source.id, entries = report.entries, new = report.new, updated = report.updated,
+            unchanged = report.unchanged, failed = report.failed, status = %report.status, "Source run finished.");
+        Ok(report)
+    }
+
+    /// The entries of an index document. A sitemap index is followed one
+    /// level down, newest children first, within the story budget.
+    async fn read_index(
+        &self,
+        source: &SourceConfig,
+        doc: &RawDocument,
+    ) -> Result<Vec<IndexEntry>, RunError> {
+        let zone = source.timezone.get_ref();
+        if source.index.kind != IndexKind::Sitemap {
+            let links = source.index.links.as_ref().map(|l| l.get_ref().as_str());
+            return extract::parse_index(doc, source.index.kind, links, zone)
+                .map_err(|e| RunError::Extract(e.to_string()));
+        }
+        let children = match extract::parse_sitemap(doc, zone) {
+            Ok(Sitemap::Urls(entries)) => return Ok(entries),
+            Ok(Sitemap::Index(children)) => children,
+            // A source declared as a sitemap that serves a feed still works.
+            Err(_) => {
+                return extract::parse_index(doc, IndexKind::Rss, None, zone)
+                    .map_err(|e| RunError::Extract(e.to_string()));
+            }
+        };
+        let mut entries = Vec::new();
+        let budget = self.config.daemon.limits.max_stories_per_run;
+        for child in children.into_iter().take(MAX_CHILD_SITEMAPS) {
+            if entries.len() >= budget {
+                break;
+            }
+            let request = FetchRequest {
+                url: child.clone(),
+                allow_private: source.allow_private_addresses,
+                ignore_robots: source.ignore_robots,
+                ..FetchRequest::default()
+            };
+            match self.fetch_counted(&source.id, &request).await {
+                Ok(FetchResponse::Fetched { doc, .. }) => {
+                    match extract::parse_sitemap(&doc, zone) {
+                        Ok(Sitemap::Urls(found)) => entries.extend(found),
+                        Ok(Sitemap::Index(_)) => {
+                            tracing::warn!(source = %source.id, url = %child, "Nested sitemap index skipped.")
+                        }
+                        Err(err) => {
+                            tracing::warn!(source = %source.id, url = %child, error = %err, "Child sitemap unreadable.")
+                        }
+                    }
+                }
+                Ok(FetchResponse::NotModified) => {}
+                Err(err) => {
+                    tracing::warn!(source = %source.id, url = %child, error = %err, "Child sitemap not fetched.")
+                }
+            }
+        }
+        Ok(entries)
+    }
+
+    /// One story: page (if the source scrapes pages), normalize, classify, store.
+    async fn run_story(
+        &self,
+        source: &SourceConfig,
+        entry: IndexEntry,
+        fetched_at: Timestamp,
+    ) -> StoryOutcome {
+        let scrape = source.article.is_some() || !index_carries_content(source.index.kind);
+        let extracted = match scrape {
+            true => {
+                let url = entry.url.clone();
+                let updated = entry.updated;
+                match self.with_store(move |s| s.is_fresh(&url, updated)).await {
+                    Ok(true) => return StoryOutcome::Fresh,
+                    Ok(false) => {}
+                    Err(err) => {
+                        tracing::error!(url = %entry.url, error = %err, "Cannot read the store.");
+                        return StoryOutcome::Failed;
+                    }
+                }
+                let request = FetchRequest {
+                    url: entry.url.clone(),
+                    allow_private: source.allow_private_addresses,
+                    ignore_robots: source.ignore_robots,
+                    ..FetchRequest::default()
+                };
+                match self.fetch_counted(&source.id, &request).await {
+                    Ok(FetchResponse::Fetched { doc, .. }) => {
+                        let page = extract::extract_article(
+                            &doc.text,
+                            &doc.url,
+                            source.article.as_ref(),
+                            source.timezone.get_ref(),
+                        );
+                        merge_entry(page, &entry)
+                    }
+                    Ok(FetchResponse::NotModified) => return StoryOutcome::Fresh,
+                    Err(err) => {
+                        tracing::warn!(source = %source.id, url = %entry.url, error = %err, "Story page skipped.");
+                        return StoryOutcome::Failed;
+                    }
+                }
+            }
+            false => extract::entry_to_article(&entry),
+        };
+        if extracted.url.is_empty() || (extracted.title.is_empty() && extracted.body.is_empty()) {
+            tracing::warn!(source = %source.id, url = %entry.url, "Story skipped: nothing extracted.");
+            return StoryOutcome::Failed;
+        }
+        let ctx = NormalizeContext {
+            source: source.id.clone(),
+            language: source.language.clone(),
+            timezone: source.timezone.get_ref().clone(),
+            fetched_at,
+        };
+        let mut article = normalize(extracted, &ctx);
+        let tags = classify(&article, &self.taxonomy);
+        if let Some(dateline) = article.dateline.as_mut() {
+            dateline.region = tags.dateline_region.clone();
+        }
+        let item_updated = entry.updated;
+        let url = article.url.clone();
+        match self
+            .with_store(move |s| s.upsert(&article, &tags, item_updated))
+            .await
+        {
+            Ok(outcome) => {
+                match outcome {
+                    Upsert::New(id) => {
+                        tracing::info!(source = %source.id, id, url = %url, "Story stored.")
+                    }
+                    Upsert::Updated(id) => {
+                        tracing::info!(source = %source.id, id, url = %url, "Story updated.")
+                    }
+                    Upsert::Unchanged(_) => {
+                        tracing::debug!(source = %source.id, url = %url, "Story unchanged.")
+                    }
+                }
+                StoryOutcome::Stored(outcome)
+            }
+            Err(err) => {
+                tracing::error!(source = %source.id, url = %entry.url, error = %err, "Story not stored.");
+                StoryOutcome::Failed
+            }
+        }
+    }
+
+    /// Records the run for `polywire sources` and `/healthz`, counting
+    /// consecutive failures and pushing the next attempt out after them.
+    fn record(
+        &self,
+        source: &SourceConfig,
+        started: Timestamp,
+        report: &RunReport,
+    ) -> Result<(), StoreError> {
+        let store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+        let previous = store.source_state(&source.id)?;
+        let failures = if report.is_failure() {
+            previous.map(|p| p.failures).unwrap_or(0).saturating_add(1)
+        } else {
+            0
+        };
+        let next_run = crate::schedule::next_run(
+            source,
+            Timestamp::now(),
+            failures,
+            &self.config.daemon.limits,
+        );
+        store.record_run(&SourceState {
+            id: source.id.clone(),
+            last_run: Some(started),
+            last_status: Some(report.status.clone()),
+            last_error: report.error.clone(),
+            stories_new: report.new,
+            stories_updated: report.updated,
+            failures,
+            next_run,
+        })
+    }
+
+    /// Fetches and counts the outcome for `/metrics`.
+    async fn fetch_counted(
+        &self,
+        source: &str,
+        request: &FetchRequest,
+    ) -> Result<FetchResponse, FetchError> {
+        let started = std::time::Instant::now();
+        let result = self.fetcher.fetch(request).await;
+        let status = match &result {
+            Ok(FetchResponse::Fetched { doc, .. }) => {
+                metrics::count(
+                    "polywire_fetch_bytes_total",
+                    &[("source", source)],
+                    doc.text.len() as u64,
+                );
+                "ok".to_string()
+            }
+            Ok(FetchResponse::NotModified) => "not_modified".to_string(),
+            Err(err) => err.reason(),
+        };
+        metrics::count(
+            "polywire_fetches_total",
+            &[("source", source), ("status", &status)],
+            1,
+        );
+        metrics::observe(
+            "polywire_fetch_duration_seconds",
+            &[("source", source)],
+            started.elapsed(),
+        );
+        result
+    }
+
+    /// Runs blocking store work off the async threads.
+    async fn with_store<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = store.lock().unwrap_or_else(|e| e.into_inner());
+            work(&mut guard)
+        })
+        .await
+        .expect("store task panicked")
+    }
+}
+
+/// Fills what the page did not give from the feed item.
+fn merge_entry(mut page: ExtractedArticle, entry: &IndexEntry) -> ExtractedArticle {
+    if page.title.is_empty() {
+        page.title = entry.title.clone().unwrap_or_default();
+    }
+    if page.published.is_none() {
+        page.published = entry.published;
+    }
+    if page.updated.is_none() {
+        page.updated = entry.updated;
+    }
+    if page.authors.is_empty() {
+        page.authors = entry.authors.clone();
+    }
+    if page.categories.is_empty() {
+        page.categories = entry.categories.clone();
+    }
+    if page.image.is_none() {
+        page.image = entry.image.clone();
+    }
+    if page.lang.is_none() {
+        page.lang = entry.lang.clone();
+    }
+    if page.body.is_empty() {
+        let from_feed = extract::entry_to_article(entry);
+        page.body = from_feed.body;
+    }
+    page
+}
+
+/// Why a run could not read its index.
+#[derive(Debug, thiserror::Error)]
+enum RunError {
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    #[error("index unreadable: {0}")]
+    Extract(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl RunError {
+    fn reason(&self) -> String {
+        match self {
+            RunError::Fetch(e) => e.reason(),
+            RunError::Extract(_) => "parse_error".into(),
+            RunError::Store(_) => "store_error".into(),
+        }
+    }
+}
+
+/// Kinds whose entries carry their own content when no `[article]` is set.
+pub fn index_carries_content(kind: IndexKind) -> bool {
+    !matches!(kind, IndexKind::Html | IndexKind::Sitemap)
+}

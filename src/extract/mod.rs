@@ -1,15 +1,22 @@
 //! Extraction: turns fetched documents into index entries and stories.
 //!
-//! Pure: text in, value out, no I/O. FIRST VERSION (foundation issue): feeds
-//! through feed-rs, listing pages and article pages through scraper with a
-//! naive paragraph reader. The extraction issue replaces the internals; the
-//! three entry points below stay.
+//! Pure: text in, value out, no I/O. Index documents are feeds of any
+//! format ([`feed`], auto-detected), news sitemaps ([`sitemap`]) and HTML
+//! listing pages ([`listing`]); article pages go to [`article`]. Dates are
+//! read by [`dates`] in the source's zone. [`cli`] is the library side of
+//! `polywire extract`.
 
 use crate::config::{ArticleSelectors, IndexKind};
 use crate::model::{ExtractedArticle, IndexEntry, RawDocument};
-use scraper::{Html, Selector};
 
 pub mod article;
+pub mod cli;
+pub mod dates;
+pub mod feed;
+pub mod listing;
+pub mod sitemap;
+
+pub use sitemap::Sitemap;
 
 /// Why an index document could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -27,84 +34,51 @@ pub enum ExtractError {
 ///
 /// `links` is the CSS selector of story links for `IndexKind::Html`;
 /// `timezone` is the source's IANA zone, for dates written without one.
+/// `Rss`, `Atom` and `Json` all mean "a feed": the format is detected from
+/// the document. Items without any link are skipped (logged). For a sitemap
+/// index this returns no entries: call [`parse_sitemap`] to get the child
+/// sitemaps to follow.
 pub fn parse_index(
     doc: &RawDocument,
     kind: IndexKind,
     links: Option<&str>,
-    _timezone: &str,
+    timezone: &str,
 ) -> Result<Vec<IndexEntry>, ExtractError> {
+    let zone = dates::source_zone(timezone);
     match kind {
-        IndexKind::Html => parse_listing(doc, links.unwrap_or("a")),
-        _ => parse_feed(doc),
+        IndexKind::Html => listing::parse(doc, links.unwrap_or("a[href]")),
+        IndexKind::Sitemap => match sitemap::parse(&doc.text, Some(&doc.url), &zone) {
+            Ok(Sitemap::Urls(entries)) => Ok(entries),
+            Ok(Sitemap::Index(children)) => {
+                tracing::info!(url = %doc.url, children = children.len(), "Sitemap index has no stories; its children must be followed.");
+                Ok(Vec::new())
+            }
+            // A source declared as a sitemap that serves a feed still works.
+            Err(error) => feed_entries(doc, &zone).map_err(|_| error),
+        },
+        IndexKind::Rss | IndexKind::Atom | IndexKind::Json => feed_entries(doc, &zone),
     }
 }
 
-fn parse_feed(doc: &RawDocument) -> Result<Vec<IndexEntry>, ExtractError> {
-    let feed = feed_rs::parser::Builder::new()
-        .base_uri(Some(doc.url.as_str()))
-        .build()
-        .parse(doc.text.as_bytes())
-        .map_err(|e| ExtractError::Feed(e.to_string()))?;
-    Ok(feed
-        .entries
-        .into_iter()
-        .filter_map(|entry| {
-            let url = entry.links.first().map(|l| l.href.clone())?;
-            let url = doc.url.join(&url).ok()?.to_string();
-            Some(IndexEntry {
-                url,
-                id: Some(entry.id),
-                title: entry.title.map(|t| t.content),
-                published: entry
-                    .published
-                    .or(entry.updated)
-                    .and_then(|t| jiff::Timestamp::from_second(t.timestamp()).ok()),
-                updated: entry
-                    .updated
-                    .and_then(|t| jiff::Timestamp::from_second(t.timestamp()).ok()),
-                authors: entry.authors.into_iter().filter_map(|p| p.name).collect(),
-                categories: entry
-                    .categories
-                    .into_iter()
-                    .map(|c| c.label.unwrap_or(c.term))
-                    .collect(),
-                content_html: entry.content.and_then(|c| c.body),
-                summary_html: entry.summary.map(|s| s.content),
-                image: None,
-                lang: entry.language,
-            })
-        })
-        .collect())
+/// Reads a sitemap: its stories, or for a sitemap index the child sitemap
+/// URLs to fetch next.
+pub fn parse_sitemap(doc: &RawDocument, timezone: &str) -> Result<Sitemap, ExtractError> {
+    sitemap::parse(&doc.text, Some(&doc.url), &dates::source_zone(timezone))
 }
 
-fn parse_listing(doc: &RawDocument, links: &str) -> Result<Vec<IndexEntry>, ExtractError> {
-    let selector = Selector::parse(links).map_err(|_| ExtractError::Selector(links.into()))?;
-    let anchor = Selector::parse("a[href]").expect("static selector");
-    let html = Html::parse_document(&doc.text);
-    let mut seen = std::collections::HashSet::new();
-    let mut entries = Vec::new();
-    for element in html.select(&selector) {
-        let link = if element.value().name() == "a" {
-            Some(element)
-        } else {
-            element.select(&anchor).next()
-        };
-        let Some(link) = link else { continue };
-        let Some(href) = link.value().attr("href") else {
-            continue;
-        };
-        let Ok(url) = doc.url.join(href) else {
-            continue;
-        };
-        if !matches!(url.scheme(), "http" | "https") || !seen.insert(url.to_string()) {
-            continue;
-        }
-        let title: String = link.text().collect::<String>().trim().to_string();
-        entries.push(IndexEntry {
-            url: url.to_string(),
-            title: (!title.is_empty()).then_some(title),
-            ..IndexEntry::default()
-        });
+fn feed_entries(
+    doc: &RawDocument,
+    zone: &jiff::tz::TimeZone,
+) -> Result<Vec<IndexEntry>, ExtractError> {
+    let parsed = feed::parse(&doc.text, Some(&doc.url), zone)?;
+    let total = parsed.entries.len();
+    let entries: Vec<IndexEntry> = parsed
+        .entries
+        .into_iter()
+        .filter(|e| !e.url.is_empty())
+        .collect();
+    if entries.len() < total {
+        tracing::debug!(url = %doc.url, skipped = total - entries.len(), "Feed items without a link skipped.");
     }
     Ok(entries)
 }
@@ -121,21 +95,23 @@ pub fn extract_article(
 }
 
 /// Turns an index entry whose content is the story (no article page) into a
-/// story.
+/// story: paragraphs split at block elements and `<br>`, figure captions
+/// apart, ruby readings dropped, the first image as lead image when the
+/// feed named none.
 pub fn entry_to_article(entry: &IndexEntry) -> ExtractedArticle {
     let html = entry
         .content_html
         .as_deref()
         .or(entry.summary_html.as_deref())
         .unwrap_or("");
-    let fragment = Html::parse_fragment(html);
-    let text: String = fragment.root_element().text().collect::<Vec<_>>().join("");
-    let body = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(String::from)
-        .collect();
+    let base = url::Url::parse(&entry.url).ok();
+    let parts = feed::content::split(html, base.as_ref());
+    let summary = entry
+        .content_html
+        .as_ref()
+        .and(entry.summary_html.as_deref())
+        .map(|s| feed::content::split(s, base.as_ref()).paragraphs.join(" "))
+        .filter(|s| !s.is_empty());
     ExtractedArticle {
         url: entry.url.clone(),
         title: entry.title.clone().unwrap_or_default(),
@@ -143,9 +119,10 @@ pub fn entry_to_article(entry: &IndexEntry) -> ExtractedArticle {
         updated: entry.updated,
         authors: entry.authors.clone(),
         categories: entry.categories.clone(),
-        body,
-        image: entry.image.clone(),
+        body: parts.paragraphs,
+        captions: parts.captions,
+        image: entry.image.clone().or(parts.image),
         lang: entry.lang.clone(),
-        ..ExtractedArticle::default()
+        summary,
     }
 }

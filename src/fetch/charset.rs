@@ -36,10 +36,34 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> (String, &'static Enc
         if let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(bytes) {
             return (text.into_owned(), encoding);
         }
+        // Pages in the legacy CJK encodings often hold a stray byte or a
+        // character the declared table lacks; a handful of bad sequences
+        // does not make the declaration a lie (a UTF-8 page mislabelled GBK
+        // fails on most of its characters).
+        if is_legacy_multibyte(encoding) {
+            let (text, _) = encoding.decode_without_bom_handling(bytes);
+            let bad = text.matches('\u{FFFD}').count();
+            if bad * 200 <= text.chars().count() {
+                return (text.into_owned(), encoding);
+            }
+        }
     }
     let encoding = detect(bytes);
     let (text, _) = encoding.decode_without_bom_handling(bytes);
     (text.into_owned(), encoding)
+}
+
+/// The CJK multi-byte encodings, whose pages break in small places.
+fn is_legacy_multibyte(encoding: &'static Encoding) -> bool {
+    [
+        encoding_rs::GB18030,
+        encoding_rs::GBK,
+        encoding_rs::BIG5,
+        encoding_rs::SHIFT_JIS,
+        encoding_rs::EUC_JP,
+        encoding_rs::EUC_KR,
+    ]
+    .contains(&encoding)
 }
 
 /// GB2312 and GBK pages routinely use GB18030 characters; the superset
@@ -164,6 +188,19 @@ mod tests {
             (text.as_str(), encoding),
             ("Außenhandel wächst", encoding_rs::WINDOWS_1252)
         );
+    }
+
+    #[test]
+    fn a_declared_cjk_page_with_one_stray_byte_keeps_its_declaration() {
+        let mut bytes = b"<text encoding=\"gb2312\"><p>".to_vec();
+        let text = "太行山上，电影简介。".repeat(20);
+        let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+        bytes.extend_from_slice(&gbk);
+        bytes.extend_from_slice(&[0x81, 0x20]); // not a GBK sequence
+        bytes.extend_from_slice(b"</p></text>");
+        let (text, encoding) = decode(&bytes, None);
+        assert_eq!(encoding, encoding_rs::GB18030);
+        assert!(text.contains("太行山上，电影简介。"), "{text}");
     }
 
     #[test]

@@ -1,14 +1,37 @@
 //! Normalization: turns an [`ExtractedArticle`] into a clean [`Article`].
 //!
-//! Pure: text in, value out, no I/O. FIRST VERSION: only copies fields and
-//! detects the script; the normalization issue fills in Unicode clean-up,
-//! ruby leaks, datelines, credits, end markers, dates, language and the
-//! fingerprint.
+//! Pure: text in, value out, no I/O. The steps run in this order, each in
+//! its own module, because each one relies on the text the previous ones
+//! left (docs/normalization.md explains every rule):
+//!
+//! 1. [`unicode`]: NFC, invisible characters, whitespace, full-width Latin;
+//!    paragraphs split on newlines.
+//! 2. [`ruby`]: leaked readings (`網(wǎng)`) out of every text of the story.
+//! 3. [`credits`] and [`endmarks`]: photo credits and captions wherever
+//!    they are glued; end markers, editor lines and footers off the end.
+//! 4. [`dateline`]: agency, place, date and reporters off the start (then
+//!    step 3 again, for what the dateline hid).
+//! 6. [`dates`]: the dateline's year, the publication time and precision.
+//! 7. [`lang`] and [`script`]: language and Chinese script.
+//! 8. [`fingerprint`] and the summary.
 
+pub mod credits;
+pub mod dateline;
+pub mod dates;
+pub mod endmarks;
+pub mod fingerprint;
+pub mod lang;
+pub mod ruby;
 pub mod script;
+pub mod summary;
+pub mod unicode;
 
-use crate::model::{Article, ExtractedArticle, Precision};
+pub use fingerprint::same_story;
+
+use crate::model::{Article, Dateline, ExtractedArticle, Precision, Script};
+use dateline::DateHint;
 use jiff::Timestamp;
+use jiff::civil::Date;
 
 /// What normalization needs to know besides the story itself.
 #[derive(Debug, Clone)]
@@ -25,42 +48,279 @@ pub struct NormalizeContext {
 
 /// Normalizes one story.
 pub fn normalize(extracted: ExtractedArticle, ctx: &NormalizeContext) -> Article {
-    let joined = extracted.body.join("\n");
-    let lang = ctx
-        .language
-        .split('-')
-        .next()
-        .unwrap_or("und")
-        .to_ascii_lowercase();
-    let script = if lang == "zh" {
-        script::detect_script(&format!("{}\n{}", extracted.title, joined))
-    } else {
-        None
-    };
+    // 1–2. Unicode clean-up and ruby leaks.
+    let Cleaned {
+        title,
+        mut body,
+        page_captions,
+        survey,
+    } = clean_texts(&extracted.title, extracted.body, &extracted.captions);
+
+    // 3–5. Wire metadata out of the body.
+    // Credits and end markers uncover each other (a caption paragraph after
+    // the end marker, a credit that starts a paragraph once the dateline is
+    // gone), so they are peeled until nothing changes, before and after the
+    // dateline is taken.
+    let mut credits = credits::Credits::default();
+    let mut tail = endmarks::Tail::default();
+    peel(&mut body, &mut credits, &mut tail);
+    let found = dateline::take(&mut body);
+    peel(&mut body, &mut credits, &mut tail);
+
+    // 6. Dates.
+    let zone = ctx.timezone.clone();
+    let when = resolve_when(
+        found.as_ref().map(|f| f.date),
+        &tail,
+        extracted.published,
+        &extracted.url,
+        ctx,
+    );
+    let dateline = found.as_ref().map(|f| Dateline {
+        agency: f.agency.clone(),
+        place: f.place.clone(),
+        region: None,
+        date: when.dateline_date,
+    });
+
+    // 7. Language and script.
+    let text = body.join("\n");
+    // The title helps when the body is short or missing (a feed item).
+    let lang = lang::detect(
+        &format!("{title}\n{text}"),
+        &[extracted.lang.as_deref(), Some(&ctx.language)],
+    );
+    let script = (lang == "zh")
+        .then(|| detect_zh_script(&title, &text, extracted.lang.as_deref(), &ctx.language))
+        .flatten();
+
+    // 8. People, captions, summary, fingerprint.
+    let mut authors = Vec::new();
+    for name in extracted
+        .authors
+        .iter()
+        .map(|a| single_line(&unicode::clean(a)))
+        .chain(found.iter().flat_map(|f| f.authors.iter().cloned()))
+        .chain(tail.authors.iter().cloned())
+    {
+        push_unique(&mut authors, name);
+    }
+    // Page captions (`figcaption`) carry credits too: `… REUTERS/Name`.
+    let mut page_captions = page_captions;
+    let mut all_credits = credits::take(&mut page_captions);
+    all_credits.captions.append(&mut page_captions);
+    all_credits.absorb(credits);
+    let mut captions = Vec::new();
+    for caption in all_credits.captions {
+        push_unique(&mut captions, caption);
+    }
     let summary = extracted
         .summary
-        .clone()
-        .or_else(|| extracted.body.first().cloned())
-        .unwrap_or_default();
+        .as_deref()
+        .map(|s| single_line(&unicode::clean(&ruby::strip(&unicode::clean(s), survey))))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| summary::lead(body.first().map_or("", String::as_str)));
+    let fingerprint = fingerprint::fingerprint(&body);
+
     Article {
         url: extracted.url,
         source: ctx.source.clone(),
-        title: extracted.title,
+        title,
         lang,
         script,
-        published: extracted.published,
-        zone: ctx.timezone.clone(),
-        precision: Precision::Minute,
-        dateline: None,
-        authors: extracted.authors,
-        photographers: Vec::new(),
-        captions: extracted.captions,
-        editors: Vec::new(),
-        body: extracted.body,
+        published: when.published,
+        zone,
+        precision: when.precision,
+        dateline,
+        authors,
+        photographers: all_credits.photographers,
+        captions,
+        editors: tail.editors,
+        body,
         summary,
         categories: extracted.categories,
         image: extracted.image,
-        fingerprint: 0,
+        fingerprint,
         fetched_at: Some(ctx.fetched_at),
+    }
+}
+
+/// Title, body and page captions after Unicode clean-up and ruby removal.
+struct Cleaned {
+    title: String,
+    body: Vec<String>,
+    page_captions: Vec<String>,
+    /// The ruby survey of the story, reused for the publisher's summary.
+    survey: ruby::Survey,
+}
+
+/// Steps 1–2: Unicode clean-up, paragraphs split on newlines, then leaked
+/// readings removed, judged over title, body and captions at once.
+fn clean_texts(title: &str, raw_body: Vec<String>, captions: &[String]) -> Cleaned {
+    // A byline run into the dateline is split at its wide gap before the
+    // gap is collapsed.
+    let mut raw_body = raw_body;
+    if let Some((by, rest)) = raw_body.first().and_then(|p| dateline::split_byline_run(p)) {
+        raw_body.splice(0..1, [by, rest]);
+    }
+    let body: Vec<String> = raw_body
+        .iter()
+        .flat_map(|p| {
+            unicode::paragraphs(&unicode::clean(p))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let n_body = body.len();
+    let mut texts: Vec<String> = body
+        .into_iter()
+        .chain(captions.iter().map(|c| single_line(&unicode::clean(c))))
+        .chain([single_line(&unicode::clean(title))])
+        .collect();
+    let survey = ruby::strip_all(&mut texts);
+    // Removing a reading can leave two spaces side by side: clean again.
+    let mut texts: Vec<String> = texts
+        .iter()
+        .map(|t| single_line(&unicode::clean(t)))
+        .collect();
+    let title = texts.pop().unwrap_or_default();
+    let page_captions = texts.split_off(n_body);
+    let body = texts.into_iter().filter(|p| !p.is_empty()).collect();
+    Cleaned {
+        title,
+        body,
+        page_captions,
+        survey,
+    }
+}
+
+/// The dateline's full date and the publication time with its precision.
+struct When {
+    dateline_date: Option<Date>,
+    published: Option<Timestamp>,
+    precision: Precision,
+}
+
+/// Step 6. The reference day for the missing year is the known publication
+/// time (page, feed or Yonhap's filing line), else a date in the URL, else
+/// the fetch time, taken in the source's zone. Without a publication time
+/// the story is dated to the day: dateline, CNA tail or URL date.
+fn resolve_when(
+    hint: Option<DateHint>,
+    tail: &endmarks::Tail,
+    published: Option<Timestamp>,
+    url: &str,
+    ctx: &NormalizeContext,
+) -> When {
+    let zone = ctx.timezone.as_str();
+    let filed = tail
+        .filed
+        .and_then(|dt| dt.in_tz(zone).ok())
+        .map(|z| z.timestamp());
+    let known = published.or(filed);
+    let url_date = dates::date_in_url(url);
+    let reference = match (known, url_date) {
+        (Some(ts), _) => dates::local_date(ts, zone),
+        (None, Some(day)) => day,
+        (None, None) => dates::local_date(ctx.fetched_at, zone),
+    };
+    let dateline_date = hint.and_then(|h| resolve_date(h, tail.date, reference));
+    let (published, precision) = match (known, dateline_date.or(tail.date).or(url_date)) {
+        (Some(ts), _) => (Some(ts), Precision::Minute),
+        (None, Some(day)) => (dates::start_of_day(day, zone), Precision::Day),
+        (None, None) => (None, Precision::Minute),
+    };
+    When {
+        dateline_date,
+        published,
+        precision,
+    }
+}
+
+/// Takes credits and end markers until the body stops changing.
+fn peel(body: &mut Vec<String>, credits: &mut credits::Credits, tail: &mut endmarks::Tail) {
+    // Each round that changes the body removes text, so this ends; the
+    // bound only guards against a rule that someday would not.
+    for _ in 0..8 {
+        let before = body.clone();
+        credits.absorb(credits::take(body));
+        tail.absorb(endmarks::take(body));
+        if *body == before {
+            break;
+        }
+    }
+}
+
+/// Reads a plain-text wire story (the seed format: paragraphs one per line,
+/// the dateline at the start of the first, no headline line) as an
+/// extracted article. The title stays empty: a wire story's first line is
+/// its lead, and making a headline out of it would invent one.
+pub fn plain_text_story(text: &str) -> ExtractedArticle {
+    ExtractedArticle {
+        body: text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect(),
+        ..ExtractedArticle::default()
+    }
+}
+
+/// The dateline's date with the year (and for day-only datelines, the
+/// month) inferred; a date stated at the end (CNA's Minguo tail) wins when
+/// it agrees or the dateline has none.
+fn resolve_date(hint: DateHint, tail: Option<Date>, reference: Date) -> Option<Date> {
+    let inferred = match hint {
+        DateHint::MonthDay(m, d) => dates::infer_year(m, d, reference),
+        DateHint::Day(d) => dates::infer_month(d, reference),
+        DateHint::None => None,
+    };
+    match (inferred, tail) {
+        (Some(date), Some(t)) if date.day() == t.day() => Some(t),
+        (Some(date), _) => Some(date),
+        (None, t) => t,
+    }
+}
+
+fn detect_zh_script(
+    title: &str,
+    text: &str,
+    page_lang: Option<&str>,
+    source_lang: &str,
+) -> Option<Script> {
+    let sample: String = title
+        .chars()
+        .chain(['\n'])
+        .chain(text.chars())
+        .take(2000)
+        .collect();
+    script::detect_script(&sample).or_else(|| {
+        [page_lang, Some(source_lang)]
+            .into_iter()
+            .flatten()
+            .find_map(|tag| {
+                let tag = tag.to_ascii_lowercase();
+                if ["hant", "-tw", "-hk", "-mo"]
+                    .iter()
+                    .any(|t| tag.contains(t))
+                {
+                    Some(Script::Hant)
+                } else if ["hans", "-cn", "-sg"].iter().any(|t| tag.contains(t)) {
+                    Some(Script::Hans)
+                } else {
+                    None
+                }
+            })
+    })
+}
+
+fn single_line(text: &str) -> String {
+    unicode::paragraphs(text).collect::<Vec<_>>().join(" ")
+}
+
+fn push_unique(list: &mut Vec<String>, value: String) {
+    if !value.is_empty() && !list.contains(&value) {
+        list.push(value);
     }
 }

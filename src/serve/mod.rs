@@ -1,1 +1,188 @@
 //! Serving: the HTTP API that publishes feeds.
+//!
+//! * [`params`]: query parameters (polywire's and RSSHub's), checked → 400.
+//! * [`render`]: one request → one document (also used by `polywire feed`).
+//! * [`rsshub`]: RSSHub's post-query filters.
+//! * [`cache`]: bounded render cache, ETag/Last-Modified, 304 rules.
+//! * [`page`]: the index page and OPML from config + store.
+//! * [`health`]: the `/healthz` report.
+//! * [`websub`]: hub notifications when feeds change.
+//! * [`export`]: the static export.
+//! * this file: [`AppState`], [`router`], [`serve`].
+//!
+//! Routes: `GET /`, `/feed.{rss,atom,json}` (and `/feed`), `/feeds/{name}.{rss,atom,json}`,
+//! `/opml` (and `/opml.xml`), `/healthz`. HEAD works on each. See `docs/feeds.md`.
+
+pub mod cache;
+pub mod export;
+pub mod health;
+pub mod observe;
+pub mod page;
+pub mod params;
+pub mod render;
+mod routes;
+pub mod rsshub;
+pub mod websub;
+
+use crate::classify::Taxonomy;
+use crate::config::Config;
+use crate::store::Store;
+use cache::RenderCache;
+use jiff::Timestamp;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+pub use export::{ExportError, export_all};
+pub use render::{RenderError, render_to_string};
+
+/// Bytes of rendered documents kept in memory at most.
+const CACHE_MAX_BYTES: usize = 64 * 1024 * 1024;
+/// Rendered documents kept in memory at most.
+const CACHE_MAX_ENTRIES: usize = 2048;
+
+/// The configuration and taxonomy in force; swapped whole on reload.
+#[derive(Debug)]
+pub struct Snapshot {
+    /// Daemon configuration, sources and named feeds.
+    pub config: Config,
+    /// Regions and industries.
+    pub taxonomy: Taxonomy,
+}
+
+/// Everything the server shares between requests. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    snapshot: RwLock<Arc<Snapshot>>,
+    store: Arc<Mutex<Store>>,
+    cache: Mutex<RenderCache>,
+    generation: AtomicU64,
+    changed: tokio::sync::Notify,
+    started: Timestamp,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("generation", &self.generation())
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// State over a store handle used for reads (open a second connection
+    /// to the daemon's database file; WAL lets it read while the pipeline
+    /// writes).
+    pub fn new(config: Config, taxonomy: Taxonomy, store: Store) -> AppState {
+        AppState::with_shared_store(config, taxonomy, Arc::new(Mutex::new(store)))
+    }
+
+    /// State over a store shared with someone else (tests, in-memory stores).
+    pub fn with_shared_store(
+        config: Config,
+        taxonomy: Taxonomy,
+        store: Arc<Mutex<Store>>,
+    ) -> AppState {
+        AppState {
+            shared: Arc::new(Shared {
+                snapshot: RwLock::new(Arc::new(Snapshot { config, taxonomy })),
+                store,
+                cache: Mutex::new(RenderCache::new(CACHE_MAX_BYTES, CACHE_MAX_ENTRIES)),
+                generation: AtomicU64::new(0),
+                changed: tokio::sync::Notify::new(),
+                started: Timestamp::now(),
+            }),
+        }
+    }
+
+    /// Call after stories were stored: cached renderings are dropped and,
+    /// when a WebSub hub is configured, changed feeds are announced.
+    pub fn invalidate(&self) {
+        self.shared.generation.fetch_add(1, Ordering::SeqCst);
+        self.lock_cache().clear();
+        self.shared.changed.notify_one();
+    }
+
+    /// Swaps in a new configuration and taxonomy (SIGHUP) and invalidates.
+    pub fn reload(&self, config: Config, taxonomy: Taxonomy) {
+        let snapshot = Arc::new(Snapshot { config, taxonomy });
+        *self
+            .shared
+            .snapshot
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = snapshot;
+        self.invalidate();
+    }
+
+    /// The configuration and taxonomy in force.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.shared
+            .snapshot
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// The store handle used for reads.
+    pub fn store(&self) -> Arc<Mutex<Store>> {
+        self.shared.store.clone()
+    }
+
+    /// How many times the state was invalidated.
+    pub fn generation(&self) -> u64 {
+        self.shared.generation.load(Ordering::SeqCst)
+    }
+
+    /// Number of rendered documents held in memory.
+    pub fn cached_documents(&self) -> usize {
+        self.lock_cache().len()
+    }
+
+    fn lock_cache(&self) -> std::sync::MutexGuard<'_, RenderCache> {
+        self.shared.cache.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Writes every named feed, the OPML list and the index page to `out`.
+    pub fn export(&self, out: &std::path::Path) -> Result<Vec<std::path::PathBuf>, ExportError> {
+        let snapshot = self.snapshot();
+        let store = self.shared.store.lock().unwrap_or_else(|e| e.into_inner());
+        export_all(&snapshot.config, &snapshot.taxonomy, &store, out)
+    }
+}
+
+/// The HTTP routes over a state. Add more with `Router::merge` /
+/// `.route(...)` before serving (e.g. a `/metrics` route).
+pub fn router(state: AppState) -> axum::Router {
+    routes::router(state)
+}
+
+/// Serves `router(state)` on `listener` until `shutdown` resolves, and
+/// runs the WebSub notifier alongside.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    serve_with(listener, state, |router| router, shutdown).await
+}
+
+/// Like [`serve`], with extra routes or layers added to the router first
+/// (the daemon adds `/metrics` this way).
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    extend: impl FnOnce(axum::Router) -> axum::Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let notifier = tokio::spawn(websub::run(state.clone()));
+    let app = extend(router(state));
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
+    notifier.abort();
+    result
+}

@@ -1,1 +1,629 @@
-//! The SQLite store.
+//! The SQLite store: the only stateful stage.
+//!
+//! * [`schema`]: versioned migrations.
+//! * [`search`]: the bigram full-text index that finds short CJK words.
+//! * [`query`]: [`FeedQuery`] → SQL.
+//! * this file: opening, upserting stories (one transaction each), fetch
+//!   validators, per-source run state and retention.
+//!
+//! Stories are keyed by canonical URL: fetching a story again updates it in
+//! place and never duplicates it.
+
+mod query;
+mod schema;
+pub mod search;
+
+pub use query::FeedQuery;
+
+use crate::model::{Article, Classification, StoredStory, StoredTag, Tag, TagKind};
+use crate::normalize;
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, params};
+use std::path::Path;
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// SQLite reported an error.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The schema could not be brought up to date.
+    #[error("schema migration failed: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    /// A stored row does not decode (written by an incompatible version?).
+    #[error("stored story {id} does not decode: {source}")]
+    Corrupt {
+        /// Row id.
+        id: i64,
+        /// Decoding error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The database folder could not be created.
+    #[error("cannot create {path}: {source}")]
+    Io {
+        /// Folder.
+        path: String,
+        /// Error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// What storing one story did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upsert {
+    /// A story not seen before.
+    New(i64),
+    /// A known story whose content changed.
+    Updated(i64),
+    /// A known story, identical to what was stored.
+    Unchanged(i64),
+}
+
+/// Fetch validators remembered for one URL.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validators {
+    /// `ETag`.
+    pub etag: Option<String>,
+    /// `Last-Modified`.
+    pub last_modified: Option<String>,
+}
+
+/// The outcome of one run of one source, as recorded for operators.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceState {
+    /// Source id.
+    pub id: String,
+    /// When the last run started.
+    pub last_run: Option<Timestamp>,
+    /// `ok`, `not_modified` or a failure reason code.
+    pub last_status: Option<String>,
+    /// The last error in words, if the last run failed.
+    pub last_error: Option<String>,
+    /// Stories new in the last run.
+    pub stories_new: u64,
+    /// Stories updated in the last run.
+    pub stories_updated: u64,
+    /// Consecutive failed runs.
+    pub failures: u32,
+    /// When the next run is due.
+    pub next_run: Option<Timestamp>,
+}
+
+/// A handle on the database. Cheap to open; the daemon opens one for
+/// writing and the server one for reading (WAL lets them run together).
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    /// Fingerprints of recent stories, loaded on the first write: the same
+    /// story from two wires arrives within days, so near-duplicates are
+    /// looked for here with the full SimHash threshold.
+    recent: Option<Vec<Recent>>,
+}
+
+/// One recent story for near-duplicate search.
+#[derive(Debug, Clone, Copy)]
+struct Recent {
+    sort_time: i64,
+    fingerprint: u64,
+    cluster: i64,
+}
+
+/// How far apart in time two copies of one story may be.
+const CLUSTER_WINDOW_SECS: i64 = 3 * 86_400;
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                path: dir.display().to_string(),
+                source,
+            })?;
+        }
+        Store::setup(Connection::open(path)?)
+    }
+
+    /// A private database in memory (tests, `inspect`).
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        Store::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(mut conn: Connection) -> Result<Store, StoreError> {
+        // auto_vacuum only takes effect before the first table exists; it
+        // lets retention give space back with incremental_vacuum.
+        conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        schema::migrations().to_latest(&mut conn)?;
+        Ok(Store { conn, recent: None })
+    }
+
+    /// The underlying connection, for checks such as `PRAGMA integrity_check`.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Stores one story and its tags in one transaction. `item_updated` is
+    /// the feed item's own modification time, remembered to decide later
+    /// whether the page needs fetching again.
+    pub fn upsert(
+        &mut self,
+        article: &Article,
+        tags: &Classification,
+        item_updated: Option<Timestamp>,
+    ) -> Result<Upsert, StoreError> {
+        let now = Timestamp::now().as_second();
+        let data = serde_json::to_string(article)
+            .map_err(|source| StoreError::Corrupt { id: 0, source })?;
+        let hash = content_hash(article, tags);
+        let sort_time = article.published.map(|t| t.as_second()).unwrap_or(now);
+        let primary = |list: &[Tag]| list.iter().find(|t| t.primary).map(|t| t.id.clone());
+        let fts_text = search::index_text(&article.title, &article.body);
+        let item_updated = item_updated.map(|t| t.as_second());
+
+        let tx = self.conn.transaction()?;
+        let existing: Option<(i64, i64)> = tx
+            .query_row(
+                "SELECT id, content_hash FROM articles WHERE url = ?1",
+                [&article.url],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let outcome = match existing {
+            Some((id, old_hash)) if old_hash == hash => {
+                tx.execute(
+                    "UPDATE articles SET item_updated = COALESCE(?2, item_updated) WHERE id = ?1",
+                    params![id, item_updated],
+                )?;
+                Upsert::Unchanged(id)
+            }
+            Some((id, _)) => {
+                tx.execute(
+                    "UPDATE articles SET source = ?2, lang = ?3, published = ?4, sort_time = ?5,
+                        updated = ?6, item_updated = COALESCE(?7, item_updated), content_hash = ?8,
+                        fingerprint = ?9, primary_region = ?10, primary_industry = ?11, data = ?12
+                     WHERE id = ?1",
+                    params![
+                        id,
+                        article.source,
+                        article.lang,
+                        article.published.map(|t| t.as_second()),
+                        sort_time,
+                        now,
+                        item_updated,
+                        hash,
+                        article.fingerprint as i64,
+                        primary(&tags.regions),
+                        primary(&tags.industries),
+                        data
+                    ],
+                )?;
+                tx.execute("DELETE FROM article_tags WHERE article_id = ?1", [id])?;
+                tx.execute("DELETE FROM fingerprint_bands WHERE article_id = ?1", [id])?;
+                tx.execute("DELETE FROM articles_fts WHERE rowid = ?1", [id])?;
+                Upsert::Updated(id)
+            }
+            None => {
+                // Looked up before the insert, so a story never finds itself.
+                let found_cluster = match find_recent_cluster(
+                    &mut self.recent,
+                    &tx,
+                    article.fingerprint,
+                    sort_time,
+                )? {
+                    Some(cluster) => Some(cluster),
+                    None => find_cluster(&tx, article.fingerprint)?,
+                };
+                tx.execute(
+                    "INSERT INTO articles (url, source, lang, published, sort_time, first_seen, updated,
+                        item_updated, content_hash, fingerprint, cluster, primary_region, primary_industry, data)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9, 0, ?10, ?11, ?12)",
+                    params![
+                        article.url,
+                        article.source,
+                        article.lang,
+                        article.published.map(|t| t.as_second()),
+                        sort_time,
+                        now,
+                        item_updated,
+                        hash,
+                        article.fingerprint as i64,
+                        primary(&tags.regions),
+                        primary(&tags.industries),
+                        data
+                    ],
+                )?;
+                let id = tx.last_insert_rowid();
+                let cluster = found_cluster.unwrap_or(id);
+                tx.execute(
+                    "UPDATE articles SET cluster = ?2 WHERE id = ?1",
+                    params![id, cluster],
+                )?;
+                if article.fingerprint != 0
+                    && let Some(recent) = self.recent.as_mut()
+                {
+                    recent.push(Recent {
+                        sort_time,
+                        fingerprint: article.fingerprint,
+                        cluster,
+                    });
+                }
+                Upsert::New(id)
+            }
+        };
+        if let Upsert::New(id) | Upsert::Updated(id) = outcome {
+            let mut insert = tx.prepare_cached(
+                "INSERT OR REPLACE INTO article_tags (article_id, kind, tag, score, is_primary, sort_time)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for (kind, list) in [
+                (TagKind::Region, &tags.regions),
+                (TagKind::Industry, &tags.industries),
+            ] {
+                for tag in list {
+                    insert.execute(params![
+                        id,
+                        kind.as_str(),
+                        tag.id,
+                        tag.score as f64,
+                        tag.primary,
+                        sort_time
+                    ])?;
+                }
+            }
+            drop(insert);
+            if article.fingerprint != 0 {
+                for band in bands(article.fingerprint) {
+                    tx.execute(
+                        "INSERT OR IGNORE INTO fingerprint_bands (band, article_id) VALUES (?1, ?2)",
+                        params![band, id],
+                    )?;
+                }
+            }
+            tx.execute(
+                "INSERT INTO articles_fts (rowid, text) VALUES (?1, ?2)",
+                params![id, fts_text],
+            )?;
+        }
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    /// True when the story at `url` is stored and its feed item does not say
+    /// it changed since, so its page need not be fetched again.
+    pub fn is_fresh(&self, url: &str, item_updated: Option<Timestamp>) -> Result<bool, StoreError> {
+        let stored: Option<Option<i64>> = self
+            .conn
+            .query_row(
+                "SELECT item_updated FROM articles WHERE url = ?1",
+                [url],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(match (stored, item_updated) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(None), Some(_)) => false,
+            (Some(Some(old)), Some(new)) => new.as_second() <= old,
+        })
+    }
+
+    /// One stored story by canonical URL.
+    pub fn get_by_url(&self, url: &str) -> Result<Option<StoredStory>, StoreError> {
+        let id: Option<i64> = self
+            .conn
+            .query_row("SELECT id FROM articles WHERE url = ?1", [url], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        match id {
+            Some(id) => Ok(self.load_stories(&[id])?.pop()),
+            None => Ok(None),
+        }
+    }
+
+    /// Number of stored stories.
+    pub fn count(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM articles", [], |r| r.get::<_, i64>(0))?
+            as u64)
+    }
+
+    /// When any story last changed: feeds use it for `Last-Modified` and to
+    /// invalidate cached renderings.
+    pub fn last_change(&self) -> Result<Option<Timestamp>, StoreError> {
+        let max: Option<i64> =
+            self.conn
+                .query_row("SELECT MAX(updated) FROM articles", [], |r| r.get(0))?;
+        Ok(max.and_then(|s| Timestamp::from_second(s).ok()))
+    }
+
+    /// Loads full stories by row id, in the given order.
+    pub fn load_stories(&self, ids: &[i64]) -> Result<Vec<StoredStory>, StoreError> {
+        let mut out = Vec::with_capacity(ids.len());
+        let mut row_stmt = self.conn.prepare_cached(
+            "SELECT id, data, cluster, first_seen, updated FROM articles WHERE id = ?1",
+        )?;
+        let mut tag_stmt = self.conn.prepare_cached(
+            "SELECT kind, tag, score, is_primary FROM article_tags WHERE article_id = ?1 ORDER BY score DESC, tag",
+        )?;
+        for &id in ids {
+            let row: Option<(i64, String, i64, i64, i64)> = row_stmt
+                .query_row([id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })
+                .optional()?;
+            let Some((id, data, cluster, first_seen, updated)) = row else {
+                continue;
+            };
+            let article: Article =
+                serde_json::from_str(&data).map_err(|source| StoreError::Corrupt { id, source })?;
+            let mut regions = Vec::new();
+            let mut industries = Vec::new();
+            let tags = tag_stmt.query_map([id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    StoredTag {
+                        id: r.get(1)?,
+                        score: r.get::<_, f64>(2)? as f32,
+                        primary: r.get(3)?,
+                    },
+                ))
+            })?;
+            for tag in tags {
+                let (kind, tag) = tag?;
+                if kind == "region" {
+                    regions.push(tag)
+                } else {
+                    industries.push(tag)
+                }
+            }
+            out.push(StoredStory {
+                id,
+                article,
+                regions,
+                industries,
+                cluster,
+                first_seen: Timestamp::from_second(first_seen).unwrap_or(Timestamp::UNIX_EPOCH),
+                updated: Timestamp::from_second(updated).unwrap_or(Timestamp::UNIX_EPOCH),
+                also_from: Vec::new(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Sources other than `except` that carried stories of a cluster.
+    pub fn cluster_sources(&self, cluster: i64, except: &str) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT source FROM articles WHERE cluster = ?1 AND source != ?2 ORDER BY source",
+        )?;
+        let rows = stmt.query_map(params![cluster, except], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Validators remembered for a URL.
+    pub fn validators(&self, url: &str) -> Result<Validators, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT etag, last_modified FROM fetch_state WHERE url = ?1",
+                [url],
+                |r| {
+                    Ok(Validators {
+                        etag: r.get(0)?,
+                        last_modified: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?
+            .unwrap_or_default())
+    }
+
+    /// Remembers the validators of a successful fetch.
+    pub fn save_validators(&self, url: &str, validators: &Validators) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO fetch_state (url, etag, last_modified, fetched_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(url) DO UPDATE SET etag = ?2, last_modified = ?3, fetched_at = ?4",
+            params![
+                url,
+                validators.etag,
+                validators.last_modified,
+                Timestamp::now().as_second()
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Records the outcome of one run of a source.
+    pub fn record_run(&self, state: &SourceState) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO sources (id, last_run, last_status, last_error, stories_new, stories_updated, failures, next_run)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT(id) DO UPDATE SET last_run = ?2, last_status = ?3, last_error = ?4,
+                stories_new = ?5, stories_updated = ?6, failures = ?7, next_run = ?8",
+            params![
+                state.id,
+                state.last_run.map(|t| t.as_second()),
+                state.last_status,
+                state.last_error,
+                state.stories_new as i64,
+                state.stories_updated as i64,
+                state.failures,
+                state.next_run.map(|t| t.as_second()),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The recorded state of one source.
+    pub fn source_state(&self, id: &str) -> Result<Option<SourceState>, StoreError> {
+        Ok(self.source_states()?.into_iter().find(|s| s.id == id))
+    }
+
+    /// The recorded state of every source that has run.
+    pub fn source_states(&self) -> Result<Vec<SourceState>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, last_run, last_status, last_error, stories_new, stories_updated, failures, next_run
+             FROM sources ORDER BY id",
+        )?;
+        let ts = |s: Option<i64>| s.and_then(|s| Timestamp::from_second(s).ok());
+        let rows = stmt.query_map([], |r| {
+            Ok(SourceState {
+                id: r.get(0)?,
+                last_run: ts(r.get(1)?),
+                last_status: r.get(2)?,
+                last_error: r.get(3)?,
+                stories_new: r.get::<_, i64>(4)? as u64,
+                stories_updated: r.get::<_, i64>(5)? as u64,
+                failures: r.get(6)?,
+                next_run: ts(r.get(7)?),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Removes stories older than `max_age_days` and, per source, beyond the
+    /// newest `max_per_source`; gives the space back. Returns how many went.
+    pub fn apply_retention(
+        &mut self,
+        max_age_days: Option<u64>,
+        max_per_source: Option<u64>,
+    ) -> Result<u64, StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut doomed: Vec<i64> = Vec::new();
+        if let Some(days) = max_age_days {
+            let cutoff = Timestamp::now().as_second() - (days as i64) * 86_400;
+            let mut stmt = tx.prepare("SELECT id FROM articles WHERE sort_time < ?1")?;
+            doomed.extend(
+                stmt.query_map([cutoff], |r| r.get::<_, i64>(0))?
+                    .collect::<Result<Vec<_>, _>>()?,
+            );
+        }
+        if let Some(keep) = max_per_source {
+            let mut stmt = tx.prepare(
+                "SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY source ORDER BY sort_time DESC, id DESC) AS n
+                 FROM articles) WHERE n > ?1",
+            )?;
+            doomed.extend(
+                stmt.query_map([keep as i64], |r| r.get::<_, i64>(0))?
+                    .collect::<Result<Vec<_>, _>>()?,
+            );
+        }
+        doomed.sort_unstable();
+        doomed.dedup();
+        for id in &doomed {
+            tx.execute("DELETE FROM articles_fts WHERE rowid = ?1", [id])?;
+            tx.execute("DELETE FROM articles WHERE id = ?1", [id])?;
+        }
+        tx.commit()?;
+        if !doomed.is_empty() {
+            self.conn.execute_batch("PRAGMA incremental_vacuum;")?;
+        }
+        Ok(doomed.len() as u64)
+    }
+}
+
+/// The cluster of a story within [`CLUSTER_WINDOW_SECS`] whose fingerprint
+/// is the same story by [`normalize::same_story`]; the closest one wins.
+fn find_recent_cluster(
+    recent: &mut Option<Vec<Recent>>,
+    conn: &Connection,
+    fingerprint: u64,
+    sort_time: i64,
+) -> Result<Option<i64>, StoreError> {
+    if fingerprint == 0 {
+        return Ok(None);
+    }
+    if recent.is_none() {
+        let newest: Option<i64> =
+            conn.query_row("SELECT MAX(sort_time) FROM articles", [], |r| r.get(0))?;
+        let from = newest.unwrap_or(sort_time) - 2 * CLUSTER_WINDOW_SECS;
+        let mut stmt = conn.prepare(
+            "SELECT sort_time, fingerprint, cluster FROM articles WHERE sort_time >= ?1 AND fingerprint != 0",
+        )?;
+        let rows = stmt.query_map([from], |r| {
+            Ok(Recent {
+                sort_time: r.get(0)?,
+                fingerprint: r.get::<_, i64>(1)? as u64,
+                cluster: r.get(2)?,
+            })
+        })?;
+        *recent = Some(rows.collect::<Result<_, _>>()?);
+    }
+    let list = recent.as_mut().expect("loaded above");
+    // Forget what has fallen far behind the newest story.
+    if list.len() > 1024
+        && let Some(newest) = list.iter().map(|r| r.sort_time).max()
+    {
+        list.retain(|r| r.sort_time >= newest - 2 * CLUSTER_WINDOW_SECS);
+    }
+    Ok(list
+        .iter()
+        .filter(|r| (r.sort_time - sort_time).abs() <= CLUSTER_WINDOW_SECS)
+        .filter(|r| normalize::same_story(r.fingerprint, fingerprint))
+        .min_by_key(|r| (r.fingerprint ^ fingerprint).count_ones())
+        .map(|r| r.cluster))
+}
+
+/// Four 16-bit bands of a fingerprint, tagged with their position.
+fn bands(fingerprint: u64) -> [i64; 4] {
+    std::array::from_fn(|i| ((i as i64) << 16) | ((fingerprint >> (16 * i)) & 0xFFFF) as i64)
+}
+
+/// Near-duplicate threshold: fingerprints this close are the same story.
+const SAME_STORY_BITS: u32 = 3;
+
+/// The cluster of an earlier story whose fingerprint is within
+/// [`SAME_STORY_BITS`] of this one.
+fn find_cluster(conn: &Connection, fingerprint: u64) -> Result<Option<i64>, StoreError> {
+    if fingerprint == 0 {
+        return Ok(None);
+    }
+    let b = bands(fingerprint);
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.fingerprint, a.cluster FROM fingerprint_bands f JOIN articles a ON a.id = f.article_id
+         WHERE f.band IN (?1, ?2, ?3, ?4) ORDER BY a.id LIMIT 200",
+    )?;
+    let rows = stmt.query_map(params![b[0], b[1], b[2], b[3]], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+    })?;
+    for row in rows {
+        let (other, cluster) = row?;
+        if ((other as u64) ^ fingerprint).count_ones() <= SAME_STORY_BITS {
+            return Ok(Some(cluster));
+        }
+    }
+    Ok(None)
+}
+
+/// A hash of what readers see of a story, to tell real changes from
+/// re-fetches. The fetch time is left out: it changes every run. FNV-1a,
+/// because it must not change between builds.
+fn content_hash(article: &Article, tags: &Classification) -> i64 {
+    let seen = Article {
+        fetched_at: None,
+        ..article.clone()
+    };
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for &b in bytes {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    feed(serde_json::to_string(&seen).unwrap_or_default().as_bytes());
+    for tag in tags.regions.iter().chain(&tags.industries) {
+        feed(tag.id.as_bytes());
+        feed(if tag.primary { b"!" } else { b"," });
+    }
+    hash as i64
+}
+
+#[cfg(test)]
+mod tests;

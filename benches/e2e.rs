@@ -1,0 +1,427 @@
+//! End-to-end benchmark: ingest, HTTP load, cold start, and the same work
+//! as the Python peers, printed as one table.
+//!
+//! ```text
+//! scripts/bench.sh                                   # with peers (installs them in a venv)
+//! cargo build --release --bin polywire && cargo bench --bench e2e   # without peers
+//! POLYWIRE_BENCH_PAGES=3000 POLYWIRE_PEERS=/tmp/polywire-peers.json cargo bench --bench e2e
+//! ```
+//!
+//! Ingest: a local wire on 127.0.0.1 serves an RSS index of N story pages
+//! (corpus articles, original bytes and charsets) and `polywire fetch` takes
+//! them all in with pacing off; its peak resident memory is read from
+//! /proc while it runs. HTTP: `polywire run` serves that store and this
+//! process loads it over loopback with keep-alive clients.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+fn corpus() -> PathBuf {
+    std::env::var("POLYWIRE_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"))
+}
+
+/// Corpus article pages with ground truth (raw bytes).
+fn pages() -> Vec<Vec<u8>> {
+    let index =
+        std::fs::read_to_string(corpus().join("articles/index.jsonl")).expect("corpus index");
+    index
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| matches!(v["gt_kind"].as_str(), Some("full" | "snippets")))
+        .filter_map(|v| std::fs::read(corpus().join(v["html"].as_str()?)).ok())
+        .collect()
+}
+
+/// Corpus feed documents (raw bytes).
+fn feeds() -> Vec<Vec<u8>> {
+    let manifest =
+        std::fs::read_to_string(corpus().join("feeds/manifest.jsonl")).expect("feed manifest");
+    manifest
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| std::fs::read(corpus().join("feeds").join(v["path"].as_str()?)).ok())
+        .collect()
+}
+
+fn binary() -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/polywire");
+    assert!(
+        path.exists(),
+        "build it first: cargo build --release --bin polywire"
+    );
+    path
+}
+
+fn hwm_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+/// Serves the index and the pages from memory.
+async fn start_wire(pages: Arc<Vec<Vec<u8>>>, count: usize) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let mut rss = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>bench</title><link>http://bench/</link><description>d</description>",
+    );
+    for i in 0..count {
+        rss.push_str(&format!(
+            "<item><title>Story {i}</title><link>{base}/p/{i}.html</link></item>"
+        ));
+    }
+    rss.push_str("</channel></rss>");
+    let rss = Arc::new(rss);
+    let app = axum::Router::new()
+        .route(
+            "/rss.xml",
+            axum::routing::get(move || {
+                let rss = rss.clone();
+                async move {
+                    (
+                        [(axum::http::header::CONTENT_TYPE, "application/rss+xml")],
+                        rss.as_str().to_owned(),
+                    )
+                }
+            }),
+        )
+        .route(
+            "/p/{file}",
+            axum::routing::get(
+                move |axum::extract::Path(file): axum::extract::Path<String>| {
+                    let pages = pages.clone();
+                    async move {
+                        let i: usize = file.trim_end_matches(".html").parse().unwrap_or(0);
+                        (
+                            [(axum::http::header::CONTENT_TYPE, "text/html")],
+                            pages[i % pages.len()].clone(),
+                        )
+                    }
+                },
+            ),
+        );
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    base
+}
+
+fn write_config(dir: &Path, base: &str, listen: &str, count: usize) -> PathBuf {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::create_dir_all(dir.join("sources")).unwrap();
+    let config = dir.join("polywire.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[server]\nlisten = \"{listen}\"\n[store]\npath = \"{db}\"\n[fetch]\nallow_private_addresses = true\nper_host_delay_ms = 0\nper_host_concurrency = 16\nconcurrency = 16\nretries = 0\n[limits]\nmax_items_per_index = {count}\nmax_stories_per_run = {count}\n[paths]\nsources = \"sources\"\ntaxonomy = \"{tax}\"\nfeeds = \"{feeds}\"\n[log]\nlevel = \"warn\"\n",
+            db = dir.join("bench.db").display(),
+            tax = repo.join("config/taxonomy").display(),
+            feeds = repo.join("feeds").display(),
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("sources/bench.toml"),
+        format!("id = \"bench\"\nname = \"Bench\"\nlanguage = \"en\"\ntimezone = \"UTC\"\nschedule = \"0 0 0 1 1 *\"\n[index]\nkind = \"rss\"\nurl = \"{base}/rss.xml\"\n[article]\n"),
+    )
+    .unwrap();
+    config
+}
+
+struct Row(String, String, String);
+
+/// Requests per second from `clients` keep-alive clients for `secs`.
+async fn load(
+    url_for: Arc<dyn Fn(u64) -> String + Send + Sync>,
+    clients: usize,
+    secs: u64,
+) -> (f64, u64) {
+    let done = Arc::new(AtomicU64::new(0));
+    let errors = Arc::new(AtomicU64::new(0));
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    let counter = Arc::new(AtomicU64::new(0));
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (done, errors, counter, url_for) = (
+            done.clone(),
+            errors.clone(),
+            counter.clone(),
+            url_for.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let client = reqwest::Client::builder()
+                .pool_max_idle_per_host(1)
+                .build()
+                .unwrap();
+            while Instant::now() < deadline {
+                let url = url_for(counter.fetch_add(1, Ordering::Relaxed));
+                match client.get(&url).send().await {
+                    Ok(resp) if resp.status().is_success() => {
+                        let _ = resp.bytes().await;
+                        done.fetch_add(1, Ordering::Relaxed);
+                    }
+                    _ => {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    (
+        done.load(Ordering::Relaxed) as f64 / secs as f64,
+        errors.load(Ordering::Relaxed),
+    )
+}
+
+fn main() {
+    polywire::fetch::install_crypto_provider();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let count: usize = std::env::var("POLYWIRE_BENCH_PAGES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3000);
+    let pages = Arc::new(pages());
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let base = runtime.block_on(start_wire(pages.clone(), count));
+    let config = write_config(dir.path(), &base, &listen, count);
+    let mut rows = Vec::new();
+
+    // Ingest, end to end through the binary.
+    let start = Instant::now();
+    let mut child = Command::new(binary())
+        .args(["fetch", "--config"])
+        .arg(&config)
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut peak = 0;
+    let status = loop {
+        peak = peak.max(hwm_kib(child.id()).unwrap_or(0));
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let wall = start.elapsed();
+    assert!(status.success(), "fetch failed");
+    let stored = polywire::store::Store::open(&dir.path().join("bench.db"))
+        .unwrap()
+        .count()
+        .unwrap();
+    rows.push(Row(
+        "ingest, end to end (`polywire fetch`, pacing off)".into(),
+        format!("{:.0} stories/s", stored as f64 / wall.as_secs_f64()),
+        format!(
+            "{stored} stories in {:.1} s; target ≥ 500/s",
+            wall.as_secs_f64()
+        ),
+    ));
+    rows.push(Row(
+        "ingest peak resident memory".into(),
+        format!("{:.1} MiB", peak as f64 / 1024.0),
+        "VmHWM of the fetch process".into(),
+    ));
+    let db_bytes = std::fs::metadata(dir.path().join("bench.db"))
+        .map(|m| m.len())
+        .unwrap_or(0)
+        + std::fs::metadata(dir.path().join("bench.db-wal"))
+            .map(|m| m.len())
+            .unwrap_or(0);
+    rows.push(Row(
+        "database size per story (real pages)".into(),
+        format!("{:.1} KiB", db_bytes as f64 / stored.max(1) as f64 / 1024.0),
+        format!("{stored} stories"),
+    ));
+
+    // Cold start, then HTTP load from this process.
+    let start = Instant::now();
+    let mut server = Command::new(binary())
+        .args(["run", "--config"])
+        .arg(&config)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let health = format!("http://{listen}/healthz");
+    let cold = runtime.block_on(async {
+        let client = reqwest::Client::new();
+        loop {
+            if client.get(&health).send().await.is_ok() {
+                return start.elapsed();
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    });
+    rows.push(Row(
+        "cold start to first /healthz answer".into(),
+        format!("{:.0} ms", cold.as_secs_f64() * 1e3),
+        "`polywire run` on the ingested store".into(),
+    ));
+    let cached_url = format!("http://{listen}/feed.rss?limit=50");
+    let (cached, cached_errors) =
+        runtime.block_on(load(Arc::new(move |_| cached_url.clone()), 32, 10));
+    rows.push(Row(
+        "cached feed requests".into(),
+        format!("{cached:.0} req/s"),
+        format!("32 keep-alive clients, 10 s, {cached_errors} errors; target ≥ 5,000/s"),
+    ));
+    let listen2 = listen.clone();
+    let (uncached, uncached_errors) = runtime.block_on(load(
+        // A distinct `since` per request: every request misses the render cache.
+        Arc::new(move |n| {
+            format!(
+                "http://{listen2}/feed.atom?lang=en&limit=20&since=2000-01-01T{:02}:{:02}:{:02}Z",
+                (n / 3600) % 24,
+                (n / 60) % 60,
+                n % 60
+            )
+        }),
+        32,
+        10,
+    ));
+    rows.push(Row(
+        "uncached feed requests (distinct queries)".into(),
+        format!("{uncached:.0} req/s"),
+        format!("32 clients, 10 s, {uncached_errors} errors"),
+    ));
+    let _ = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status();
+    let _ = server.wait();
+
+    // The same work as the peers, in this process.
+    let started = Instant::now();
+    let url = url::Url::parse("https://corpus.example/page.html").unwrap();
+    for page in pages.iter() {
+        let (text, _) = polywire::fetch::charset::decode(page, None);
+        std::hint::black_box(polywire::extract::extract_article(&text, &url, None, "UTC"));
+    }
+    let ours_extract = started.elapsed().as_secs_f64() / pages.len() as f64;
+    let feed_docs = feeds();
+    let started = Instant::now();
+    for _ in 0..5 {
+        for doc in &feed_docs {
+            let (text, encoding) = polywire::fetch::charset::decode(doc, None);
+            let raw = polywire::model::RawDocument {
+                url: url.clone(),
+                content_type: None,
+                text,
+                charset: encoding.name(),
+                fetched_at: jiff::Timestamp::now(),
+            };
+            let _ = std::hint::black_box(polywire::extract::parse_index(
+                &raw,
+                polywire::config::IndexKind::Rss,
+                None,
+                "UTC",
+            ));
+        }
+    }
+    let ours_parse = started.elapsed().as_secs_f64() / (5 * feed_docs.len()) as f64;
+    let seed = std::fs::read_to_string(corpus().join("../seed/000_44b2adcac121026c.txt")).unwrap();
+    let text = seed.repeat((1_000_000 / seed.len()).max(1));
+    let started = Instant::now();
+    for _ in 0..3 {
+        std::hint::black_box(polywire::normalize::script::to_simplified(&text));
+    }
+    let ours_opencc = text.len() as f64 / (started.elapsed().as_secs_f64() / 3.0) / 1e6;
+
+    let peers: Option<serde_json::Value> = std::env::var("POLYWIRE_PEERS")
+        .ok()
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .and_then(|t| serde_json::from_str(&t).ok());
+    let ratio = |peer: Option<f64>, ours: f64, higher_is_better: bool| match peer {
+        Some(p) if higher_is_better => format!("{:.1}×", ours / p),
+        Some(p) => format!("{:.1}×", p / ours),
+        None => "peer not run".into(),
+    };
+    let peer = |k: &str| peers.as_ref().and_then(|p| p[k].as_f64());
+    rows.push(Row(
+        "extraction (corpus pages, charset included)".into(),
+        format!("{:.2} ms/page", ours_extract * 1e3),
+        format!(
+            "trafilatura: {} → {} faster; target ≥ 20×",
+            peer("trafilatura_s_per_page")
+                .map(|s| format!("{:.1} ms", s * 1e3))
+                .unwrap_or("-".into()),
+            ratio(peer("trafilatura_s_per_page"), ours_extract, false)
+        ),
+    ));
+    rows.push(Row(
+        "feed parsing (corpus feeds)".into(),
+        format!("{:.3} ms/feed", ours_parse * 1e3),
+        format!(
+            "feedparser: {} → {} faster",
+            peer("feedparser_s_per_feed")
+                .map(|s| format!("{:.2} ms", s * 1e3))
+                .unwrap_or("-".into()),
+            ratio(peer("feedparser_s_per_feed"), ours_parse, false)
+        ),
+    ));
+    rows.push(Row(
+        "script conversion t2s (1 MB prose)".into(),
+        format!("{ours_opencc:.1} MB/s"),
+        format!(
+            "OpenCC (Python): {} → {}",
+            peer("opencc_t2s_mb_per_s")
+                .map(|s| format!("{s:.1} MB/s"))
+                .unwrap_or("-".into()),
+            ratio(peer("opencc_t2s_mb_per_s"), ours_opencc, true)
+        ),
+    ));
+    if let Some(render) = render_ratio(peer("feedgen_s_per_feed_of_50")) {
+        rows.push(render);
+    }
+
+    println!(
+        "\n## End to end ({} corpus pages served as {count} stories)\n",
+        pages.len()
+    );
+    println!("| measure | result | notes |\n|---|---|---|");
+    for Row(a, b, c) in rows {
+        println!("| {a} | {b} | {c} |");
+    }
+}
+
+/// Rendering 50 stories as RSS and Atom, against feedgen.
+fn render_ratio(peer: Option<f64>) -> Option<Row> {
+    let seconds = polywire_render_50()?;
+    let ratio = peer
+        .map(|p| format!("{:.1}×", p / seconds))
+        .unwrap_or_else(|| "peer not run".into());
+    Some(Row(
+        "feed rendering (50 stories, RSS + Atom mean)".into(),
+        format!("{:.3} ms/feed", seconds * 1e3),
+        format!(
+            "feedgen: {} → {ratio} faster",
+            peer.map(|s| format!("{:.2} ms", s * 1e3))
+                .unwrap_or("-".into())
+        ),
+    ))
+}
+
+/// Filled in once the emit stage's API is wired (see docs/BENCHMARKS.md).
+fn polywire_render_50() -> Option<f64> {
+    None
+}

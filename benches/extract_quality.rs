@@ -1,0 +1,256 @@
+//! Extraction quality and speed over the development corpus.
+//!
+//! Runs the article extractor over every page of `corpus/articles` that has
+//! ground truth and prints mean precision, recall and F1 per language (the
+//! corpus README's metric, `polywire::extract::article::quality`), snippet
+//! micro scores, the silver pages apart, and the time per page.
+//!
+//! ```text
+//! POLYWIRE_CORPUS=/work/shared/corpus cargo bench --bench extract_quality
+//! ```
+//!
+//! Optional: `POLYWIRE_BENCH_ROUNDS` (timing rounds, default 5),
+//! `POLYWIRE_BENCH_WORST=N` (list the N worst pages),
+//! `POLYWIRE_BENCH_DUMP=DIR` (write each page's extracted text there).
+
+use polywire::extract::article::{self, quality};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// One page with its ground truth.
+struct Page {
+    id: String,
+    lang: String,
+    kind: String,
+    bytes: Vec<u8>,
+    url: url::Url,
+    body: Option<String>,
+    with: Vec<String>,
+    without: Vec<String>,
+}
+
+fn corpus_dir() -> PathBuf {
+    std::env::var_os("POLYWIRE_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"))
+}
+
+fn strings(value: &Value) -> Vec<String> {
+    value
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn load(corpus: &Path) -> Vec<Page> {
+    let index = std::fs::read_to_string(corpus.join("articles/index.jsonl"))
+        .unwrap_or_else(|e| panic!("cannot read {}/articles/index.jsonl: {e}", corpus.display()));
+    let mut pages = Vec::new();
+    for line in index.lines().filter(|l| !l.trim().is_empty()) {
+        let entry: Value = serde_json::from_str(line).expect("index line is JSON");
+        let kind = entry["gt_kind"].as_str().unwrap_or("none").to_string();
+        if !matches!(kind.as_str(), "full" | "snippets" | "silver") {
+            continue;
+        }
+        let path = |key: &str| corpus.join(entry[key].as_str().unwrap_or(""));
+        let truth: Value =
+            serde_json::from_str(&std::fs::read_to_string(path("json")).expect("truth json"))
+                .expect("truth is JSON");
+        let url = truth["url"]
+            .as_str()
+            .and_then(|u| url::Url::parse(u).ok())
+            .unwrap_or_else(|| url::Url::parse("https://example.invalid/article").unwrap());
+        pages.push(Page {
+            id: entry["id"].as_str().unwrap_or("").to_string(),
+            lang: entry["lang"].as_str().unwrap_or("").to_string(),
+            kind,
+            bytes: std::fs::read(path("html")).expect("page bytes"),
+            url,
+            body: truth["body"].as_str().map(String::from),
+            with: strings(&truth["with"]),
+            without: strings(&truth["without"]),
+        });
+    }
+    pages
+}
+
+fn extract_text(page: &Page) -> String {
+    let (html, _) = polywire::fetch::charset::decode(&page.bytes, None);
+    article::extract(&html, &page.url, None, "UTC")
+        .body
+        .join("\n")
+}
+
+/// Prints how the generic extractor saw one page: its content roots.
+fn show(page: &Page) {
+    let (html, encoding) = polywire::fetch::charset::decode(&page.bytes, None);
+    let doc = scraper::Html::parse_document(&html);
+    let dom = article::dom::Dom::new(&doc);
+    println!("{} decoded as {}", page.id, encoding.name());
+    for root in article::generic::content_roots(&dom) {
+        let el = dom.element(root);
+        println!(
+            "root {root}: <{}> class={:?} id={:?} weight {} links {:.2}",
+            dom.tag(root).unwrap_or("?"),
+            el.and_then(|e| e.attr("class")),
+            el.and_then(|e| e.attr("id")),
+            dom.weight[root],
+            dom.link_density(root)
+        );
+    }
+    let extracted = article::extract(&html, &page.url, None, "UTC");
+    println!("title: {}", extracted.title);
+    for p in &extracted.body {
+        println!("  | {p}");
+    }
+}
+
+fn row(label: &str, n: usize, s: quality::Score) {
+    println!(
+        "| {label:<18} | {n:>5} | {:.3} | {:.3} | {:.3} |",
+        s.precision, s.recall, s.f1
+    );
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; nothing else is accepted.
+    let corpus = corpus_dir();
+    let pages = load(&corpus);
+    assert!(
+        !pages.is_empty(),
+        "no pages with ground truth in {}",
+        corpus.display()
+    );
+    let rounds: usize = std::env::var("POLYWIRE_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(5)
+        .max(1);
+    let dump = std::env::var_os("POLYWIRE_BENCH_DUMP").map(PathBuf::from);
+    if let Ok(id) = std::env::var("POLYWIRE_BENCH_SHOW") {
+        for page in pages.iter().filter(|p| p.id == id) {
+            show(page);
+        }
+        return;
+    }
+
+    // Quality.
+    let mut full: BTreeMap<String, Vec<quality::Score>> = BTreeMap::new();
+    let mut all_full = Vec::new();
+    let mut silver = Vec::new();
+    let mut snippets: BTreeMap<String, (usize, quality::SnippetCounts)> = BTreeMap::new();
+    let mut all_snippets = quality::SnippetCounts::default();
+    let mut ranked = Vec::new();
+    for page in &pages {
+        let text = extract_text(page);
+        if let Some(dir) = &dump {
+            let _ = std::fs::create_dir_all(dir);
+            let _ = std::fs::write(dir.join(format!("{}.txt", page.id)), &text);
+        }
+        match page.kind.as_str() {
+            "full" => {
+                let score = quality::bag_score(&text, page.body.as_deref().unwrap_or(""));
+                full.entry(page.lang.clone()).or_default().push(score);
+                all_full.push(score);
+                ranked.push((score, page.id.clone(), page.kind.clone()));
+            }
+            "silver" => {
+                let score = quality::bag_score(&text, page.body.as_deref().unwrap_or(""));
+                silver.push(score);
+                ranked.push((score, page.id.clone(), page.kind.clone()));
+            }
+            _ => {
+                let counts = quality::snippet_counts(&text, &page.with, &page.without);
+                let entry = snippets.entry(page.lang.clone()).or_default();
+                entry.0 += 1;
+                entry.1.add(counts);
+                all_snippets.add(counts);
+                let mut one = quality::SnippetCounts::default();
+                one.add(counts);
+                ranked.push((one.score(), page.id.clone(), page.kind.clone()));
+            }
+        }
+    }
+
+    // Speed: decode + extract, every page, several rounds, one thread.
+    let mut elapsed = Duration::ZERO;
+    let mut checksum = 0usize;
+    for _ in 0..rounds {
+        for page in &pages {
+            let start = Instant::now();
+            let (html, _) = polywire::fetch::charset::decode(&page.bytes, None);
+            let extracted = article::extract(&html, &page.url, None, "UTC");
+            elapsed += start.elapsed();
+            checksum += extracted.body.len();
+        }
+    }
+    let calls = (rounds * pages.len()) as f64;
+    let ms_per_page = elapsed.as_secs_f64() * 1000.0 / calls;
+    // Parse alone (html5ever via scraper), to see what the rest costs.
+    let mut parse = Duration::ZERO;
+    for page in &pages {
+        let (html, _) = polywire::fetch::charset::decode(&page.bytes, None);
+        let start = Instant::now();
+        let doc = scraper::Html::parse_document(&html);
+        parse += start.elapsed();
+        checksum += doc.tree.nodes().count() & 1;
+    }
+
+    println!(
+        "corpus: {} ({} pages with ground truth)",
+        corpus.display(),
+        pages.len()
+    );
+    println!();
+    println!("full bodies (bag of tokens, mean over pages)");
+    println!("| language           | pages |   P   |   R   |  F1   |");
+    println!("|--------------------|-------|-------|-------|-------|");
+    for (lang, scores) in &full {
+        row(lang, scores.len(), quality::Score::mean(scores));
+    }
+    row("ALL full", all_full.len(), quality::Score::mean(&all_full));
+    println!();
+    println!("snippets (micro over snippets)");
+    println!("| language           | pages |   P   |   R   |  F1   |");
+    println!("|--------------------|-------|-------|-------|-------|");
+    for (lang, (n, counts)) in &snippets {
+        row(lang, *n, counts.score());
+    }
+    let snippet_pages: usize = snippets.values().map(|(n, _)| n).sum();
+    row("ALL snippets", snippet_pages, all_snippets.score());
+    println!();
+    println!("silver (GNE output as reference; rough)");
+    row(
+        "zh-Hans silver",
+        silver.len(),
+        quality::Score::mean(&silver),
+    );
+    println!();
+    println!(
+        "speed: {ms_per_page:.2} ms/page mean (decode + extract), {:.0} pages/s, {rounds} rounds over {} pages; html5ever parse alone {:.2} ms/page  [{checksum}]",
+        1000.0 / ms_per_page,
+        pages.len(),
+        parse.as_secs_f64() * 1000.0 / pages.len() as f64
+    );
+
+    if let Some(n) = std::env::var("POLYWIRE_BENCH_WORST")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        ranked.sort_by(|a, b| a.0.f1.total_cmp(&b.0.f1));
+        println!();
+        println!("worst {n} pages:");
+        for (score, id, kind) in ranked.iter().take(n) {
+            println!(
+                "  {id:<28} {kind:<8} P {:.3} R {:.3} F1 {:.3}",
+                score.precision, score.recall, score.f1
+            );
+        }
+    }
+}

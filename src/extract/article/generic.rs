@@ -1,0 +1,213 @@
+//! Finding the main content without site rules: text density and link
+//! density, in the manner of readability, with text measured in characters
+//! (a CJK character weighs about a word) so Chinese and Japanese pages score
+//! like Latin ones.
+//!
+//! Every block that holds text of its own is a paragraph candidate. Its score
+//! (one point, plus one per comma or CJK comma/full stop, plus one per 100
+//! weight units up to three) flows to its ancestors, halving at the
+//! grandparent and thinning further up. Each ancestor starts from a bonus for
+//! its tag and its class name. The best ancestor, discounted by its link
+//! density, is the article; siblings that score close to it, or that are
+//! clean paragraphs, join it.
+
+use super::dom::{self, Dom, Kind};
+use super::text;
+
+/// Paragraph candidates hold at least this much weight of their own text.
+const MIN_PARAGRAPH_WEIGHT: u32 = 25;
+
+/// How many ancestors receive a paragraph's score.
+const ANCESTOR_LEVELS: usize = 5;
+
+/// Text that a block holds itself, outside nested blocks.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OwnText {
+    /// Weight of the text (see [`dom::text_weight`]).
+    pub weight: u32,
+    /// Weight of the part inside links.
+    pub link_weight: u32,
+    /// Commas, CJK commas and full stops: a cheap sign of prose.
+    pub commas: u32,
+}
+
+/// For each node, the nearest block ancestor-or-self (the block that owns
+/// its inline text). The root owns itself.
+pub fn owners(dom: &Dom) -> Vec<usize> {
+    let mut owner = vec![0usize; dom.nodes.len()];
+    for i in 0..dom.nodes.len() {
+        owner[i] = match (dom.tag(i), dom.nodes[i].parent) {
+            (Some(name), _) if dom::is_block(name) => i,
+            (_, Some(p)) => owner[p],
+            (_, None) => i,
+        };
+    }
+    owner
+}
+
+/// The own text of every block (zero for non-blocks).
+pub fn own_text(dom: &Dom, owner: &[usize]) -> Vec<OwnText> {
+    let mut own = vec![OwnText::default(); dom.nodes.len()];
+    let mut in_link = vec![false; dom.nodes.len()];
+    for i in 0..dom.nodes.len() {
+        if dom.removed[i] {
+            continue;
+        }
+        let parent_link = dom.nodes[i].parent.is_some_and(|p| in_link[p]);
+        in_link[i] = parent_link || dom.tag(i) == Some("a");
+        if let Kind::Text(text) = dom.nodes[i].kind {
+            let weight = dom.weight[i];
+            let block = &mut own[owner[i]];
+            block.weight += weight;
+            if in_link[i] {
+                block.link_weight += weight;
+            }
+            block.commas += text
+                .chars()
+                .filter(|c| matches!(c, ',' | '，' | '、' | '。' | '；'))
+                .count() as u32;
+        }
+    }
+    own
+}
+
+/// The article roots, in document order: the best candidate and the
+/// siblings that belong with it. Empty when the page has no prose.
+pub fn content_roots(dom: &Dom) -> Vec<usize> {
+    let n = dom.nodes.len();
+    let owner = owners(dom);
+    let own = own_text(dom, &owner);
+    let mut score = vec![f32::NAN; n];
+    let init = |i: usize| -> f32 {
+        let Some(el) = dom.element(i) else {
+            return 0.0;
+        };
+        let tag_bonus = match el.name() {
+            "div" | "article" | "section" | "main" => 5.0,
+            "pre" | "td" | "blockquote" => 3.0,
+            "address" | "ol" | "ul" | "dl" | "dd" | "dt" | "li" | "form" => -3.0,
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
+            _ => 0.0,
+        };
+        tag_bonus + dom::class_weight(el)
+    };
+    // Captions are kept apart: they neither score nor win.
+    let mut in_caption = vec![false; n];
+    for i in 0..n {
+        in_caption[i] = dom.nodes[i].parent.is_some_and(|p| in_caption[p])
+            || dom
+                .tag(i)
+                .is_some_and(|name| text::is_caption(dom, i, name));
+    }
+    for i in 0..n {
+        if dom.removed[i] || in_caption[i] || own[i].weight < MIN_PARAGRAPH_WEIGHT {
+            continue;
+        }
+        let Some(name) = dom.tag(i) else { continue };
+        if dom::is_heading(name) || matches!(name, "dt" | "th" | "a") {
+            continue;
+        }
+        let text = own[i];
+        let mut content = 1.0 + text.commas as f32 + (text.weight as f32 / 100.0).floor().min(3.0);
+        // Link lists are not prose.
+        content *= 1.0 - text.link_weight as f32 / text.weight as f32;
+        let mut level = 0;
+        let mut at = dom.nodes[i].parent;
+        // A block of text scores its container; a div that is itself the
+        // paragraph also scores its parent, as readability's div-to-p does.
+        while let Some(a) = at {
+            if level >= ANCESTOR_LEVELS || dom.element(a).is_none() {
+                break;
+            }
+            if score[a].is_nan() {
+                score[a] = init(a);
+            }
+            let divider = match level {
+                0 => 1.0,
+                1 => 2.0,
+                l => l as f32 * 3.0,
+            };
+            score[a] += content / divider;
+            level += 1;
+            at = dom.nodes[a].parent;
+        }
+    }
+    let mut best: Option<usize> = None;
+    for i in 0..n {
+        if score[i].is_nan() || dom.removed[i] || in_caption[i] {
+            continue;
+        }
+        score[i] *= 1.0 - dom.link_density(i);
+        if best.is_none_or(|b| score[i] > score[b]) {
+            best = Some(i);
+        }
+    }
+    let Some(mut top) = best else {
+        return Vec::new();
+    };
+    // Climb while a parent scores better: the story may be split over
+    // several sibling containers that the parent holds together.
+    let mut last = score[top];
+    let threshold = score[top] / 3.0;
+    let mut at = dom.nodes[top].parent;
+    while let Some(p) = at {
+        if matches!(dom.tag(p), Some("body") | Some("html") | None) {
+            break;
+        }
+        if !score[p].is_nan() {
+            if score[p] < threshold {
+                break;
+            }
+            if score[p] > last {
+                top = p;
+                break;
+            }
+            last = score[p];
+        }
+        at = dom.nodes[p].parent;
+    }
+    let Some(parent) = dom.nodes[top].parent else {
+        return vec![top];
+    };
+    let top_score = score[top];
+    let top_class = dom.element(top).and_then(|e| e.attr("class"));
+    let join_threshold = (top_score * 0.2).max(10.0);
+    let mut roots = Vec::new();
+    let mut child = parent + 1;
+    while child < dom.nodes[parent].end {
+        let next = dom.nodes[child].end;
+        if child == top {
+            roots.push(child);
+        } else if !dom.removed[child] && dom.element(child).is_some() {
+            let mut sibling_score = if score[child].is_nan() {
+                0.0
+            } else {
+                score[child]
+            };
+            let el = dom.element(child).expect("checked");
+            if top_class.is_some() && el.attr("class") == top_class {
+                sibling_score += top_score * 0.2;
+            }
+            let joins = sibling_score >= join_threshold || is_clean_paragraph(dom, &own, child);
+            if joins {
+                roots.push(child);
+            }
+        }
+        child = next;
+    }
+    roots
+}
+
+/// A sibling paragraph that reads like prose: long and with few links, or
+/// short, link-free and ending like a sentence.
+fn is_clean_paragraph(dom: &Dom, own: &[OwnText], i: usize) -> bool {
+    if dom.tag(i) != Some("p") {
+        return false;
+    }
+    let weight = dom.weight[i];
+    let density = dom.link_density(i);
+    if weight > 80 && density < 0.25 {
+        return true;
+    }
+    weight > 0 && density == 0.0 && own[i].commas > 0
+}

@@ -1,0 +1,207 @@
+//! Turning the chosen part of the page into paragraphs of plain text.
+//!
+//! Block elements and `<br>` end a paragraph; inline elements flow into it.
+//! Whitespace is collapsed as a browser would, and a space that a line break
+//! in the source left between two CJK characters is dropped. Image captions
+//! go to their own list. Ruby readings were already removed by cleaning, so
+//! ruby keeps only its base text.
+
+use super::dom::{self, Dom, Kind};
+use super::quality::is_cjk_token_char;
+use std::sync::LazyLock;
+
+/// Paragraphs and captions of one part of the page.
+#[derive(Debug, Default)]
+pub struct Assembled {
+    /// Paragraphs in document order.
+    pub paragraphs: Vec<Paragraph>,
+    /// Captions in document order.
+    pub captions: Vec<String>,
+    /// The first image's `src` (or lazy-loading `data-src`), as written.
+    pub first_image: Option<String>,
+}
+
+/// One paragraph of text.
+#[derive(Debug, Clone)]
+pub struct Paragraph {
+    /// The text, trimmed, whitespace collapsed.
+    pub text: String,
+    /// Text weight (see [`dom::text_weight`]).
+    pub weight: u32,
+    /// Part of the weight inside links.
+    pub link_weight: u32,
+    /// Whether it is a heading (`h1`–`h6`).
+    pub heading: bool,
+}
+
+/// Class names of caption blocks (`wp-caption-text`, `pic_txt` ...).
+static CAPTION_CLASS: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(
+        r"caption|pic_?txt|pictext|img_?desc|image-desc|photo-desc|picinfo|tuzhu|img_title",
+    )
+    .expect("static regex")
+});
+
+/// Captions are short; a "caption" wrapper around the story is not one.
+const MAX_CAPTION_WEIGHT: u32 = 600;
+
+/// Collects the text of the given subtrees.
+pub fn assemble(dom: &Dom, roots: &[usize]) -> Assembled {
+    let mut builder = Builder::default();
+    for &root in roots {
+        builder.visit(dom, root, false, false);
+        builder.flush();
+    }
+    builder.out
+}
+
+#[derive(Default)]
+struct Builder {
+    out: Assembled,
+    current: String,
+    weight: u32,
+    link_weight: u32,
+    heading: bool,
+}
+
+impl Builder {
+    fn visit(&mut self, dom: &Dom, i: usize, in_link: bool, in_pre: bool) {
+        if dom.removed[i] {
+            return;
+        }
+        match dom.nodes[i].kind {
+            Kind::Text(text) => {
+                self.push_text(text, in_pre);
+                let weight = dom::text_weight(text);
+                self.weight += weight;
+                if in_link {
+                    self.link_weight += weight;
+                }
+            }
+            Kind::Other => self.children(dom, i, in_link, in_pre),
+            Kind::Element(name, el) => {
+                if name == "br" {
+                    self.flush();
+                    return;
+                }
+                if name == "img" {
+                    if self.out.first_image.is_none() {
+                        self.out.first_image = ["data-src", "data-original", "src"]
+                            .iter()
+                            .filter_map(|a| el.attr(a))
+                            .find(|s| !s.trim().is_empty() && !s.starts_with("data:"))
+                            .map(|s| s.trim().to_string());
+                    }
+                    return;
+                }
+                if is_caption(dom, i, name) {
+                    let mut caption = Builder::default();
+                    caption.children(dom, i, false, false);
+                    caption.flush();
+                    let text = caption
+                        .out
+                        .paragraphs
+                        .into_iter()
+                        .map(|p| p.text)
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    if !text.is_empty() {
+                        self.out.captions.push(text);
+                    }
+                    self.out.captions.extend(caption.out.captions);
+                    return;
+                }
+                let in_link = in_link || name == "a";
+                let in_pre = in_pre || name == "pre";
+                if dom::is_block(name) {
+                    self.flush();
+                    self.heading = dom::is_heading(name);
+                    self.children(dom, i, in_link, in_pre);
+                    self.flush();
+                } else {
+                    self.children(dom, i, in_link, in_pre);
+                }
+            }
+        }
+    }
+
+    fn children(&mut self, dom: &Dom, i: usize, in_link: bool, in_pre: bool) {
+        let mut child = i + 1;
+        while child < dom.nodes[i].end {
+            self.visit(dom, child, in_link, in_pre);
+            child = dom.nodes[child].end;
+        }
+    }
+
+    fn push_text(&mut self, text: &str, in_pre: bool) {
+        if in_pre {
+            for (n, line) in text.split('\n').enumerate() {
+                if n > 0 {
+                    self.flush();
+                }
+                self.current.push_str(line);
+            }
+            return;
+        }
+        for c in text.chars() {
+            if c.is_whitespace() {
+                if !self.current.ends_with(' ') && !self.current.is_empty() {
+                    self.current.push(' ');
+                }
+            } else {
+                self.current.push(c);
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        let text = join_cjk(self.current.trim());
+        if !text.is_empty() {
+            self.out.paragraphs.push(Paragraph {
+                text,
+                weight: self.weight,
+                link_weight: self.link_weight,
+                heading: self.heading,
+            });
+        }
+        self.current.clear();
+        self.weight = 0;
+        self.link_weight = 0;
+        self.heading = false;
+    }
+}
+
+/// Whether an element is an image caption kept apart from the body.
+pub fn is_caption(dom: &Dom, i: usize, name: &str) -> bool {
+    if name == "figcaption" {
+        return true;
+    }
+    if dom.weight[i] > MAX_CAPTION_WEIGHT {
+        return false;
+    }
+    dom.element(i)
+        .is_some_and(|el| CAPTION_CLASS.is_match(&dom::class_and_id(el)))
+}
+
+/// Drops the spaces that source line breaks leave between CJK characters
+/// (and between CJK characters and CJK punctuation).
+fn join_cjk(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (k, &c) in chars.iter().enumerate() {
+        if c == ' '
+            && k > 0
+            && k + 1 < chars.len()
+            && is_wide(chars[k - 1])
+            && is_wide(chars[k + 1])
+        {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn is_wide(c: char) -> bool {
+    is_cjk_token_char(c) || matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFFEF)
+}

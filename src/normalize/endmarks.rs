@@ -1,0 +1,305 @@
+//! End markers, editor lines and footers at the bottom of a story:
+//! `(完)`, `【编辑:X】`, `责任编辑：X`, `（责编：A、B）`, `(End)`, `Enditem`,
+//! `(Reporting by ...; Editing by ...)`, CNA's `（編輯：X）1140702`,
+//! Yonhap's e-mail, tip line, copyright and `송고` time, `(끝)`.
+//!
+//! The tail is peeled from the end, one marker at a time, until what is
+//! left is story text. Names go to editors (or authors for reporter
+//! credits); dates found on the way are kept for date inference.
+
+use super::dateline::{chinese_names, latin_names};
+use super::dates::minguo;
+use jiff::civil::{Date, DateTime};
+use regex::{Captures, Regex};
+use std::sync::LazyLock;
+
+/// Metadata peeled off the end of a story.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tail {
+    /// Editors and other desk staff.
+    pub editors: Vec<String>,
+    /// Reporters credited at the end (Xinhua's `（新华社记者 ...）`, Reuters' `Reporting by`).
+    pub authors: Vec<String>,
+    /// A calendar date stated at the end (CNA's Minguo tail).
+    pub date: Option<Date>,
+    /// A filing time stated at the end, local to the source (Yonhap's `송고`).
+    pub filed: Option<DateTime>,
+}
+
+impl Tail {
+    /// Adds what a later pass found.
+    pub fn absorb(&mut self, other: Tail) {
+        for e in other.editors {
+            if !self.editors.contains(&e) {
+                self.editors.push(e);
+            }
+        }
+        for a in other.authors {
+            if !self.authors.contains(&a) {
+                self.authors.push(a);
+            }
+        }
+        self.date = self.date.or(other.date);
+        self.filed = self.filed.or(other.filed);
+    }
+}
+
+/// Markers and footers peeled from one story at most.
+const MAX_MARKERS: usize = 64;
+
+/// What a marker contributes.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    /// Nothing: an end marker or a footer.
+    Marker,
+    /// `ed` group: Chinese editor names.
+    ChineseEditors,
+    /// `au` group: Chinese reporter names.
+    ChineseAuthors,
+    /// `credits` group: Reuters `Reporting by ...; Editing by ...`.
+    ReutersCredits,
+    /// `ed` group: Latin editor names (Bloomberg).
+    LatinEditors,
+    /// `au` group: Latin reporter names (Bloomberg).
+    LatinAuthors,
+    /// `y m d H M` groups: Yonhap's filing time.
+    Filed,
+}
+
+/// Markers anchored at the end of the last paragraph.
+static MARKERS: LazyLock<Vec<(Regex, Kind)>> = LazyLock::new(|| {
+    let end = r"[ ]?$";
+    [
+        (r"[(（]完[)）]", Kind::Marker),
+        (r"[(（](?:End|END|end)[)）]|-+[ ]?END[ ]?-+|\bEnditem|[(（]끝[)）]", Kind::Marker),
+        (r"【(?:纠错|糾錯)】", Kind::Marker),
+        (
+            r"【(?:责任编辑|責任編輯|编辑|編輯|责编|責編)[:：][ ]?(?P<ed>[^】]{1,40})】",
+            Kind::ChineseEditors,
+        ),
+        (
+            r"[(（](?:责任编辑|責任編輯|编辑|編輯|责编|責編)[:：][ ]?(?P<ed>[^()（）]{1,40})[)）][ ]?(?P<roc>\d{6,7})?",
+            Kind::ChineseEditors,
+        ),
+        (r"(?:^|[ 。])(?:责任编辑|責任編輯)[:：][ ]?(?P<ed>[\p{Han}、,， ]{2,30})", Kind::ChineseEditors),
+        (
+            r"[(（](?:新华社记者|新華社記者|记者|記者)[ ]?(?P<au>[\p{Han}、 ]{2,30}[^摄攝\s、])[)）]",
+            Kind::ChineseAuthors,
+        ),
+        (r"\(\([^()]*@[^()]*\)\)", Kind::Marker),
+        (r"\((?P<credits>[^()]*\b(?:[Rr]eporting|[Ww]riting|[Ee]diting)[ ]by\b[^()]*)\)", Kind::ReutersCredits),
+        (r"[A-Za-z0-9][A-Za-z0-9._+-]*@(?:yna\.co\.kr|yonhapnews\.co\.kr)", Kind::Marker),
+        (r"제보는[ ]?(?:카카오톡|이메일)[^\n]{0,60}", Kind::Marker),
+        (
+            r"(?P<y>\d{4})/(?P<m>\d{2})/(?P<d>\d{2})[ ](?P<H>\d{2}):(?P<M>\d{2})[ ]?송고",
+            Kind::Filed,
+        ),
+        (
+            r"(?P<y>\d{4})년[ ]?(?P<m>\d{2})월[ ]?(?P<d>\d{2})일[ ]?(?P<H>\d{2})시[ ]?(?P<M>\d{2})분[ ]?송고",
+            Kind::Filed,
+        ),
+        (r"<?저작권자[ ]?(?:\(c\)|ⓒ|©)?[ ]?연합뉴스[^<>\n]*>?", Kind::Marker),
+        (r"(?:Copyright|©)[ ]?\d{4}[ ]The Associated Press\.[ ]All rights reserved\.?", Kind::Marker),
+        (r"Riproduzione riservata[ ]?©?[ ]?Copyright ANSA", Kind::Marker),
+        (r"本網站之文字、圖片及影音，非經授權，不得轉載、公開播送或公開傳輸及利用。", Kind::Marker),
+    ]
+    .into_iter()
+    .map(|(p, k)| (Regex::new(&format!("(?:{p}){end}")).expect("static regex"), k))
+    .collect()
+});
+
+/// Whole paragraphs that are footers or contact lines.
+static FOOTERS: LazyLock<Vec<(Regex, Kind)>> = LazyLock::new(|| {
+    [
+        (
+            r"^To contact the reporters? on this story:[ ]?(?P<au>.+)$",
+            Kind::LatinAuthors,
+        ),
+        (
+            r"^To contact the editors? responsible for this story:[ ]?(?P<ed>.+)$",
+            Kind::LatinEditors,
+        ),
+        (r"^人[ ]?民[ ]?网[ ]?版[ ]?权[ ]?所[ ]?有", Kind::Marker),
+        (r"^凡(?:本网|本網)?(?:注明|標注有|标注有)", Kind::Marker),
+        (
+            r"^(?:责任编辑|責任編輯|编辑|編輯)[:：][ ]?(?P<ed>[\p{Han}、,， ]{2,30})$",
+            Kind::ChineseEditors,
+        ),
+    ]
+    .into_iter()
+    .map(|(p, k)| (Regex::new(p).expect("static regex"), k))
+    .collect()
+});
+
+fn record(tail: &mut Tail, kind: Kind, caps: &Captures<'_>) {
+    let push = |list: &mut Vec<String>, names: Vec<String>| {
+        for n in names {
+            if !list.contains(&n) {
+                list.push(n);
+            }
+        }
+    };
+    match kind {
+        Kind::Marker => {}
+        Kind::ChineseEditors => {
+            push(&mut tail.editors, chinese_names(&caps["ed"]));
+            if let Some(roc) = caps.name("roc") {
+                tail.date = tail.date.or(minguo(roc.as_str()));
+            }
+        }
+        Kind::ChineseAuthors => push(&mut tail.authors, chinese_names(&caps["au"])),
+        Kind::LatinEditors => push(&mut tail.editors, contacts(&caps["ed"])),
+        Kind::LatinAuthors => push(&mut tail.authors, contacts(&caps["au"])),
+        Kind::ReutersCredits => {
+            for part in caps["credits"].split(';') {
+                let part = part.trim();
+                let lower = part.to_lowercase();
+                let Some(at) = lower.find(" by ") else {
+                    continue;
+                };
+                let names = latin_names(&part[at + 4..]);
+                if lower.contains("editing") {
+                    push(&mut tail.editors, names);
+                } else {
+                    push(&mut tail.authors, names);
+                }
+            }
+        }
+        Kind::Filed => {
+            let n = |g: &str| caps[g].parse::<i16>().ok();
+            if let (Some(y), Some(m), Some(d), Some(hh), Some(mm)) =
+                (n("y"), n("m"), n("d"), n("H"), n("M"))
+            {
+                tail.filed = DateTime::new(y, m as i8, d as i8, hh as i8, mm as i8, 0, 0).ok();
+                tail.date = tail.date.or(tail.filed.map(|dt| dt.date()));
+            }
+        }
+    }
+}
+
+/// `Adam Satariano in San Francisco at asatariano@bloomberg.net; ...` → names.
+fn contacts(text: &str) -> Vec<String> {
+    text.split(';').flat_map(latin_names).collect()
+}
+
+/// Peels end markers, editor lines and footers off the paragraphs.
+pub fn take(paragraphs: &mut Vec<String>) -> Tail {
+    let mut tail = Tail::default();
+    // Every round removes text or stops; the cap keeps a hostile tail of
+    // thousands of markers from costing quadratic copying.
+    for _ in 0..MAX_MARKERS {
+        let Some(last) = paragraphs.last_mut() else {
+            break;
+        };
+        if let Some((caps, kind)) = FOOTERS
+            .iter()
+            .find_map(|(re, k)| re.captures(last).map(|c| (c, *k)))
+        {
+            record(&mut tail, kind, &caps);
+            paragraphs.pop();
+            continue;
+        }
+        let hit = MARKERS
+            .iter()
+            .find_map(|(re, k)| re.captures(last).map(|c| (c, *k)));
+        let Some((caps, kind)) = hit else { break };
+        record(&mut tail, kind, &caps);
+        let start = caps.get(0).map_or(last.len(), |m| m.start());
+        let kept = last[..start].trim_end().to_string();
+        if kept.is_empty() {
+            paragraphs.pop();
+        } else {
+            *last = kept;
+        }
+    }
+    tail
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn run(paragraphs: &[&str]) -> (Vec<String>, Tail) {
+        let mut p: Vec<String> = paragraphs.iter().map(|s| s.to_string()).collect();
+        let t = take(&mut p);
+        (p, t)
+    }
+
+    #[test]
+    fn chinese_markers_and_editors() {
+        let (body, t) = run(&["配合好社区的防疫工作。(完) 【编辑:叶攀】"]);
+        assert_eq!(body, ["配合好社区的防疫工作。"]);
+        assert_eq!(t.editors, ["叶攀"]);
+        let (body, t) = run(&["友好访问。（完）", "责任编辑：张玉"]);
+        assert_eq!(body, ["友好访问。"]);
+        assert_eq!(t.editors, ["张玉"]);
+        let (body, t) = run(&["一些内容。（责编：袁勃、赵欣悦）"]);
+        assert_eq!(body, ["一些内容。"]);
+        assert_eq!(t.editors, ["袁勃", "赵欣悦"]);
+        let (body, t) = run(&["基础。【纠错】 【责任编辑:周楚卿】"]);
+        assert_eq!(body, ["基础。"]);
+        assert_eq!(t.editors, ["周楚卿"]);
+    }
+
+    #[test]
+    fn xinhua_reporters_at_the_end() {
+        let (body, t) = run(&["奠定更加坚实的基础。 （新华社记者 尚军 李碧念 田栋栋）"]);
+        assert_eq!(body, ["奠定更加坚实的基础。"]);
+        assert_eq!(t.authors, ["尚军", "李碧念", "田栋栋"]);
+        // A photo credit is not a byline.
+        let (body, _) = run(&["游客参观。（新华社记者兰红光摄）"]);
+        assert_eq!(body, ["游客参观。（新华社记者兰红光摄）"]);
+    }
+
+    #[test]
+    fn cna_editor_with_minguo_date() {
+        let (body, t) = run(&[
+            "將持續關注。（編輯：謝佳珍）1140516",
+            "本網站之文字、圖片及影音，非經授權，不得轉載、公開播送或公開傳輸及利用。",
+        ]);
+        assert_eq!(body, ["將持續關注。"]);
+        assert_eq!(t.editors, ["謝佳珍"]);
+        assert_eq!(t.date, Some(date(2025, 5, 16)));
+    }
+
+    #[test]
+    fn english_markers() {
+        let (body, t) = run(&[
+            "Shares closed higher.",
+            "(Reporting by Kane Wu in Hong Kong; additional reporting by Jane Doe; Editing by Jamie Freed and Kim Coghill)",
+            "((Scott.Murdoch@thomsonreuters.com;))",
+        ]);
+        assert_eq!(body, ["Shares closed higher."]);
+        assert_eq!(t.authors, ["Kane Wu", "Jane Doe"]);
+        assert_eq!(t.editors, ["Jamie Freed", "Kim Coghill"]);
+        let (body, _) = run(&["The talks will resume next week. Enditem"]);
+        assert_eq!(body, ["The talks will resume next week."]);
+        let (body, _) = run(&["Officials did not comment. (End)"]);
+        assert_eq!(body, ["Officials did not comment."]);
+    }
+
+    #[test]
+    fn yonhap_tail() {
+        let (body, t) = run(&[
+            "정부가 밝혔다.binzz@yna.co.kr제보는 카카오톡 okjebo",
+            "<저작권자(c) 연합뉴스, 무단 전재-재배포 금지> 2023/05/04 11:33 송고",
+        ]);
+        assert_eq!(body, ["정부가 밝혔다."]);
+        assert_eq!(t.filed, Some(date(2023, 5, 4).at(11, 33, 0, 0)));
+        let (body, _) = run(&["회의가 열렸다. (끝)"]);
+        assert_eq!(body, ["회의가 열렸다."]);
+    }
+
+    #[test]
+    fn bloomberg_contacts() {
+        let (body, t) = run(&[
+            "Shares rose.",
+            "To contact the reporter on this story: Adam Satariano in San Francisco at asatariano1@bloomberg.net",
+            "To contact the editor responsible for this story: Pui-Wing Tam at ptam@bloomberg.net",
+        ]);
+        assert_eq!(body, ["Shares rose."]);
+        assert_eq!(t.authors, ["Adam Satariano"]);
+        assert_eq!(t.editors, ["Pui-Wing Tam"]);
+    }
+}

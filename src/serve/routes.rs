@@ -1,0 +1,285 @@
+//! HTTP handlers: parse, look in the cache, render on a blocking thread,
+//! answer with validators (or 304).
+
+use super::cache::{CachedDoc, http_date, not_modified};
+use super::params::FeedParams;
+use super::render::{FeedRequest, RenderError, render_feed};
+use super::{AppState, health, page};
+use crate::config::FeedFormat;
+use crate::emit::html;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, LAST_MODIFIED,
+    X_CONTENT_TYPE_OPTIONS,
+};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use jiff::Timestamp;
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+
+const HTML: &str = "text/html; charset=utf-8";
+/// The index page needs no script at all; should anything slip through the
+/// sanitizer, the browser still refuses to run it.
+const HTML_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src https: http:; \
+                        form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+const OPML: &str = "text/x-opml; charset=utf-8";
+
+pub(super) fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(index))
+        .route("/feed", get(adhoc_rss))
+        .route("/feed.rss", get(adhoc_rss))
+        .route("/feed.atom", get(adhoc_atom))
+        .route("/feed.json", get(adhoc_json))
+        .route("/feeds/{file}", get(named))
+        .route("/opml", get(opml))
+        .route("/opml.xml", get(opml))
+        .route("/healthz", get(healthz))
+        .fallback(not_found)
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+async fn not_found() -> Response {
+    text_error(StatusCode::NOT_FOUND, "no such page; see / for the feeds")
+}
+
+fn text_error(status: StatusCode, message: &str) -> Response {
+    (
+        status,
+        [(CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!(
+            "{} {}: {message}\n",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or("")
+        ),
+    )
+        .into_response()
+}
+
+fn render_error(e: &RenderError) -> Response {
+    match e {
+        RenderError::UnknownFeed(_) | RenderError::FormatNotOffered { .. } => {
+            text_error(StatusCode::NOT_FOUND, &e.to_string())
+        }
+        RenderError::Param(p) => text_error(StatusCode::BAD_REQUEST, &p.to_string()),
+        _ => {
+            tracing::error!(error = %e, "Cannot render feed.");
+            text_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the store failed; see the logs",
+            )
+        }
+    }
+}
+
+/// 200 with the document and its validators, or 304.
+fn respond(state: &AppState, headers: &HeaderMap, doc: &CachedDoc) -> Response {
+    let snapshot = state.snapshot();
+    let cache_control = HeaderValue::from_str(&snapshot.config.daemon.server.cache_control)
+        .unwrap_or_else(|_| HeaderValue::from_static("public, max-age=300"));
+    let mut h = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(&doc.etag) {
+        h.insert(ETAG, v);
+    }
+    if let Some(v) = doc
+        .last_modified
+        .and_then(|t| HeaderValue::from_str(&http_date(t)).ok())
+    {
+        h.insert(LAST_MODIFIED, v);
+    }
+    h.insert(CACHE_CONTROL, cache_control);
+    if not_modified(headers, doc) {
+        return (StatusCode::NOT_MODIFIED, h).into_response();
+    }
+    h.insert(CONTENT_TYPE, HeaderValue::from_static(doc.content_type));
+    h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if doc.content_type == HTML {
+        h.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(HTML_CSP));
+    }
+    (StatusCode::OK, h, Body::from(doc.body.clone())).into_response()
+}
+
+/// Cache lookup, else `make` on a blocking thread (it may query the
+/// store), cached unless the answer depends on the clock.
+async fn cached<F>(
+    state: &AppState,
+    uri: &Uri,
+    headers: &HeaderMap,
+    cacheable: bool,
+    make: F,
+) -> Response
+where
+    F: FnOnce(&super::Snapshot, &crate::store::Store) -> Result<CachedDoc, RenderError>
+        + Send
+        + 'static,
+{
+    let key = uri
+        .path_and_query()
+        .map_or_else(|| uri.path().to_string(), |pq| pq.as_str().to_string());
+    let hit = state.lock_cache().get(&key);
+    if let Some(doc) = hit {
+        return respond(state, headers, &doc);
+    }
+    let generation = state.generation();
+    let snapshot = state.snapshot();
+    let store = state.store();
+    let made = tokio::task::spawn_blocking(move || {
+        let store = store.lock().unwrap_or_else(|e| e.into_inner());
+        make(&snapshot, &store)
+    })
+    .await;
+    let doc = match made {
+        Ok(Ok(doc)) => Arc::new(doc),
+        Ok(Err(e)) => return render_error(&e),
+        Err(e) => {
+            tracing::error!(error = %e, "Render task failed.");
+            return text_error(StatusCode::INTERNAL_SERVER_ERROR, "rendering failed");
+        }
+    };
+    if cacheable {
+        let mut cache = state.lock_cache();
+        // A render that raced with an invalidation must not be kept.
+        if state.generation() == generation {
+            cache.insert(key, doc.clone());
+        }
+    }
+    respond(state, headers, &doc)
+}
+
+async fn feed(
+    state: AppState,
+    uri: Uri,
+    headers: HeaderMap,
+    name: Option<String>,
+    format: FeedFormat,
+) -> Response {
+    let snapshot = state.snapshot();
+    let query = uri.query().unwrap_or("").to_string();
+    let params = match FeedParams::parse(&query, &snapshot.config, &snapshot.taxonomy) {
+        Ok(p) => p,
+        Err(e) => return text_error(StatusCode::BAD_REQUEST, &e.to_string()),
+    };
+    let self_url = format!(
+        "{}{}",
+        snapshot.config.daemon.server.public_base_url(),
+        uri.path_and_query().map_or(uri.path(), |pq| pq.as_str())
+    );
+    let cacheable = params.filter_time.is_none();
+    cached(&state, &uri, &headers, cacheable, move |snap, store| {
+        let rendered = render_feed(
+            &snap.config,
+            &snap.taxonomy,
+            store,
+            FeedRequest {
+                name: name.as_deref(),
+                format,
+                params: &params,
+                self_url: &self_url,
+                now: Timestamp::now(),
+            },
+        )?;
+        Ok(CachedDoc::new(
+            rendered.body,
+            rendered.format.content_type(),
+            rendered.last_modified,
+        ))
+    })
+    .await
+}
+
+async fn adhoc_rss(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
+    feed(state, uri, headers, None, FeedFormat::Rss).await
+}
+
+async fn adhoc_atom(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
+    feed(state, uri, headers, None, FeedFormat::Atom).await
+}
+
+async fn adhoc_json(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
+    feed(state, uri, headers, None, FeedFormat::Json).await
+}
+
+async fn named(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let Some((name, format)) = file
+        .rsplit_once('.')
+        .and_then(|(name, ext)| Some((name.to_string(), FeedFormat::parse(ext)?)))
+    else {
+        return text_error(
+            StatusCode::NOT_FOUND,
+            "named feeds are served as /feeds/<name>.rss, .atom or .json",
+        );
+    };
+    feed(state, uri, headers, Some(name), format).await
+}
+
+async fn index(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
+    let query = uri.query().unwrap_or("").to_string();
+    let snapshot = state.snapshot();
+    let parsed = FeedParams::parse(&query, &snapshot.config, &snapshot.taxonomy);
+    let bad = parsed.is_err();
+    let response = cached(&state, &uri, &headers, !bad, move |snap, store| {
+        let page = page::index_page(
+            &snap.config,
+            &snap.taxonomy,
+            store,
+            Some((&query, parsed)),
+            Timestamp::now(),
+        )?;
+        Ok(CachedDoc::new(
+            html::write(&page),
+            HTML,
+            store.last_change()?,
+        ))
+    })
+    .await;
+    if bad {
+        // The page explains the problem next to the form; the status says it too.
+        let (mut parts, body) = response.into_parts();
+        parts.status = StatusCode::BAD_REQUEST;
+        return Response::from_parts(parts, body);
+    }
+    response
+}
+
+async fn opml(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
+    let started = state.shared.started;
+    cached(&state, &uri, &headers, true, move |snap, _store| {
+        Ok(CachedDoc::new(
+            page::opml(&snap.config, started),
+            OPML,
+            Some(started),
+        ))
+    })
+    .await
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    let snapshot = state.snapshot();
+    let store = state.store();
+    let report = tokio::task::spawn_blocking(move || {
+        let store = store.lock().unwrap_or_else(|e| e.into_inner());
+        health::check(&snapshot.config, &store)
+    })
+    .await;
+    match report {
+        Ok(report) => {
+            let status = if report.is_ready() {
+                StatusCode::OK
+            } else {
+                StatusCode::SERVICE_UNAVAILABLE
+            };
+            (status, [(CACHE_CONTROL, "no-store")], axum::Json(report)).into_response()
+        }
+        Err(_) => text_error(StatusCode::INTERNAL_SERVER_ERROR, "health check failed"),
+    }
+}

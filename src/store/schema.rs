@@ -1,0 +1,106 @@
+//! Versioned schema migrations. Append new steps; never edit a shipped one.
+
+use rusqlite_migration::{M, Migrations};
+
+/// Every schema version, oldest first.
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(
+        r#"
+CREATE TABLE sources (
+    id              TEXT PRIMARY KEY,
+    last_run        INTEGER,
+    last_status     TEXT,
+    last_error      TEXT,
+    stories_new     INTEGER NOT NULL DEFAULT 0,
+    stories_updated INTEGER NOT NULL DEFAULT 0,
+    failures        INTEGER NOT NULL DEFAULT 0,
+    next_run        INTEGER
+);
+
+-- Validators of every URL fetched, for conditional GET.
+CREATE TABLE fetch_state (
+    url           TEXT PRIMARY KEY,
+    etag          TEXT,
+    last_modified TEXT,
+    fetched_at    INTEGER NOT NULL
+);
+
+CREATE TABLE articles (
+    id               INTEGER PRIMARY KEY,
+    url              TEXT NOT NULL UNIQUE,
+    source           TEXT NOT NULL,
+    lang             TEXT NOT NULL,
+    published        INTEGER,
+    -- publication time, else first_seen: the order feeds are served in
+    sort_time        INTEGER NOT NULL,
+    first_seen       INTEGER NOT NULL,
+    updated          INTEGER NOT NULL,
+    -- the feed item's own `updated`, to decide whether to fetch the page again
+    item_updated     INTEGER,
+    content_hash     INTEGER NOT NULL,
+    fingerprint      INTEGER NOT NULL,
+    cluster          INTEGER NOT NULL,
+    primary_region   TEXT,
+    primary_industry TEXT,
+    data             TEXT NOT NULL
+);
+CREATE INDEX articles_by_time ON articles(sort_time DESC, id DESC);
+CREATE INDEX articles_by_source ON articles(source, sort_time DESC);
+CREATE INDEX articles_by_lang ON articles(lang, sort_time DESC);
+CREATE INDEX articles_by_cluster ON articles(cluster);
+
+CREATE TABLE article_tags (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    kind       TEXT NOT NULL CHECK (kind IN ('region', 'industry')),
+    tag        TEXT NOT NULL,
+    score      REAL NOT NULL,
+    is_primary INTEGER NOT NULL,
+    sort_time  INTEGER NOT NULL,
+    PRIMARY KEY (article_id, kind, tag)
+) WITHOUT ROWID;
+CREATE INDEX tags_by_tag ON article_tags(kind, tag, sort_time DESC, article_id DESC);
+
+-- Stories per tag, kept by triggers, so a query can start from its rarest
+-- filter (see query.rs).
+CREATE TABLE tag_counts (
+    kind TEXT NOT NULL,
+    tag  TEXT NOT NULL,
+    n    INTEGER NOT NULL,
+    PRIMARY KEY (kind, tag)
+) WITHOUT ROWID;
+CREATE TRIGGER tag_counts_insert AFTER INSERT ON article_tags BEGIN
+    INSERT INTO tag_counts (kind, tag, n) VALUES (NEW.kind, NEW.tag, 1)
+    ON CONFLICT (kind, tag) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER tag_counts_delete AFTER DELETE ON article_tags BEGIN
+    UPDATE tag_counts SET n = n - 1 WHERE kind = OLD.kind AND tag = OLD.tag;
+END;
+
+-- 16-bit bands of the SimHash fingerprint: two fingerprints within Hamming
+-- distance 3 share at least one band, so near-duplicates are found by index.
+CREATE TABLE fingerprint_bands (
+    band       INTEGER NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    PRIMARY KEY (band, article_id)
+) WITHOUT ROWID;
+CREATE INDEX fingerprint_bands_by_article ON fingerprint_bands(article_id);
+
+-- Full text over script-folded text in which every CJK run is written as
+-- overlapping bigrams, so two-character words (醫藥) are found; see search.rs.
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    text,
+    content = '',
+    contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+"#,
+    )])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        assert!(super::migrations().validate().is_ok());
+    }
+}

@@ -1,0 +1,133 @@
+//! Full-text search that finds Chinese, Japanese and Korean substrings of any
+//! length.
+//!
+//! FTS5's `unicode61` tokenizer treats a whole CJK run as one token, and
+//! `trigram` cannot match fewer than three characters, yet most Chinese
+//! industry words have two (醫藥, 產業). So text is indexed with every CJK run
+//! rewritten as overlapping bigrams plus its last character alone
+//! (臺灣半導體 → 台湾 湾半 半导 导体 体), after folding to Simplified and lower
+//! case. A query is rewritten the same way and sent as a phrase; a single
+//! character becomes a prefix query, which matches it as the start of a
+//! bigram or as a run's last character.
+
+use crate::normalize::script::to_simplified;
+
+/// True for characters written without spaces between words.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF      // kana
+        | 0x3400..=0x4DBF    // Han extension A
+        | 0x4E00..=0x9FFF    // Han
+        | 0xAC00..=0xD7AF    // Hangul syllables
+        | 0xF900..=0xFAFF    // Han compatibility
+        | 0x20000..=0x3FFFF) // Han extensions B and later
+}
+
+/// The text to index for a story.
+pub fn index_text(title: &str, body: &[String]) -> String {
+    let mut text =
+        String::with_capacity(title.len() * 2 + body.iter().map(|p| p.len() * 2).sum::<usize>());
+    expand_into(&to_simplified(title), &mut text);
+    for para in body {
+        text.push('\n');
+        expand_into(&to_simplified(para), &mut text);
+    }
+    text
+}
+
+/// Writes `text` lower-cased with CJK runs as bigrams.
+fn expand_into(text: &str, out: &mut String) {
+    let mut run: Vec<char> = Vec::new();
+    let flush = |run: &mut Vec<char>, out: &mut String| {
+        if run.is_empty() {
+            return;
+        }
+        out.push(' ');
+        for pair in run.windows(2) {
+            out.push(pair[0]);
+            out.push(pair[1]);
+            out.push(' ');
+        }
+        out.push(*run.last().expect("non-empty run"));
+        out.push(' ');
+        run.clear();
+    };
+    for c in text.chars() {
+        if is_cjk(c) {
+            run.push(c);
+        } else {
+            flush(&mut run, out);
+            out.extend(c.to_lowercase());
+        }
+    }
+    flush(&mut run, out);
+}
+
+/// Turns a user query into an FTS5 expression: every whitespace-separated
+/// term must appear. Returns `None` when the query has nothing searchable.
+pub fn match_expression(query: &str) -> Option<String> {
+    let mut terms = Vec::new();
+    for term in query.split_whitespace() {
+        let folded = to_simplified(term);
+        let chars: Vec<char> = folded.chars().collect();
+        if chars.len() == 1 && is_cjk(chars[0]) {
+            terms.push(format!("\"{}\"*", chars[0]));
+            continue;
+        }
+        let mut expanded = String::new();
+        expand_into(&folded, &mut expanded);
+        // A multi-character CJK run must not also match its lone last
+        // character token, so drop the trailing single character of each run.
+        let tokens: Vec<&str> = expanded
+            .split(|c: char| !(c.is_alphanumeric()))
+            .filter(|t| !t.is_empty())
+            .collect();
+        let mut phrase: Vec<&str> = Vec::new();
+        for (i, token) in tokens.iter().enumerate() {
+            let lone_cjk = token.chars().count() == 1 && token.chars().all(is_cjk);
+            let after_bigram =
+                i > 0 && tokens[i - 1].chars().count() == 2 && tokens[i - 1].chars().all(is_cjk);
+            if lone_cjk && after_bigram {
+                continue;
+            }
+            phrase.push(token);
+        }
+        if !phrase.is_empty() {
+            terms.push(format!("\"{}\"", phrase.join(" ").replace('"', "\"\"")));
+        }
+    }
+    (!terms.is_empty()).then(|| terms.join(" AND "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cjk_runs_become_bigrams() {
+        assert_eq!(
+            index_text("臺灣半導體", &[])
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            ["台湾", "湾半", "半导", "导体", "体"]
+        );
+        assert_eq!(
+            index_text("AI時代 Chips", &[])
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            ["ai", "时代", "代", "chips"]
+        );
+    }
+
+    #[test]
+    fn queries_become_phrases() {
+        assert_eq!(match_expression("醫藥").as_deref(), Some("\"医药\""));
+        assert_eq!(match_expression("半導體").as_deref(), Some("\"半导 导体\""));
+        assert_eq!(match_expression("港").as_deref(), Some("\"港\"*"));
+        assert_eq!(
+            match_expression("Chip 產業").as_deref(),
+            Some("\"chip\" AND \"产业\"")
+        );
+        assert_eq!(match_expression("  \" ").as_deref(), None);
+    }
+}

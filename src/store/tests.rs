@@ -1,0 +1,419 @@
+use super::*;
+use crate::model::{Evidence, Field};
+
+fn article(
+    url: &str,
+    source: &str,
+    lang: &str,
+    title: &str,
+    body: &str,
+    published: i64,
+) -> Article {
+    Article {
+        url: url.into(),
+        source: source.into(),
+        title: title.into(),
+        lang: lang.into(),
+        body: body.split('\n').map(String::from).collect(),
+        published: Some(Timestamp::from_second(published).unwrap()),
+        zone: "Asia/Shanghai".into(),
+        ..Article::default()
+    }
+}
+
+fn tag(id: &str, primary: bool) -> Tag {
+    Tag {
+        id: id.into(),
+        score: if primary { 0.9 } else { 0.5 },
+        primary,
+        evidence: vec![Evidence {
+            alias: id.into(),
+            field: Field::Body,
+            count: 1,
+            weight: 0.5,
+        }],
+    }
+}
+
+fn tags(regions: &[&str], industries: &[&str]) -> Classification {
+    Classification {
+        regions: regions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| tag(r, i == 0))
+            .collect(),
+        industries: industries
+            .iter()
+            .enumerate()
+            .map(|(i, r)| tag(r, i == 0))
+            .collect(),
+        dateline_region: None,
+    }
+}
+
+fn filled() -> Store {
+    let mut store = Store::open_in_memory().unwrap();
+    let stories = [
+        (
+            article(
+                "https://a/1",
+                "chinanews",
+                "zh",
+                "長三角生物醫藥大會",
+                "杭州醫藥港聚集企業",
+                1_000,
+            ),
+            tags(
+                &["cn-zj-hangzhou", "cn-zj", "cn-yrd", "cn"],
+                &["biomedicine"],
+            ),
+        ),
+        (
+            article(
+                "https://a/2",
+                "xinhua",
+                "en",
+                "Chip makers expand",
+                "Semiconductor output rose in Suzhou",
+                2_000,
+            ),
+            tags(
+                &["cn-js-suzhou", "cn-js", "cn-yrd", "cn"],
+                &["semiconductors"],
+            ),
+        ),
+        (
+            article(
+                "https://a/3",
+                "kyodo",
+                "ja",
+                "半導体工場を新設",
+                "熊本県で半導体の新工場",
+                3_000,
+            ),
+            tags(&["jp-43", "jp"], &["semiconductors"]),
+        ),
+        (
+            article(
+                "https://a/4",
+                "chinanews",
+                "zh",
+                "深圳人工智能",
+                "深圳发布人工智能政策，医药企业关注",
+                4_000,
+            ),
+            tags(
+                &["cn-gd-shenzhen", "cn-gd", "cn-gba", "cn"],
+                &["ai", "biomedicine"],
+            ),
+        ),
+    ];
+    for (a, t) in &stories {
+        assert!(matches!(store.upsert(a, t, None).unwrap(), Upsert::New(_)));
+    }
+    store
+}
+
+fn urls(stories: &[StoredStory]) -> Vec<&str> {
+    stories.iter().map(|s| s.article.url.as_str()).collect()
+}
+
+#[test]
+fn refetching_updates_in_place_and_never_duplicates() {
+    let mut store = filled();
+    let mut again = article(
+        "https://a/1",
+        "chinanews",
+        "zh",
+        "長三角生物醫藥大會",
+        "杭州醫藥港聚集企業",
+        1_000,
+    );
+    again.fetched_at = Some(Timestamp::now());
+    let t = tags(
+        &["cn-zj-hangzhou", "cn-zj", "cn-yrd", "cn"],
+        &["biomedicine"],
+    );
+    assert!(matches!(
+        store.upsert(&again, &t, None).unwrap(),
+        Upsert::Unchanged(_)
+    ));
+    again.body.push("新增段落".into());
+    assert!(matches!(
+        store.upsert(&again, &t, None).unwrap(),
+        Upsert::Updated(_)
+    ));
+    assert_eq!(store.count().unwrap(), 4);
+    let stored = store.get_by_url("https://a/1").unwrap().unwrap();
+    assert_eq!(stored.article.body.len(), 2);
+    // The old body's words are gone from the index, the new ones found.
+    let found = store
+        .query(&FeedQuery {
+            q: Some("新增".into()),
+            ..FeedQuery::default()
+        })
+        .unwrap();
+    assert_eq!(urls(&found), ["https://a/1"]);
+}
+
+#[test]
+fn filters_and_or_and_order_newest_first() {
+    let store = filled();
+    let all = store.query(&FeedQuery::default()).unwrap();
+    assert_eq!(
+        urls(&all),
+        ["https://a/4", "https://a/3", "https://a/2", "https://a/1"]
+    );
+    let q = |f: FeedQuery| {
+        urls(&store.query(&f).unwrap())
+            .into_iter()
+            .map(String::from)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        q(FeedQuery {
+            regions: vec!["cn-yrd".into()],
+            ..FeedQuery::default()
+        }),
+        ["https://a/2", "https://a/1"]
+    );
+    assert_eq!(
+        q(FeedQuery {
+            regions: vec!["cn-yrd".into()],
+            industries: vec!["biomedicine".into()],
+            ..FeedQuery::default()
+        }),
+        ["https://a/1"]
+    );
+    assert_eq!(
+        q(FeedQuery {
+            industries: vec!["semiconductors".into(), "ai".into()],
+            ..FeedQuery::default()
+        }),
+        ["https://a/4", "https://a/3", "https://a/2"]
+    );
+    assert_eq!(
+        q(FeedQuery {
+            langs: vec!["ja".into()],
+            ..FeedQuery::default()
+        }),
+        ["https://a/3"]
+    );
+    assert_eq!(
+        q(FeedQuery {
+            sources: vec!["chinanews".into()],
+            limit: 1,
+            ..FeedQuery::default()
+        }),
+        ["https://a/4"]
+    );
+    assert_eq!(
+        q(FeedQuery {
+            since: Some(Timestamp::from_second(2_500).unwrap()),
+            ..FeedQuery::default()
+        }),
+        ["https://a/4", "https://a/3"]
+    );
+    // biomedicine is primary only for story 1; story 4's primary is ai.
+    assert_eq!(
+        q(FeedQuery {
+            industries: vec!["biomedicine".into()],
+            primary_only: true,
+            ..FeedQuery::default()
+        }),
+        ["https://a/1"]
+    );
+}
+
+#[test]
+fn full_text_finds_two_character_chinese_words_in_both_scripts() {
+    let store = filled();
+    let q = |text: &str| {
+        urls(
+            &store
+                .query(&FeedQuery {
+                    q: Some(text.into()),
+                    ..FeedQuery::default()
+                })
+                .unwrap(),
+        )
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>()
+    };
+    // 醫藥 (Traditional) finds the Traditional story and the Simplified 医药 one.
+    assert_eq!(q("醫藥"), ["https://a/4", "https://a/1"]);
+    assert_eq!(q("医药"), ["https://a/4", "https://a/1"]);
+    assert_eq!(q("半導体"), ["https://a/3"]);
+    assert_eq!(q("semiconductor"), ["https://a/2"]);
+    assert_eq!(q("港"), ["https://a/1"]);
+    assert_eq!(q("深圳 政策"), ["https://a/4"]);
+    assert!(q("深圳 半导体").is_empty());
+    assert!(q("\"").is_empty());
+}
+
+#[test]
+fn near_duplicates_share_a_cluster_and_collapse() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut one = article("https://x/1", "chinanews", "zh", "A", "same story", 1_000);
+    one.fingerprint = 0b1011_0000_1111_0000;
+    let mut two = article("https://y/1", "cna", "zh", "A'", "same story", 2_000);
+    two.fingerprint = 0b1011_0000_1111_0011; // 2 bits apart
+    let mut three = article("https://z/1", "xinhua", "en", "B", "other story", 3_000);
+    three.fingerprint = 0xFFFF_0000_FFFF_0000;
+    // Eight bits from `one`: beyond the banded index, within the recent window.
+    let mut four = article("https://w/1", "cna", "zh", "A2", "same story again", 4_000);
+    four.fingerprint = one.fingerprint ^ 0x0101_0101_0101_0101;
+    // Six bits from `one` (and from `four`), but weeks later: a different story.
+    let mut five = article("https://v/1", "cna", "zh", "C", "later", 4_000_000);
+    five.fingerprint = one.fingerprint ^ 0x0303_0000_0000_0101;
+    for a in [&one, &two, &three, &four, &five] {
+        store.upsert(a, &Classification::default(), None).unwrap();
+    }
+    let first = store.get_by_url("https://x/1").unwrap().unwrap();
+    let second = store.get_by_url("https://y/1").unwrap().unwrap();
+    let third = store.get_by_url("https://z/1").unwrap().unwrap();
+    assert_eq!(first.cluster, second.cluster);
+    assert_ne!(first.cluster, third.cluster);
+    let fourth = store.get_by_url("https://w/1").unwrap().unwrap();
+    let fifth = store.get_by_url("https://v/1").unwrap().unwrap();
+    assert_eq!(fourth.cluster, first.cluster);
+    assert_ne!(fifth.cluster, first.cluster);
+    let collapsed = store
+        .query(&FeedQuery {
+            collapse_clusters: true,
+            ..FeedQuery::default()
+        })
+        .unwrap();
+    assert_eq!(
+        urls(&collapsed),
+        ["https://v/1", "https://w/1", "https://z/1"]
+    );
+    assert_eq!(collapsed[1].also_from, ["chinanews"]);
+}
+
+#[test]
+fn freshness_follows_the_feed_items_updated_stamp() {
+    let mut store = Store::open_in_memory().unwrap();
+    let a = article("https://x/1", "s", "en", "t", "b", 1_000);
+    let t1 = Timestamp::from_second(5_000).unwrap();
+    assert!(!store.is_fresh("https://x/1", None).unwrap());
+    store
+        .upsert(&a, &Classification::default(), Some(t1))
+        .unwrap();
+    assert!(store.is_fresh("https://x/1", None).unwrap());
+    assert!(store.is_fresh("https://x/1", Some(t1)).unwrap());
+    assert!(
+        !store
+            .is_fresh("https://x/1", Some(Timestamp::from_second(6_000).unwrap()))
+            .unwrap()
+    );
+}
+
+#[test]
+fn validators_and_source_states_round_trip() {
+    let store = Store::open_in_memory().unwrap();
+    assert_eq!(
+        store.validators("https://x/rss").unwrap(),
+        Validators::default()
+    );
+    let v = Validators {
+        etag: Some("\"abc\"".into()),
+        last_modified: Some("Sun, 29 Nov 2026 08:00:00 GMT".into()),
+    };
+    store.save_validators("https://x/rss", &v).unwrap();
+    assert_eq!(store.validators("https://x/rss").unwrap(), v);
+    let state = SourceState {
+        id: "s".into(),
+        last_run: Some(Timestamp::from_second(100).unwrap()),
+        last_status: Some("http_503".into()),
+        last_error: Some("HTTP 503".into()),
+        stories_new: 0,
+        stories_updated: 0,
+        failures: 2,
+        next_run: Some(Timestamp::from_second(700).unwrap()),
+    };
+    store.record_run(&state).unwrap();
+    assert_eq!(store.source_state("s").unwrap(), Some(state));
+}
+
+#[test]
+fn retention_removes_old_and_surplus_stories_with_their_rows() {
+    let mut store = filled();
+    let now = Timestamp::now().as_second();
+    store
+        .upsert(
+            &article("https://a/new", "chinanews", "zh", "新", "新的", now),
+            &tags(&["cn"], &[]),
+            None,
+        )
+        .unwrap();
+    // Everything but the new story is decades old.
+    assert_eq!(store.apply_retention(Some(30), None).unwrap(), 4);
+    assert_eq!(store.count().unwrap(), 1);
+    let orphans: i64 = store
+        .connection()
+        .query_row(
+            "SELECT COUNT(*) FROM article_tags WHERE article_id NOT IN (SELECT id FROM articles)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(orphans, 0);
+    assert!(
+        store
+            .query(&FeedQuery {
+                q: Some("醫藥".into()),
+                ..FeedQuery::default()
+            })
+            .unwrap()
+            .is_empty()
+    );
+    let mut store = filled();
+    assert_eq!(store.apply_retention(None, Some(1)).unwrap(), 1); // chinanews keeps its newest
+    assert_eq!(store.count().unwrap(), 3);
+}
+
+#[test]
+fn queries_start_from_an_ordered_index_and_never_sort_everything() {
+    let store = filled();
+    let plan = |q: &FeedQuery| {
+        let driver = store.pick_driver(q).unwrap();
+        let (sql, args) = query::build_sql(q, driver);
+        let sql = format!("EXPLAIN QUERY PLAN {}", sql.unwrap());
+        let mut stmt = store.conn.prepare(&sql).unwrap();
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap();
+        rows.join("\n")
+    };
+    for q in [
+        FeedQuery::default(),
+        FeedQuery {
+            regions: vec!["cn-yrd".into()],
+            industries: vec!["biomedicine".into()],
+            langs: vec!["zh".into()],
+            ..FeedQuery::default()
+        },
+        FeedQuery {
+            q: Some("醫藥".into()),
+            langs: vec!["zh".into()],
+            ..FeedQuery::default()
+        },
+    ] {
+        let plan = plan(&q);
+        assert!(!plan.contains("TEMP B-TREE FOR ORDER BY"), "{q:?}\n{plan}");
+    }
+    // The rarer filter drives: biomedicine (2 stories) rather than cn (3).
+    let q = FeedQuery {
+        regions: vec!["cn".into()],
+        industries: vec!["biomedicine".into()],
+        ..FeedQuery::default()
+    };
+    assert_eq!(
+        store.pick_driver(&q).unwrap(),
+        query::Driver::Tag("industry")
+    );
+}

@@ -1,0 +1,226 @@
+//! A story's whole way: local wire → fetch → extract → normalize → classify
+//! → store, through the library and through the `polywire` binary.
+
+mod support;
+
+use polywire::store::{FeedQuery, Store};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use support::{TestConfig, WireServer, fixture, wire_sources};
+use tokio_util::sync::CancellationToken;
+
+async fn run_cycle(config: &TestConfig) -> Vec<polywire::pipeline::RunReport> {
+    let loaded = polywire::app::load(&config.path).unwrap_or_else(|e| panic!("{e}"));
+    let store = Store::open(&config.db()).unwrap();
+    let pipeline = polywire::app::pipeline(&loaded, Arc::new(Mutex::new(store))).unwrap();
+    let shutdown = CancellationToken::new();
+    let mut reports = Vec::new();
+    for source in &loaded.config.sources {
+        reports.push(pipeline.run_source(source, &shutdown).await);
+    }
+    reports
+}
+
+fn tags(story: &polywire::model::StoredStory) -> (Vec<String>, Vec<String>) {
+    (
+        story.regions.iter().map(|t| t.id.clone()).collect(),
+        story.industries.iter().map(|t| t.id.clone()).collect(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_cycle_stores_every_story_once_with_tags() {
+    let wire = WireServer::start(fixture("wire")).await;
+    let config = TestConfig::new(&wire_sources(&wire.base));
+
+    let reports = run_cycle(&config).await;
+    for report in &reports {
+        assert_eq!(report.status, "ok", "{report:?}");
+        assert_eq!(report.failed, 0, "{report:?}");
+    }
+    let new: u64 = reports.iter().map(|r| r.new).sum();
+    assert_eq!(new, 7, "{reports:?}");
+
+    let store = Store::open(&config.db()).unwrap();
+    assert_eq!(store.count().unwrap(), 7);
+
+    // The RSS source scrapes its pages: title from h1, body without the
+    // navigation or share widget, tracking parameters gone from the URL.
+    let a1 = store
+        .get_by_url(&format!("{}/articles/a1.html", wire.base))
+        .unwrap()
+        .expect("a1 stored");
+    assert_eq!(a1.article.title, "长三角生物医药创新联盟在杭州成立");
+    assert!(
+        a1.article
+            .body
+            .iter()
+            .any(|p| p.contains("生物医药创新联盟"))
+    );
+    assert!(
+        !a1.article
+            .body
+            .iter()
+            .any(|p| p.contains("分享到") || p.contains("首页"))
+    );
+    let (regions, industries) = tags(&a1);
+    for region in ["cn-zj-hangzhou", "cn-zj", "cn-yrd", "cn"] {
+        assert!(regions.contains(&region.to_string()), "{regions:?}");
+    }
+    assert_eq!(
+        industries.first().map(String::as_str),
+        Some("biomedicine"),
+        "{industries:?}"
+    );
+
+    let a2 = store
+        .get_by_url(&format!("{}/articles/a2.html", wire.base))
+        .unwrap()
+        .expect("a2 stored without utm_source");
+    assert!(tags(&a2).1.contains(&"semiconductors".to_string()));
+    assert!(tags(&a2).0.contains(&"cn-sh".to_string()));
+
+    // The Atom source's own content is the story.
+    let chips = store
+        .get_by_url(&format!("{}/en/japan-chips.html", wire.base))
+        .unwrap()
+        .expect("atom entry");
+    assert_eq!(chips.article.lang, "en");
+    assert!(tags(&chips).0.contains(&"jp".to_string()));
+    assert!(tags(&chips).1.contains(&"semiconductors".to_string()));
+    assert_eq!(
+        wire.hits("en/japan-chips.html"),
+        0,
+        "atom content needs no page fetch"
+    );
+
+    // The HTML listing's links are followed, javascript: links are not.
+    let n1 = store
+        .get_by_url(&format!("{}/news/n1.html", wire.base))
+        .unwrap()
+        .expect("listing story");
+    assert_eq!(n1.article.lang, "ko");
+    assert!(n1.article.title.contains("반도체"));
+    assert!(tags(&n1).0.contains(&"kr".to_string()));
+
+    // Filters over the stored stories.
+    let yrd = polywire::app::load(&config.path)
+        .unwrap()
+        .taxonomy
+        .region_descendants("cn-yrd");
+    let found = store
+        .query(&FeedQuery {
+            regions: yrd,
+            industries: vec!["biomedicine".into()],
+            ..FeedQuery::default()
+        })
+        .unwrap();
+    let urls: Vec<&str> = found.iter().map(|s| s.article.url.as_str()).collect();
+    assert!(urls.contains(&a1.article.url.as_str()), "{urls:?}");
+    assert!(!urls.contains(&a2.article.url.as_str()), "{urls:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_cycle_adds_no_duplicates_and_refetches_no_pages() {
+    let wire = WireServer::start(fixture("wire")).await;
+    let config = TestConfig::new(&wire_sources(&wire.base));
+    run_cycle(&config).await;
+    let page_hits = wire.hits("articles/a1.html");
+    assert_eq!(page_hits, 1);
+
+    let reports = run_cycle(&config).await;
+    assert_eq!(
+        reports.iter().map(|r| r.new + r.updated).sum::<u64>(),
+        0,
+        "{reports:?}"
+    );
+    assert_eq!(Store::open(&config.db()).unwrap().count().unwrap(), 7);
+    assert_eq!(
+        wire.hits("articles/a1.html"),
+        page_hits,
+        "a stored page is not fetched again"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_fetches_and_prints_a_filtered_atom_feed() {
+    let wire = WireServer::start(fixture("wire")).await;
+    let config = TestConfig::new(&wire_sources(&wire.base));
+    let bin = env!("CARGO_BIN_EXE_polywire");
+
+    let out = Command::new(bin)
+        .args(["fetch", "--config"])
+        .arg(&config.path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "stdout: {stdout}\nstderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for id in ["cns", "xinhua", "yna"] {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with(id) && l.contains(" ok ")),
+            "{stdout}"
+        );
+    }
+    assert_eq!(Store::open(&config.db()).unwrap().count().unwrap(), 7);
+
+    let out = Command::new(bin)
+        .args(["feed", "--config"])
+        .arg(&config.path)
+        .args(["--region", "cn-yrd", "--format", "atom"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let atom = String::from_utf8(out.stdout).unwrap();
+    let feed = feed_rs::parser::parse(atom.as_bytes()).expect("well-formed Atom");
+    let titles: Vec<String> = feed
+        .entries
+        .iter()
+        .filter_map(|e| e.title.as_ref().map(|t| t.content.clone()))
+        .collect();
+    assert!(
+        titles.contains(&"长三角生物医药创新联盟在杭州成立".to_string()),
+        "{titles:?}"
+    );
+    assert!(
+        titles.contains(&"上海集成电路产业规模突破三千亿元".to_string()),
+        "{titles:?}"
+    );
+    assert!(
+        titles.contains(&"Hangzhou hosts Yangtze River Delta biomedicine forum".to_string()),
+        "{titles:?}"
+    );
+    assert!(
+        !titles
+            .iter()
+            .any(|t| t.contains("深圳") || t.contains("Japan") || t.contains("삼성")),
+        "{titles:?}"
+    );
+    // Strict XML: every event parses.
+    let mut reader = quick_xml::Reader::from_str(&atom);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("not well-formed: {e}"),
+        }
+    }
+
+    // And a second run through the binary duplicates nothing.
+    let out = Command::new(bin)
+        .args(["fetch", "--config"])
+        .arg(&config.path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(Store::open(&config.db()).unwrap().count().unwrap(), 7);
+}
