@@ -43,7 +43,12 @@ fn vm_hwm_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-async fn run(server: &TestServer, pages: usize, concurrency: usize) -> (f64, usize, usize) {
+async fn run(
+    server: &TestServer,
+    prefix: &str,
+    pages: usize,
+    concurrency: usize,
+) -> (f64, usize, usize) {
     let config = FetchConfig {
         concurrency,
         per_host_concurrency: concurrency,
@@ -54,7 +59,7 @@ async fn run(server: &TestServer, pages: usize, concurrency: usize) -> (f64, usi
     let fetcher = Fetcher::new(&config).expect("fetcher");
     // Warm robots.txt and the connection pool outside the measurement.
     let warm = FetchRequest {
-        url: server.url("/p/0"),
+        url: server.url(&format!("{prefix}/0")),
         allow_private: true,
         ..FetchRequest::default()
     };
@@ -67,7 +72,9 @@ async fn run(server: &TestServer, pages: usize, concurrency: usize) -> (f64, usi
     for _ in 0..concurrency {
         let fetcher = fetcher.clone();
         let next = std::sync::Arc::clone(&next);
-        let urls: Vec<String> = (0..PATHS).map(|i| server.url(&format!("/p/{i}"))).collect();
+        let urls: Vec<String> = (0..PATHS)
+            .map(|i| server.url(&format!("{prefix}/{i}")))
+            .collect();
         workers.push(tokio::spawn(async move {
             let mut bytes = 0usize;
             loop {
@@ -108,25 +115,45 @@ fn main() {
     runtime.block_on(async {
         let body = page();
         let server = TestServer::start().await;
-        for i in 0..PATHS {
-            let reply = Reply::ok(body.clone()).header("Content-Type", "text/html");
-            server.route(&format!("/p/{i}"), vec![reply]);
+        // The same bytes, once with the charset in the header and once
+        // undeclared (chardetng runs).
+        let modes = [("declared", "/d", "text/html; charset=gbk"), ("undeclared", "/u", "text/html")];
+        for (_, prefix, content_type) in modes {
+            for i in 0..PATHS {
+                let reply = Reply::ok(body.clone()).header("Content-Type", content_type);
+                server.route(&format!("{prefix}/{i}"), vec![reply]);
+            }
         }
-        println!("fetch bench: {pages} pages of {} KiB (GBK HTML, undeclared), pacing off", body.len() / 1024);
         println!(
-            "| in flight | pages/s | MB/s (decoded) | peak heap Δ | heap per in-flight page | VmHWM |"
+            "fetch bench: {pages} pages of {} KiB GBK HTML per row, pacing off",
+            body.len() / 1024
         );
-        println!("|---:|---:|---:|---:|---:|---:|");
-        for concurrency in [1, 8, 32, 64] {
-            let (secs, peak, text) = run(&server, pages, concurrency).await;
-            println!(
-                "| {concurrency} | {:.0} | {:.1} | {} KiB | {} KiB | {} MiB |",
-                pages as f64 / secs,
-                text as f64 / secs / 1e6,
-                peak / 1024,
-                peak / 1024 / concurrency,
-                vm_hwm_kib().unwrap_or(0) / 1024,
-            );
+        println!(
+            "| charset | in flight | pages/s | MB/s (decoded) | peak heap Δ | heap per in-flight page | VmHWM |"
+        );
+        println!("|---|---:|---:|---:|---:|---:|---:|");
+        // Where the undeclared rows' time goes: charset work alone.
+        for (mode, content_type) in [("declared", Some("text/html; charset=gbk")), ("undeclared", None)] {
+            let started = Instant::now();
+            let rounds = 200;
+            for _ in 0..rounds {
+                std::hint::black_box(polywire::fetch::charset::decode(&body, content_type));
+            }
+            let per_page = started.elapsed() / rounds;
+            println!("charset::decode alone, {mode}: {per_page:?} per page");
+        }
+        for (mode, prefix, _) in modes {
+            for concurrency in [1, 8, 32, 64] {
+                let (secs, peak, text) = run(&server, prefix, pages, concurrency).await;
+                println!(
+                    "| {mode} | {concurrency} | {:.0} | {:.1} | {} KiB | {} KiB | {} MiB |",
+                    pages as f64 / secs,
+                    text as f64 / secs / 1e6,
+                    peak / 1024,
+                    peak / 1024 / concurrency,
+                    vm_hwm_kib().unwrap_or(0) / 1024,
+                );
+            }
         }
     });
 }

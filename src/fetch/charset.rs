@@ -80,7 +80,7 @@ fn widen(encoding: &'static Encoding) -> &'static Encoding {
 /// Non-ASCII bytes shown to the detector at most. A few thousand are
 /// plenty to tell the legacy encodings apart, and this keeps detection cost
 /// flat however large the body is (it dominates fetch CPU otherwise).
-const DETECT_NON_ASCII_BUDGET: usize = 8 * 1024;
+const DETECT_NON_ASCII_BUDGET: usize = 2 * 1024;
 
 /// Statistical guess for undeclared or mis-declared bytes.
 pub fn detect(bytes: &[u8]) -> &'static Encoding {

@@ -58,8 +58,11 @@ impl Gate {
             .await
             .expect("host semaphore is never closed");
         let mut last_start = lane.last_start.lock().await;
-        if let Some(previous) = *last_start {
-            tokio::time::sleep_until(previous + delay).await;
+        // Only sleep when the delay has not passed yet: a timer wait, even an
+        // elapsed one, costs a timer tick per request.
+        let ready_at = last_start.map(|previous| previous + delay);
+        if let Some(ready_at) = ready_at.filter(|at| *at > Instant::now()) {
+            tokio::time::sleep_until(ready_at).await;
         }
         let global = Arc::clone(&self.global)
             .acquire_owned()
