@@ -68,6 +68,8 @@ pub struct RunReport {
     pub unchanged: u64,
     /// Stories that failed (page fetch or store error), each logged.
     pub failed: u64,
+    /// How long the server asked us to wait before the next attempt.
+    pub retry_after: Option<std::time::Duration>,
 }
 
 impl RunReport {
@@ -98,6 +100,10 @@ impl Pipeline {
                 tracing::warn!(source = %source.id, error = %err, "Source run failed.");
                 RunReport {
                     source: source.id.clone(),
+                    retry_after: match &err {
+                        RunError::Fetch(fetch) => fetch.retry_after(),
+                        _ => None,
+                    },
                     status: err.reason(),
                     error: Some(err.to_string()),
                     ..RunReport::default()
@@ -392,12 +398,15 @@ impl Pipeline {
         } else {
             0
         };
-        let next_run = crate::schedule::next_run(
-            source,
-            Timestamp::now(),
-            failures,
-            &self.config.daemon.limits,
-        );
+        let now = Timestamp::now();
+        let mut next_run = crate::schedule::next_run(source, now, failures, &self.config.daemon.limits);
+        // A server that asked us to come back later (429/503 Retry-After
+        // beyond what a fetch waits out) is not asked again before then.
+        if let Some(wait) = report.retry_after
+            && let Ok(asked) = now.checked_add(jiff::SignedDuration::try_from(wait).unwrap_or_default())
+        {
+            next_run = next_run.map(|n| n.max(asked));
+        }
         store.record_run(&SourceState {
             id: source.id.clone(),
             last_run: Some(started),

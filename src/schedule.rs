@@ -87,15 +87,14 @@ async fn source_loop(
     shutdown: CancellationToken,
 ) {
     loop {
-        let failures = {
+        let state = {
             let store = pipeline.store.lock().unwrap_or_else(|e| e.into_inner());
-            store
-                .source_state(&source.id)
-                .ok()
-                .flatten()
-                .map(|s| s.failures)
-                .unwrap_or(0)
+            store.source_state(&source.id).ok().flatten()
         };
+        let failures = state.as_ref().map(|s| s.failures).unwrap_or(0);
+        // The recorded next run may be later than the schedule says (a
+        // server's Retry-After); it is never earlier than now.
+        let recorded = state.and_then(|s| s.next_run).filter(|t| *t > Timestamp::now());
         let Some(next) = next_run(
             &source,
             Timestamp::now(),
@@ -105,6 +104,7 @@ async fn source_loop(
             tracing::error!(source = %source.id, "Schedule yields no next run; source stopped.");
             return;
         };
+        let next = recorded.map_or(next, |r| r.max(next));
         let wait = Timestamp::now().duration_until(next).unsigned_abs();
         tracing::debug!(source = %source.id, next = %next, "Source scheduled.");
         tokio::select! {
