@@ -82,7 +82,9 @@ fn load(corpus: &Path) -> Vec<Page> {
 
 fn extract_text(page: &Page) -> String {
     let (html, _) = polywire::fetch::charset::decode(&page.bytes, None);
-    article::extract(&html, &page.url, None, "UTC").body.join("\n")
+    article::extract(&html, &page.url, None, "UTC")
+        .body
+        .join("\n")
 }
 
 /// Prints how the generic extractor saw one page: its content roots.
@@ -120,7 +122,11 @@ fn main() {
     // `cargo bench` passes `--bench`; nothing else is accepted.
     let corpus = corpus_dir();
     let pages = load(&corpus);
-    assert!(!pages.is_empty(), "no pages with ground truth in {}", corpus.display());
+    assert!(
+        !pages.is_empty(),
+        "no pages with ground truth in {}",
+        corpus.display()
+    );
     let rounds: usize = std::env::var("POLYWIRE_BENCH_ROUNDS")
         .ok()
         .and_then(|r| r.parse().ok())
@@ -196,7 +202,11 @@ fn main() {
         checksum += doc.tree.nodes().count() & 1;
     }
 
-    println!("corpus: {} ({} pages with ground truth)", corpus.display(), pages.len());
+    println!(
+        "corpus: {} ({} pages with ground truth)",
+        corpus.display(),
+        pages.len()
+    );
     println!();
     println!("full bodies (bag of tokens, mean over pages)");
     println!("| language           | pages |   P   |   R   |  F1   |");
@@ -216,7 +226,11 @@ fn main() {
     row("ALL snippets", snippet_pages, all_snippets.score());
     println!();
     println!("silver (GNE output as reference; rough)");
-    row("zh-Hans silver", silver.len(), quality::Score::mean(&silver));
+    row(
+        "zh-Hans silver",
+        silver.len(),
+        quality::Score::mean(&silver),
+    );
     println!();
     println!(
         "speed: {ms_per_page:.2} ms/page mean (decode + extract), {:.0} pages/s, {rounds} rounds over {} pages; html5ever parse alone {:.2} ms/page  [{checksum}]",

@@ -100,7 +100,7 @@ pub fn declared_in_document(bytes: &[u8]) -> Option<&'static Encoding> {
             let end = value
                 .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.')))
                 .unwrap_or(value.len());
-            if let Some(encoding) = Encoding::for_label(value[..end].as_bytes()) {
+            if let Some(encoding) = Encoding::for_label(&value.as_bytes()[..end]) {
                 // UTF-16 cannot be declared inside an ASCII-compatible document.
                 if encoding != encoding_rs::UTF_16LE && encoding != encoding_rs::UTF_16BE {
                     return Some(encoding);
@@ -129,7 +129,8 @@ mod tests {
     #[test]
     fn a_declared_cjk_page_with_one_stray_byte_keeps_its_declaration() {
         let mut bytes = b"<text encoding=\"gb2312\"><p>".to_vec();
-        let (gbk, _, _) = encoding_rs::GBK.encode(&"太行山上，电影简介。".repeat(20));
+        let story = "太行山上，电影简介。".repeat(20);
+        let (gbk, _, _) = encoding_rs::GBK.encode(&story);
         bytes.extend_from_slice(&gbk);
         bytes.extend_from_slice(&[0x81, 0x20]); // not a GBK sequence
         bytes.extend_from_slice(b"</p></text>");

@@ -78,17 +78,34 @@ mod tests {
     use super::*;
 
     fn at(text: &str, tz: &str) -> String {
-        parse(text, &zone(tz)).map(|t| t.to_string()).unwrap_or_default()
+        parse(text, &zone(tz))
+            .map(|t| t.to_string())
+            .unwrap_or_default()
     }
 
     #[test]
     fn meta_forms_and_page_text_forms() {
-        assert_eq!(at("2025-12-23T10:05:00+08:00", "UTC"), "2025-12-23T02:05:00Z");
-        assert_eq!(at("Tue, 23 Dec 2025 10:05:00 GMT", "UTC"), "2025-12-23T10:05:00Z");
-        assert_eq!(at("2025年12月23日 10:05", "Asia/Shanghai"), "2025-12-23T02:05:00Z");
-        assert_eq!(at("来源：新华网 2025-12-23 10:05:30", "Asia/Shanghai"), "2025-12-23T02:05:30Z");
+        assert_eq!(
+            at("2025-12-23T10:05:00+08:00", "UTC"),
+            "2025-12-23T02:05:00Z"
+        );
+        assert_eq!(
+            at("Tue, 23 Dec 2025 10:05:00 GMT", "UTC"),
+            "2025-12-23T10:05:00Z"
+        );
+        assert_eq!(
+            at("2025年12月23日 10:05", "Asia/Shanghai"),
+            "2025-12-23T02:05:00Z"
+        );
+        assert_eq!(
+            at("来源：新华网 2025-12-23 10:05:30", "Asia/Shanghai"),
+            "2025-12-23T02:05:30Z"
+        );
         assert_eq!(at("2025/12/23", "Asia/Tokyo"), "2025-12-22T15:00:00Z");
-        assert_eq!(at("2025-12-23T10:05:00+0900", "UTC"), "2025-12-23T01:05:00Z");
+        assert_eq!(
+            at("2025-12-23T10:05:00+0900", "UTC"),
+            "2025-12-23T01:05:00Z"
+        );
         assert_eq!(at("2025-13-45", "UTC"), "");
         assert_eq!(at("no date here", "UTC"), "");
     }

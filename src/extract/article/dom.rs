@@ -326,30 +326,28 @@ static POSITIVE: LazyLock<regex::Regex> = LazyLock::new(|| {
 /// Short class or id words that only count as whole words (`ad` must not
 /// match `head`).
 fn has_negative_word(names: &str) -> bool {
-    names
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|w| {
-            matches!(
-                w,
-                "ad" | "ads"
-                    | "adv"
-                    | "advert"
-                    | "gg"
-                    | "guanggao"
-                    | "nav"
-                    | "tags"
-                    | "tag"
-                    | "foot"
-                    | "share"
-                    | "print"
-                    | "author-bio"
-                    | "bio"
-                    | "meta"
-                    | "rank"
-                    | "ranking"
-                    | "dhl"
-            )
-        })
+    names.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+        matches!(
+            w,
+            "ad" | "ads"
+                | "adv"
+                | "advert"
+                | "gg"
+                | "guanggao"
+                | "nav"
+                | "tags"
+                | "tag"
+                | "foot"
+                | "share"
+                | "print"
+                | "author-bio"
+                | "bio"
+                | "meta"
+                | "rank"
+                | "ranking"
+                | "dhl"
+        )
+    })
 }
 
 /// The class and id of an element, lower case, space separated.
@@ -375,7 +373,13 @@ pub fn soft_junk(name: &str, el: &Element) -> Junk {
         let role = role.to_ascii_lowercase();
         if matches!(
             role.as_str(),
-            "navigation" | "banner" | "contentinfo" | "complementary" | "menu" | "menubar" | "search"
+            "navigation"
+                | "banner"
+                | "contentinfo"
+                | "complementary"
+                | "menu"
+                | "menubar"
+                | "search"
         ) {
             return Junk::Weak;
         }

@@ -78,6 +78,9 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
     let owner = owners(dom);
     let own = own_text(dom, &owner);
     let mut score = vec![f32::NAN; n];
+    // The same without the tag and class bonuses, to see which candidate
+    // holds the content and which only has a content-like name.
+    let mut content_only = vec![0f32; n];
     let init = |i: usize| -> f32 {
         let Some(el) = dom.element(i) else {
             return 0.0;
@@ -95,7 +98,9 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
     let mut in_caption = vec![false; n];
     for i in 0..n {
         in_caption[i] = dom.nodes[i].parent.is_some_and(|p| in_caption[p])
-            || dom.tag(i).is_some_and(|name| text::is_caption(dom, i, name));
+            || dom
+                .tag(i)
+                .is_some_and(|name| text::is_caption(dom, i, name));
     }
     for i in 0..n {
         if dom.removed[i] || in_caption[i] || own[i].weight < MIN_PARAGRAPH_WEIGHT {
@@ -106,8 +111,7 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
             continue;
         }
         let text = own[i];
-        let mut content =
-            1.0 + text.commas as f32 + (text.weight as f32 / 100.0).floor().min(3.0);
+        let mut content = 1.0 + text.commas as f32 + (text.weight as f32 / 100.0).floor().min(3.0);
         // Link lists are not prose.
         content *= 1.0 - text.link_weight as f32 / text.weight as f32;
         let mut level = 0;
@@ -127,6 +131,7 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
                 l => l as f32 * 3.0,
             };
             score[a] += content / divider;
+            content_only[a] += content / divider;
             level += 1;
             at = dom.nodes[a].parent;
         }
@@ -137,6 +142,7 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
             continue;
         }
         score[i] *= 1.0 - dom.link_density(i);
+        content_only[i] *= 1.0 - dom.link_density(i);
         if best.is_none_or(|b| score[i] > score[b]) {
             best = Some(i);
         }
@@ -164,6 +170,24 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
             last = score[p];
         }
         at = dom.nodes[p].parent;
+    }
+    // A wrapper whose class name won it the lead, but whose text nearly all
+    // sits in one scored child, gives the lead to that child: the wrapper's
+    // other text is date lines, share bars and notes.
+    'descend: loop {
+        let mut child = top + 1;
+        while child < dom.nodes[top].end {
+            if !score[child].is_nan()
+                && !dom.removed[child]
+                && content_only[child] >= content_only[top]
+                && dom.weight[child] * 10 >= dom.weight[top] * 8
+            {
+                top = child;
+                continue 'descend;
+            }
+            child = dom.nodes[child].end;
+        }
+        break;
     }
     let Some(parent) = dom.nodes[top].parent else {
         return vec![top];

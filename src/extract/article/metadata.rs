@@ -97,13 +97,12 @@ impl Metadata {
                         meta.canonical = el.attr("href").map(|h| h.trim().to_string());
                     }
                 }
-                "script" => {
+                "script"
                     if el
                         .attr("type")
-                        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
-                    {
-                        meta.ld.read(&raw_text(dom, i));
-                    }
+                        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) =>
+                {
+                    meta.ld.read(&raw_text(dom, i));
                 }
                 "h1" => {
                     let text = inner_text(dom, i);
@@ -130,9 +129,7 @@ impl Metadata {
                 }
             }
         }
-        meta.og_title = meta
-            .first(&["og:title", "twitter:title"])
-            .map(String::from);
+        meta.og_title = meta.first(&["og:title", "twitter:title"]).map(String::from);
         meta
     }
 
@@ -182,8 +179,13 @@ impl Metadata {
         self.h1.first().map(|h| clean_title(h)).unwrap_or_default()
     }
 
-    /// Publication time: meta tags, JSON-LD, `<time>`, then `page_text`.
-    pub fn published(&self, tz: &TimeZone, page_text: &str) -> Option<Timestamp> {
+    /// Publication time: meta tags, JSON-LD, `<time>`, then the page text
+    /// (computed only when needed).
+    pub fn published(
+        &self,
+        tz: &TimeZone,
+        page_text: impl FnOnce() -> String,
+    ) -> Option<Timestamp> {
         const KEYS: &[&str] = &[
             "article:published_time",
             "og:published_time",
@@ -210,7 +212,7 @@ impl Metadata {
             .chain(self.ld.published.as_deref())
             .chain(self.time_datetimes.iter().map(String::as_str))
             .find_map(|d| dates::parse(d, tz))
-            .or_else(|| dates::find_in_text(page_text, tz))
+            .or_else(|| dates::find_in_text(&page_text(), tz))
     }
 
     /// Modification time from meta tags or JSON-LD.
@@ -223,7 +225,13 @@ impl Metadata {
     /// Authors: meta author, JSON-LD author, `rel=author`, then bylines.
     pub fn authors(&self) -> Vec<String> {
         let from_meta: Vec<String> = self
-            .all(&["author", "article:author", "dc.creator", "parsely-author", "byl"])
+            .all(&[
+                "author",
+                "article:author",
+                "dc.creator",
+                "parsely-author",
+                "byl",
+            ])
             .filter(|a| !a.starts_with("http"))
             .map(clean_author)
             .filter(|a| !a.is_empty())
@@ -235,7 +243,11 @@ impl Metadata {
         } else if !self.rel_author.is_empty() {
             self.rel_author.iter().map(|a| clean_author(a)).collect()
         } else {
-            self.bylines.iter().take(1).map(|a| clean_author(a)).collect()
+            self.bylines
+                .iter()
+                .take(1)
+                .map(|a| clean_author(a))
+                .collect()
         };
         authors.retain(|a| !a.is_empty());
         let mut seen = std::collections::HashSet::new();
@@ -257,15 +269,26 @@ impl Metadata {
 
     /// Lead image from `og:image`, `twitter:image` or JSON-LD.
     pub fn image(&self) -> Option<&str> {
-        self.first(&["og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src"])
-            .or(self.ld.image.as_deref())
+        self.first(&[
+            "og:image",
+            "og:image:url",
+            "og:image:secure_url",
+            "twitter:image",
+            "twitter:image:src",
+        ])
+        .or(self.ld.image.as_deref())
     }
 
     /// Publisher categories: `article:section`, `article:tag`, keywords.
     pub fn categories(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         let from_meta = self
-            .all(&["article:section", "article:tag", "keywords", "news_keywords"])
+            .all(&[
+                "article:section",
+                "article:tag",
+                "keywords",
+                "news_keywords",
+            ])
             .flat_map(|v| v.split([',', '，', ';', '；', '、']));
         for c in from_meta
             .map(str::trim)
@@ -291,7 +314,10 @@ impl Metadata {
     pub fn lang(&self) -> Option<String> {
         self.lang
             .clone()
-            .or_else(|| self.first(&["content-language", "og:locale"]).map(String::from))
+            .or_else(|| {
+                self.first(&["content-language", "og:locale"])
+                    .map(String::from)
+            })
             .map(|l| l.replace('_', "-"))
     }
 }
@@ -307,7 +333,12 @@ impl LinkedData {
         let mut objects = Vec::new();
         flatten_ld(&value, &mut objects, 0);
         for object in objects.into_iter().filter(|o| is_article_type(o)) {
-            let text = |key: &str| object.get(key).and_then(Value::as_str).map(|s| s.trim().to_string());
+            let text = |key: &str| {
+                object
+                    .get(key)
+                    .and_then(Value::as_str)
+                    .map(|s| s.trim().to_string())
+            };
             if self.headline.is_none() {
                 self.headline = text("headline").or_else(|| text("name"));
             }
@@ -337,7 +368,10 @@ impl LinkedData {
                         .categories
                         .extend(s.split([',', '，']).map(|c| c.trim().to_string())),
                     Some(Value::Array(items)) => self.categories.extend(
-                        items.iter().filter_map(Value::as_str).map(|c| c.trim().to_string()),
+                        items
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .map(|c| c.trim().to_string()),
                     ),
                     _ => {}
                 }
@@ -347,7 +381,11 @@ impl LinkedData {
 }
 
 /// Objects of a JSON-LD document: top level, arrays and `@graph`.
-fn flatten_ld<'v>(value: &'v Value, out: &mut Vec<&'v serde_json::Map<String, Value>>, depth: usize) {
+fn flatten_ld<'v>(
+    value: &'v Value,
+    out: &mut Vec<&'v serde_json::Map<String, Value>>,
+    depth: usize,
+) {
     if depth > 4 {
         return;
     }
@@ -364,7 +402,9 @@ fn flatten_ld<'v>(value: &'v Value, out: &mut Vec<&'v serde_json::Map<String, Va
 }
 
 fn is_article_type(object: &serde_json::Map<String, Value>) -> bool {
-    let is_article = |t: &str| t.contains("Article") || t == "BlogPosting" || t == "Report" || t == "LiveBlogPosting";
+    let is_article = |t: &str| {
+        t.contains("Article") || t == "BlogPosting" || t == "Report" || t == "LiveBlogPosting"
+    };
     match object.get("@type") {
         Some(Value::String(t)) => is_article(t),
         Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).any(is_article),
@@ -389,7 +429,10 @@ fn ld_names(value: &Value, out: &mut Vec<String>) {
 fn ld_url(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.trim().to_string()),
-        Value::Object(map) => map.get("url").and_then(Value::as_str).map(|s| s.trim().to_string()),
+        Value::Object(map) => map
+            .get("url")
+            .and_then(Value::as_str)
+            .map(|s| s.trim().to_string()),
         Value::Array(items) => items.first().and_then(ld_url),
         _ => None,
     }
@@ -402,20 +445,33 @@ fn is_byline(el: &scraper::node::Element) -> bool {
     }
     let names = dom::class_and_id(el);
     !names.is_empty()
-        && (names.contains("byline") || names.split_whitespace().any(|n| n == "author" || n.ends_with("-author") || n.ends_with("_author") || n == "author-name"))
+        && (names.contains("byline")
+            || names.split_whitespace().any(|n| {
+                n == "author"
+                    || n.ends_with("-author")
+                    || n.ends_with("_author")
+                    || n == "author-name"
+            }))
 }
 
 /// Text of an element's subtree, whitespace collapsed (scripts included:
 /// only used on small elements).
 fn inner_text(dom: &Dom, i: usize) -> String {
-    raw_text(dom, i).split_whitespace().collect::<Vec<_>>().join(" ")
+    raw_text(dom, i)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn raw_text(dom: &Dom, i: usize) -> String {
     let mut out = String::new();
     for node in &dom.nodes[i + 1..dom.nodes[i].end] {
         if let Kind::Text(t) = node.kind {
-            out.push_str(t);
+            // Ruby readings are not part of a headline or a byline.
+            let parent = node.parent.and_then(|p| dom.tag(p));
+            if !matches!(parent, Some("rt" | "rp")) {
+                out.push_str(t);
+            }
         }
     }
     out
@@ -423,7 +479,10 @@ fn raw_text(dom: &Dom, i: usize) -> String {
 
 /// Lower case without whitespace, to compare titles.
 fn squash(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
+    text.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 fn clean_title(text: &str) -> String {
@@ -431,7 +490,9 @@ fn clean_title(text: &str) -> String {
 }
 
 /// Separators between a headline and the site or section name.
-const SEPARATORS: &[&str] = &[" | ", " - ", " – ", " — ", "_", "｜", " :: ", " » ", " · ", "|", "－", " —— "];
+const SEPARATORS: &[&str] = &[
+    " | ", " - ", " – ", " — ", "_", "｜", " :: ", " » ", " · ", "|", "－", " —— ",
+];
 
 /// `Headline - Site`, `Site | Headline`, `Headline_新浪网`, `Headline｜Site`
 /// → `Headline`: the longest part around the first separator found.
@@ -457,7 +518,10 @@ fn clean_author(text: &str) -> String {
     let text = clean_title(text);
     let text = ["by ", "von ", "par ", "por "]
         .iter()
-        .find(|p| text.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)))
+        .find(|p| {
+            text.get(..p.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(p))
+        })
         .map(|p| &text[p.len()..])
         .unwrap_or(&text);
     let text = ["作者：", "作者:", "记者：", "記者：", "文／", "文/"]
@@ -473,9 +537,18 @@ mod tests {
 
     #[test]
     fn site_names_are_stripped() {
-        assert_eq!(strip_site_name("长三角生物医药产业联盟成立_新浪网"), "长三角生物医药产业联盟成立");
-        assert_eq!(strip_site_name("Markets rally on rate cut hopes - Example News"), "Markets rally on rate cut hopes");
-        assert_eq!(strip_site_name("Example News | Markets rally on rate cut hopes"), "Markets rally on rate cut hopes");
+        assert_eq!(
+            strip_site_name("长三角生物医药产业联盟成立_新浪网"),
+            "长三角生物医药产业联盟成立"
+        );
+        assert_eq!(
+            strip_site_name("Markets rally on rate cut hopes - Example News"),
+            "Markets rally on rate cut hopes"
+        );
+        assert_eq!(
+            strip_site_name("Example News | Markets rally on rate cut hopes"),
+            "Markets rally on rate cut hopes"
+        );
         assert_eq!(strip_site_name("台積電擴產｜經濟日報"), "台積電擴產");
         assert_eq!(clean_author("By Jane Doe"), "Jane Doe");
     }

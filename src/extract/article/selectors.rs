@@ -38,12 +38,21 @@ impl SiteRules {
             body: compile(selectors.body.as_ref()),
             published: compile(selectors.published.as_ref()),
             author: compile(selectors.author.as_ref()),
-            remove: selectors.remove.iter().filter_map(|s| compile(Some(s))).collect(),
+            remove: selectors
+                .remove
+                .iter()
+                .filter_map(|s| compile(Some(s)))
+                .collect(),
         }
     }
 
     /// Marks what the `remove` selectors match as removed.
-    pub fn apply_removals(&self, html: &Html, dom: &mut Dom, index: &HashMap<ego_tree::NodeId, usize>) {
+    pub fn apply_removals(
+        &self,
+        html: &Html,
+        dom: &mut Dom,
+        index: &HashMap<ego_tree::NodeId, usize>,
+    ) {
         if self.remove.is_empty() {
             return;
         }
@@ -67,7 +76,10 @@ impl SiteRules {
         let Some(selector) = &self.body else {
             return Vec::new();
         };
-        let mut roots: Vec<usize> = html.select(selector).filter_map(|el| index.get(&el.id()).copied()).collect();
+        let mut roots: Vec<usize> = html
+            .select(selector)
+            .filter_map(|el| index.get(&el.id()).copied())
+            .collect();
         roots.sort_unstable();
         // A match inside an earlier match is already read with it.
         let mut kept: Vec<usize> = Vec::new();
@@ -112,7 +124,11 @@ impl SiteRules {
 
 /// Maps scraper node ids to arena indices.
 pub fn index(dom: &Dom) -> HashMap<ego_tree::NodeId, usize> {
-    dom.nodes.iter().enumerate().map(|(i, n)| (n.id, i)).collect()
+    dom.nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id, i))
+        .collect()
 }
 
 fn first_text(html: &Html, selector: &Selector) -> Option<String> {
@@ -120,5 +136,10 @@ fn first_text(html: &Html, selector: &Selector) -> Option<String> {
 }
 
 fn text_of(el: ElementRef) -> String {
-    el.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" ")
+    el.text()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
