@@ -146,6 +146,21 @@ impl<'a> Dom<'a> {
         self.compute_weights(&hard);
         let body = self.body();
         let page_weight = self.weight[body].max(1);
+        // Wrappers of the page's <article> or <main> are never boilerplate,
+        // whatever their class says (`gallery--wrapper__with-sidebar`).
+        let mut holds_article = vec![false; n];
+        for i in 0..n {
+            if matches!(self.tag(i), Some("article" | "main")) && !hard[i] {
+                let mut at = self.nodes[i].parent;
+                while let Some(p) = at {
+                    if holds_article[p] {
+                        break;
+                    }
+                    holds_article[p] = true;
+                    at = self.nodes[p].parent;
+                }
+            }
+        }
         let mut removed = hard;
         for i in 0..n {
             if removed[i] {
@@ -158,6 +173,9 @@ impl<'a> Dom<'a> {
             let Kind::Element(name, el) = self.nodes[i].kind else {
                 continue;
             };
+            if holds_article[i] {
+                continue;
+            }
             match soft_junk(name, el) {
                 Junk::No => {}
                 Junk::Strong => removed[i] = true,
@@ -303,6 +321,11 @@ static STRONG_NEGATIVE: LazyLock<regex::Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// Comment threads: long, low in links, and never the story.
+static COMMENTS: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"comment|disqus|reply|replies|pinglun").expect("static regex")
+});
+
 /// Class and id words that usually mark boilerplate, unless the element
 /// also looks like content (readability's "unlikely candidates").
 static WEAK_NEGATIVE: LazyLock<regex::Regex> = LazyLock::new(|| {
@@ -395,7 +418,9 @@ pub fn soft_junk(name: &str, el: &Element) -> Junk {
         return Junk::No;
     }
     if STRONG_NEGATIVE.is_match(&names) {
-        return Junk::Weak.max_with(!POSITIVE.is_match(&names));
+        // Only comment threads are removed whatever they hold; a "share"
+        // wrapper around the whole story is kept by the weak rule.
+        return Junk::Weak.max_with(COMMENTS.is_match(&names) && !POSITIVE.is_match(&names));
     }
     if has_negative_word(&names) || WEAK_NEGATIVE.is_match(&names) && !POSITIVE.is_match(&names) {
         return Junk::Weak;
