@@ -218,7 +218,39 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
         }
         child = next;
     }
+    add_same_class_cousins(dom, top, &mut roots);
     roots
+}
+
+/// Long stories are often cut into several containers of one class with
+/// ads or teasers between them, each under its own wrapper. Elements with
+/// the best container's exact tag and class, clean of links and not inside
+/// what is already taken, join it.
+fn add_same_class_cousins(dom: &Dom, top: usize, roots: &mut Vec<usize>) {
+    let Some(el) = dom.element(top) else { return };
+    let Some(class) = el.attr("class").filter(|c| !c.trim().is_empty()) else {
+        return;
+    };
+    let name = el.name();
+    let mut i = 0;
+    let mut added = false;
+    while i < dom.nodes.len() {
+        if roots.iter().any(|&r| r <= i && i < dom.nodes[r].end) {
+            i = dom.nodes[i].end;
+            continue;
+        }
+        let same = dom.element(i).is_some_and(|e| e.name() == name && e.attr("class") == Some(class));
+        if same && !dom.removed[i] && dom.weight[i] >= 50 && dom.link_density(i) < 0.3 {
+            roots.push(i);
+            added = true;
+            i = dom.nodes[i].end;
+            continue;
+        }
+        i += 1;
+    }
+    if added {
+        roots.sort_unstable();
+    }
 }
 
 /// A sibling paragraph that reads like prose: long and with few links, or
