@@ -87,7 +87,10 @@ fn is_nearly_utf8(bytes: &[u8]) -> bool {
     }
     let text = String::from_utf8_lossy(bytes);
     let bad = text.matches('\u{FFFD}').count();
-    let multibyte = text.chars().filter(|c| !c.is_ascii() && *c != '\u{FFFD}').count();
+    let multibyte = text
+        .chars()
+        .filter(|c| !c.is_ascii() && *c != '\u{FFFD}')
+        .count();
     multibyte >= 20 && bad * 50 <= multibyte
 }
 

@@ -218,15 +218,15 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
         }
         child = next;
     }
-    add_same_class_cousins(dom, top, &mut roots);
+    add_same_class_cousins(dom, &score, top, &mut roots);
     roots
 }
 
 /// Long stories are often cut into several containers of one class with
 /// ads or teasers between them, each under its own wrapper. Elements with
-/// the best container's exact tag and class, clean of links and not inside
-/// what is already taken, join it.
-fn add_same_class_cousins(dom: &Dom, top: usize, roots: &mut Vec<usize>) {
+/// the best container's exact tag and class that score at least a fifth of
+/// it, clean of links and not inside what is already taken, join it.
+fn add_same_class_cousins(dom: &Dom, score: &[f32], top: usize, roots: &mut Vec<usize>) {
     let Some(el) = dom.element(top) else { return };
     let Some(class) = el.attr("class").filter(|c| !c.trim().is_empty()) else {
         return;
@@ -239,8 +239,19 @@ fn add_same_class_cousins(dom: &Dom, top: usize, roots: &mut Vec<usize>) {
             i = dom.nodes[i].end;
             continue;
         }
-        let same = dom.element(i).is_some_and(|e| e.name() == name && e.attr("class") == Some(class));
-        if same && !dom.removed[i] && dom.weight[i] >= 50 && dom.link_density(i) < 0.3 {
+        let same = dom
+            .element(i)
+            .is_some_and(|e| e.name() == name && e.attr("class") == Some(class));
+        // At least a fifth of the best container's score, but not a second
+        // story as long as it.
+        let scores_well = !score[i].is_nan()
+            && score[i] >= score[top] * 0.2
+            && dom.weight[i] * 4 < dom.weight[top] * 3;
+        // A cousin with its own headline is another story (a page that
+        // shows the next article below this one), not a part of this one.
+        let own_headline =
+            || (i..dom.nodes[i].end).any(|j| matches!(dom.tag(j), Some("h1" | "h2")));
+        if same && scores_well && !dom.removed[i] && dom.link_density(i) < 0.3 && !own_headline() {
             roots.push(i);
             added = true;
             i = dom.nodes[i].end;
