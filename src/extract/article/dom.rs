@@ -149,8 +149,8 @@ impl<'a> Dom<'a> {
         // Wrappers of the page's <article> or <main> are never boilerplate,
         // whatever their class says (`gallery--wrapper__with-sidebar`).
         let mut holds_article = vec![false; n];
-        for i in 0..n {
-            if matches!(self.tag(i), Some("article" | "main")) && !hard[i] {
+        for (i, &is_hard) in hard.iter().enumerate() {
+            if matches!(self.tag(i), Some("article" | "main")) && !is_hard {
                 let mut at = self.nodes[i].parent;
                 while let Some(p) = at {
                     if holds_article[p] {
