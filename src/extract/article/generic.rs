@@ -92,7 +92,7 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
             _ => 0.0,
         };
-        tag_bonus + dom::class_weight(el)
+        tag_bonus + dom.class_weight[i]
     };
     // Captions are kept apart: they neither score nor win.
     let mut in_caption = vec![false; n];

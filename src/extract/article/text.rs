@@ -8,7 +8,6 @@
 
 use super::dom::{self, Dom, Kind};
 use super::quality::is_cjk_token_char;
-use std::sync::LazyLock;
 
 /// Paragraphs and captions of one part of the page.
 #[derive(Debug, Default)]
@@ -33,14 +32,6 @@ pub struct Paragraph {
     /// Whether it is a heading (`h1`–`h6`).
     pub heading: bool,
 }
-
-/// Class names of caption blocks (`wp-caption-text`, `pic_txt` ...).
-static CAPTION_CLASS: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(
-        r"caption|pic_?txt|pictext|img_?desc|image-desc|photo-desc|picinfo|tuzhu|img_title",
-    )
-    .expect("static regex")
-});
 
 /// Marks white space that held a source line break (private-use character,
 /// never left in the output).
@@ -198,8 +189,7 @@ pub fn is_caption(dom: &Dom, i: usize, name: &str) -> bool {
     if dom.weight[i] > MAX_CAPTION_WEIGHT {
         return false;
     }
-    dom.element(i)
-        .is_some_and(|el| CAPTION_CLASS.is_match(&dom::class_and_id(el)))
+    dom.caption_class[i]
 }
 
 /// Drops the spaces that source line breaks leave between CJK characters
