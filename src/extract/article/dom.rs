@@ -433,7 +433,7 @@ fn soft_junk_named(name: &str, el: &Element, names: &str) -> Junk {
     if names.is_empty() {
         return Junk::No;
     }
-    if STRONG_NEGATIVE.is_match(&names) {
+    if STRONG_NEGATIVE.is_match(names) {
         // Only comment threads are removed whatever they hold; a "share"
         // wrapper around the whole story is kept by the weak rule.
         return Junk::Weak.max_with(COMMENTS.is_match(names) && !POSITIVE.is_match(names));
