@@ -84,6 +84,9 @@ const DETECT_NON_ASCII_BUDGET: usize = 2 * 1024;
 
 /// Statistical guess for undeclared or mis-declared bytes.
 pub fn detect(bytes: &[u8]) -> &'static Encoding {
+    if is_nearly_utf8(bytes) {
+        return encoding_rs::UTF_8;
+    }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(detection_sample(bytes), true);
     widen(detector.guess(None, chardetng::Utf8Detection::Allow))
@@ -103,6 +106,22 @@ fn detection_sample(bytes: &[u8]) -> &[u8] {
         }
     }
     bytes
+}
+
+/// UTF-8 with a few broken sequences (a page cut mid-character, one pasted
+/// Latin-1 byte) is still UTF-8; chardetng only says UTF-8 for flawless
+/// input and would read the whole page as windows-1252.
+fn is_nearly_utf8(bytes: &[u8]) -> bool {
+    if std::str::from_utf8(bytes).is_ok() {
+        return false; // flawless input: chardetng decides (pure ASCII too)
+    }
+    let text = String::from_utf8_lossy(bytes);
+    let bad = text.matches('\u{FFFD}').count();
+    let multibyte = text
+        .chars()
+        .filter(|c| !c.is_ascii() && *c != '\u{FFFD}')
+        .count();
+    multibyte >= 20 && bad * 50 <= multibyte
 }
 
 /// `text/html; charset=GBK` → GBK.
@@ -193,14 +212,26 @@ mod tests {
     #[test]
     fn a_declared_cjk_page_with_one_stray_byte_keeps_its_declaration() {
         let mut bytes = b"<text encoding=\"gb2312\"><p>".to_vec();
-        let text = "太行山上，电影简介。".repeat(20);
-        let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+        let story = "太行山上，电影简介。".repeat(20);
+        let (gbk, _, _) = encoding_rs::GBK.encode(&story);
         bytes.extend_from_slice(&gbk);
         bytes.extend_from_slice(&[0x81, 0x20]); // not a GBK sequence
         bytes.extend_from_slice(b"</p></text>");
         let (text, encoding) = decode(&bytes, None);
         assert_eq!(encoding, encoding_rs::GB18030);
         assert!(text.contains("太行山上，电影简介。"), "{text}");
+    }
+
+    #[test]
+    fn utf8_with_one_broken_byte_is_still_utf8() {
+        let mut bytes = "<p>Sprzeciw wobec ataków na Fundację; Stowarzyszenie zabrało głos.</p>"
+            .repeat(15)
+            .into_bytes();
+        bytes.push(0xC3); // a lead byte without its continuation
+        bytes.extend_from_slice(b" end");
+        let (text, encoding) = decode(&bytes, None);
+        assert_eq!(encoding, encoding_rs::UTF_8);
+        assert!(text.contains("Fundację"), "{text}");
     }
 
     #[test]

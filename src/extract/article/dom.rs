@@ -45,6 +45,11 @@ pub struct Dom<'a> {
     pub weight: Vec<u32>,
     /// Part of `weight` that is inside links.
     pub link_weight: Vec<u32>,
+    /// Readability's class weight of each element (see [`class_weight`]),
+    /// computed once.
+    pub class_weight: Vec<f32>,
+    /// Whether an element's class or id names a caption.
+    pub caption_class: Vec<bool>,
 }
 
 impl<'a> Dom<'a> {
@@ -82,6 +87,8 @@ impl<'a> Dom<'a> {
             removed: vec![false; n],
             weight: vec![0; n],
             link_weight: vec![0; n],
+            class_weight: vec![0.0; n],
+            caption_class: vec![false; n],
         };
         dom.clean();
         dom
@@ -146,6 +153,21 @@ impl<'a> Dom<'a> {
         self.compute_weights(&hard);
         let body = self.body();
         let page_weight = self.weight[body].max(1);
+        // Wrappers of the page's <article> or <main> are never boilerplate,
+        // whatever their class says (`gallery--wrapper__with-sidebar`).
+        let mut holds_article = vec![false; n];
+        for (i, &is_hard) in hard.iter().enumerate() {
+            if matches!(self.tag(i), Some("article" | "main")) && !is_hard {
+                let mut at = self.nodes[i].parent;
+                while let Some(p) = at {
+                    if holds_article[p] {
+                        break;
+                    }
+                    holds_article[p] = true;
+                    at = self.nodes[p].parent;
+                }
+            }
+        }
         let mut removed = hard;
         for i in 0..n {
             if removed[i] {
@@ -158,7 +180,15 @@ impl<'a> Dom<'a> {
             let Kind::Element(name, el) = self.nodes[i].kind else {
                 continue;
             };
-            match soft_junk(name, el) {
+            let names = class_and_id(el);
+            if !names.is_empty() {
+                self.class_weight[i] = class_weight_of(&names);
+                self.caption_class[i] = CAPTION_CLASS.is_match(&names);
+            }
+            if holds_article[i] {
+                continue;
+            }
+            match soft_junk_named(name, el, &names) {
                 Junk::No => {}
                 Junk::Strong => removed[i] = true,
                 Junk::Weak => {
@@ -303,6 +333,11 @@ static STRONG_NEGATIVE: LazyLock<regex::Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// Comment threads: long, low in links, and never the story.
+static COMMENTS: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"comment|disqus|reply|replies|pinglun").expect("static regex")
+});
+
 /// Class and id words that usually mark boilerplate, unless the element
 /// also looks like content (readability's "unlikely candidates").
 static WEAK_NEGATIVE: LazyLock<regex::Regex> = LazyLock::new(|| {
@@ -366,6 +401,11 @@ pub fn class_and_id(el: &Element) -> String {
 
 /// Whether an element is boilerplate by its tag, ARIA role, class or id.
 pub fn soft_junk(name: &str, el: &Element) -> Junk {
+    soft_junk_named(name, el, &class_and_id(el))
+}
+
+/// [`soft_junk`] with the class and id already read.
+fn soft_junk_named(name: &str, el: &Element, names: &str) -> Junk {
     if matches!(name, "html" | "body" | "article" | "main" | "a") {
         return Junk::No;
     }
@@ -390,14 +430,15 @@ pub fn soft_junk(name: &str, el: &Element) -> Junk {
     if matches!(name, "header" | "footer" | "form" | "fieldset") {
         return Junk::Weak;
     }
-    let names = class_and_id(el);
     if names.is_empty() {
         return Junk::No;
     }
-    if STRONG_NEGATIVE.is_match(&names) {
-        return Junk::Weak.max_with(!POSITIVE.is_match(&names));
+    if STRONG_NEGATIVE.is_match(names) {
+        // Only comment threads are removed whatever they hold; a "share"
+        // wrapper around the whole story is kept by the weak rule.
+        return Junk::Weak.max_with(COMMENTS.is_match(names) && !POSITIVE.is_match(names));
     }
-    if has_negative_word(&names) || WEAK_NEGATIVE.is_match(&names) && !POSITIVE.is_match(&names) {
+    if has_negative_word(names) || WEAK_NEGATIVE.is_match(names) && !POSITIVE.is_match(names) {
         return Junk::Weak;
     }
     Junk::No
@@ -413,19 +454,30 @@ impl Junk {
 /// Class weight as readability gives it: +25 for content-like names, −25 for
 /// boilerplate-like names.
 pub fn class_weight(el: &Element) -> f32 {
-    let names = class_and_id(el);
+    class_weight_of(&class_and_id(el))
+}
+
+fn class_weight_of(names: &str) -> f32 {
     if names.is_empty() {
         return 0.0;
     }
     let mut weight = 0.0;
-    if POSITIVE.is_match(&names) {
+    if POSITIVE.is_match(names) {
         weight += 25.0;
     }
-    if STRONG_NEGATIVE.is_match(&names) || WEAK_NEGATIVE.is_match(&names) {
+    if STRONG_NEGATIVE.is_match(names) || WEAK_NEGATIVE.is_match(names) {
         weight -= 25.0;
     }
     weight
 }
+
+/// Class names of caption blocks (`wp-caption-text`, `pic_txt` ...).
+static CAPTION_CLASS: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(
+        r"caption|pic_?txt|pictext|img_?desc|image-desc|photo-desc|picinfo|tuzhu|img_title",
+    )
+    .expect("static regex")
+});
 
 /// Block-level tags: they start and end paragraphs.
 pub fn is_block(name: &str) -> bool {

@@ -78,6 +78,9 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
     let owner = owners(dom);
     let own = own_text(dom, &owner);
     let mut score = vec![f32::NAN; n];
+    // The same without the tag and class bonuses, to see which candidate
+    // holds the content and which only has a content-like name.
+    let mut content_only = vec![0f32; n];
     let init = |i: usize| -> f32 {
         let Some(el) = dom.element(i) else {
             return 0.0;
@@ -89,7 +92,7 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
             _ => 0.0,
         };
-        tag_bonus + dom::class_weight(el)
+        tag_bonus + dom.class_weight[i]
     };
     // Captions are kept apart: they neither score nor win.
     let mut in_caption = vec![false; n];
@@ -128,6 +131,7 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
                 l => l as f32 * 3.0,
             };
             score[a] += content / divider;
+            content_only[a] += content / divider;
             level += 1;
             at = dom.nodes[a].parent;
         }
@@ -138,6 +142,7 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
             continue;
         }
         score[i] *= 1.0 - dom.link_density(i);
+        content_only[i] *= 1.0 - dom.link_density(i);
         if best.is_none_or(|b| score[i] > score[b]) {
             best = Some(i);
         }
@@ -165,6 +170,24 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
             last = score[p];
         }
         at = dom.nodes[p].parent;
+    }
+    // A wrapper whose class name won it the lead, but whose text nearly all
+    // sits in one scored child, gives the lead to that child: the wrapper's
+    // other text is date lines, share bars and notes.
+    'descend: loop {
+        let mut child = top + 1;
+        while child < dom.nodes[top].end {
+            if !score[child].is_nan()
+                && !dom.removed[child]
+                && content_only[child] >= content_only[top]
+                && dom.weight[child] * 10 >= dom.weight[top] * 8
+            {
+                top = child;
+                continue 'descend;
+            }
+            child = dom.nodes[child].end;
+        }
+        break;
     }
     let Some(parent) = dom.nodes[top].parent else {
         return vec![top];
@@ -195,7 +218,50 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
         }
         child = next;
     }
+    add_same_class_cousins(dom, &score, top, &mut roots);
     roots
+}
+
+/// Long stories are often cut into several containers of one class with
+/// ads or teasers between them, each under its own wrapper. Elements with
+/// the best container's exact tag and class that score at least a fifth of
+/// it, clean of links and not inside what is already taken, join it.
+fn add_same_class_cousins(dom: &Dom, score: &[f32], top: usize, roots: &mut Vec<usize>) {
+    let Some(el) = dom.element(top) else { return };
+    let Some(class) = el.attr("class").filter(|c| !c.trim().is_empty()) else {
+        return;
+    };
+    let name = el.name();
+    let mut i = 0;
+    let mut added = false;
+    while i < dom.nodes.len() {
+        if roots.iter().any(|&r| r <= i && i < dom.nodes[r].end) {
+            i = dom.nodes[i].end;
+            continue;
+        }
+        let same = dom
+            .element(i)
+            .is_some_and(|e| e.name() == name && e.attr("class") == Some(class));
+        // At least a fifth of the best container's score, but not a second
+        // story as long as it.
+        let scores_well = !score[i].is_nan()
+            && score[i] >= score[top] * 0.2
+            && dom.weight[i] * 4 < dom.weight[top] * 3;
+        // A cousin with its own headline is another story (a page that
+        // shows the next article below this one), not a part of this one.
+        let own_headline =
+            || (i..dom.nodes[i].end).any(|j| matches!(dom.tag(j), Some("h1" | "h2")));
+        if same && scores_well && !dom.removed[i] && dom.link_density(i) < 0.3 && !own_headline() {
+            roots.push(i);
+            added = true;
+            i = dom.nodes[i].end;
+            continue;
+        }
+        i += 1;
+    }
+    if added {
+        roots.sort_unstable();
+    }
 }
 
 /// A sibling paragraph that reads like prose: long and with few links, or

@@ -97,13 +97,12 @@ impl Metadata {
                         meta.canonical = el.attr("href").map(|h| h.trim().to_string());
                     }
                 }
-                "script" => {
+                "script"
                     if el
                         .attr("type")
-                        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
-                    {
-                        meta.ld.read(&raw_text(dom, i));
-                    }
+                        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) =>
+                {
+                    meta.ld.read(&raw_text(dom, i));
                 }
                 "h1" => {
                     let text = inner_text(dom, i);
@@ -180,8 +179,13 @@ impl Metadata {
         self.h1.first().map(|h| clean_title(h)).unwrap_or_default()
     }
 
-    /// Publication time: meta tags, JSON-LD, `<time>`, then `page_text`.
-    pub fn published(&self, tz: &TimeZone, page_text: &str) -> Option<Timestamp> {
+    /// Publication time: meta tags, JSON-LD, `<time>`, then the page text
+    /// (computed only when needed).
+    pub fn published(
+        &self,
+        tz: &TimeZone,
+        page_text: impl FnOnce() -> String,
+    ) -> Option<Timestamp> {
         const KEYS: &[&str] = &[
             "article:published_time",
             "og:published_time",
@@ -208,7 +212,7 @@ impl Metadata {
             .chain(self.ld.published.as_deref())
             .chain(self.time_datetimes.iter().map(String::as_str))
             .find_map(|d| dates::parse(d, tz))
-            .or_else(|| dates::find_in_text(page_text, tz))
+            .or_else(|| dates::find_in_text(&page_text(), tz))
     }
 
     /// Modification time from meta tags or JSON-LD.
@@ -463,7 +467,11 @@ fn raw_text(dom: &Dom, i: usize) -> String {
     let mut out = String::new();
     for node in &dom.nodes[i + 1..dom.nodes[i].end] {
         if let Kind::Text(t) = node.kind {
-            out.push_str(t);
+            // Ruby readings are not part of a headline or a byline.
+            let parent = node.parent.and_then(|p| dom.tag(p));
+            if !matches!(parent, Some("rt" | "rp")) {
+                out.push_str(t);
+            }
         }
     }
     out

@@ -58,7 +58,7 @@ pub fn extract(
     let published = rules
         .as_ref()
         .and_then(|r| r.published(&doc, &tz))
-        .or_else(|| meta.published(&tz, &visible_text_after_h1(&dom)));
+        .or_else(|| meta.published(&tz, || visible_text_after_h1(&dom)));
     let mut authors = rules.as_ref().map(|r| r.authors(&doc)).unwrap_or_default();
     if authors.is_empty() {
         authors = meta.authors();
@@ -112,7 +112,7 @@ fn visible_text_after_h1(dom: &Dom) -> String {
         .find(|&i| dom.tag(i) == Some("h1"))
         .unwrap_or(0);
     let mut out = String::new();
-    for (i, node) in dom.nodes.iter().enumerate().skip(start) {
+    for node in dom.nodes.iter().skip(start) {
         if let Kind::Text(text) = node.kind {
             let parent = node.parent.and_then(|p| dom.tag(p));
             if matches!(
@@ -121,7 +121,6 @@ fn visible_text_after_h1(dom: &Dom) -> String {
             ) {
                 continue;
             }
-            let _ = i;
             out.push_str(text);
             out.push(' ');
             if out.len() > LIMIT {

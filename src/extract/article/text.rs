@@ -8,7 +8,6 @@
 
 use super::dom::{self, Dom, Kind};
 use super::quality::is_cjk_token_char;
-use std::sync::LazyLock;
 
 /// Paragraphs and captions of one part of the page.
 #[derive(Debug, Default)]
@@ -34,13 +33,9 @@ pub struct Paragraph {
     pub heading: bool,
 }
 
-/// Class names of caption blocks (`wp-caption-text`, `pic_txt` ...).
-static CAPTION_CLASS: LazyLock<regex::Regex> = LazyLock::new(|| {
-    regex::Regex::new(
-        r"caption|pic_?txt|pictext|img_?desc|image-desc|photo-desc|picinfo|tuzhu|img_title",
-    )
-    .expect("static regex")
-});
+/// Marks white space that held a source line break (private-use character,
+/// never left in the output).
+const SOFT_SPACE: char = '\u{E000}';
 
 /// Captions are short; a "caption" wrapper around the story is not one.
 const MAX_CAPTION_WEIGHT: u32 = 600;
@@ -144,9 +139,21 @@ impl Builder {
             return;
         }
         for c in text.chars() {
-            if c.is_whitespace() {
-                if !self.current.ends_with(' ') && !self.current.is_empty() {
-                    self.current.push(' ');
+            // Collapsible white space as in CSS; the ideographic space
+            // (often after a dateline: `电　`) is kept. A run with a line
+            // break becomes SOFT_SPACE, which `join_cjk` drops between CJK
+            // characters (a browser shows no gap there either).
+            let c = if c == '\u{a0}' { ' ' } else { c };
+            if matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}') {
+                let line_break = matches!(c, '\n' | '\r');
+                match self.current.chars().last() {
+                    None => {}
+                    Some(' ') if line_break => {
+                        self.current.pop();
+                        self.current.push(SOFT_SPACE);
+                    }
+                    Some(' ') | Some(SOFT_SPACE) => {}
+                    Some(_) => self.current.push(if line_break { SOFT_SPACE } else { ' ' }),
                 }
             } else {
                 self.current.push(c);
@@ -155,7 +162,10 @@ impl Builder {
     }
 
     fn flush(&mut self) {
-        let text = join_cjk(self.current.trim());
+        let text = join_cjk(
+            self.current
+                .trim_matches(|c: char| c.is_whitespace() || c == SOFT_SPACE),
+        );
         if !text.is_empty() {
             self.out.paragraphs.push(Paragraph {
                 text,
@@ -179,8 +189,7 @@ pub fn is_caption(dom: &Dom, i: usize, name: &str) -> bool {
     if dom.weight[i] > MAX_CAPTION_WEIGHT {
         return false;
     }
-    dom.element(i)
-        .is_some_and(|el| CAPTION_CLASS.is_match(&dom::class_and_id(el)))
+    dom.caption_class[i]
 }
 
 /// Drops the spaces that source line breaks leave between CJK characters
@@ -189,12 +198,12 @@ fn join_cjk(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     for (k, &c) in chars.iter().enumerate() {
-        if c == ' '
-            && k > 0
-            && k + 1 < chars.len()
-            && is_wide(chars[k - 1])
-            && is_wide(chars[k + 1])
-        {
+        if c == SOFT_SPACE {
+            let between_wide =
+                k > 0 && k + 1 < chars.len() && is_wide(chars[k - 1]) && is_wide(chars[k + 1]);
+            if !between_wide {
+                out.push(' ');
+            }
             continue;
         }
         out.push(c);
