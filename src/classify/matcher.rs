@@ -1,0 +1,509 @@
+//! Finds taxonomy aliases in script-folded text: one aho-corasick automaton
+//! per taxonomy kind (leftmost-longest, so blockers and longer names win over
+//! the short aliases inside them), then per-match guards: Latin word
+//! boundaries, acronym case, Hangul and katakana word starts, context words,
+//! and organization names.
+
+use super::taxonomy::{KindRules, SharedMode, TagDef, fold_key};
+use crate::normalize::script::to_simplified;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// How the case of the text must agree with the alias.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CaseRule {
+    /// Any case (`semiconductor`, `电池`).
+    Any,
+    /// The first letter must be upper-case (`China`, not `china`).
+    FirstUpper,
+    /// Byte-exact (`AI`, `ESG`, `EV`, `U.S.`).
+    Exact,
+}
+
+impl CaseRule {
+    fn of(alias: &str) -> CaseRule {
+        let letters = alias.chars().filter(|c| c.is_ascii_alphabetic());
+        let has_upper = alias.chars().any(|c| c.is_ascii_uppercase());
+        let has_lower = alias.chars().any(|c| c.is_ascii_lowercase());
+        if letters.count() > 0 && has_upper && !has_lower && alias.is_ascii() {
+            CaseRule::Exact
+        } else if alias.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
+            CaseRule::FirstUpper
+        } else {
+            CaseRule::Any
+        }
+    }
+
+    fn accepts(self, found: &str, folded_alias: &str) -> bool {
+        match self {
+            CaseRule::Any => true,
+            CaseRule::FirstUpper => found.chars().next().is_some_and(|c| c.is_uppercase()),
+            CaseRule::Exact => found == folded_alias,
+        }
+    }
+}
+
+/// Context words for one target, folded like the text.
+#[derive(Debug, Clone, Default)]
+struct Context {
+    require_near: Vec<String>,
+    reject_near: Vec<String>,
+    langs: Vec<String>,
+}
+
+/// What a pattern credits when it matches.
+#[derive(Debug, Clone)]
+struct Target {
+    tag: usize,
+    /// The alias as written in the taxonomy, for explanations.
+    alias: Arc<str>,
+    /// 1.0 for an alias, the abbreviation weight for a compound member.
+    weight: f32,
+    case: CaseRule,
+    /// The alias folded (case kept), for the exact-case check.
+    folded: Arc<str>,
+    context: Option<Arc<Context>>,
+}
+
+/// One pattern of the automaton; no targets means a blocker.
+#[derive(Debug, Clone, Default)]
+struct Pattern {
+    targets: Vec<Target>,
+}
+
+/// Weight of an abbreviation inside a compound (`浙` in `沪苏浙皖`).
+pub(crate) const ABBREVIATION_WEIGHT: f32 = 0.4;
+
+/// The rules the matcher needs from a taxonomy file.
+pub(crate) struct MatcherRules<'a> {
+    rules: &'a KindRules,
+}
+
+impl<'a> From<&'a KindRules> for MatcherRules<'a> {
+    fn from(rules: &'a KindRules) -> Self {
+        MatcherRules { rules }
+    }
+}
+
+/// One accepted match.
+#[derive(Debug, Clone)]
+pub(crate) struct Hit {
+    pub(crate) tag: usize,
+    pub(crate) alias: Arc<str>,
+    /// Weight factor before the field weight (abbreviation, organization).
+    pub(crate) weight: f32,
+    /// The match sits inside an organization name.
+    pub(crate) organization: bool,
+}
+
+/// The compiled matcher of one taxonomy kind.
+#[derive(Debug, Clone)]
+pub(crate) struct Matcher {
+    automaton: AhoCorasick,
+    patterns: Vec<Pattern>,
+    near_window: usize,
+    organization_weight: f32,
+    organization_suffixes: Vec<String>,
+    organization_prefixes: Vec<String>,
+}
+
+impl Default for Matcher {
+    fn default() -> Self {
+        Matcher::build(
+            &[],
+            &HashMap::new(),
+            &MatcherRules::from(&KindRules::default()),
+        )
+    }
+}
+
+impl Matcher {
+    /// Compiles every alias, compound and blocker of one kind.
+    pub(crate) fn build(
+        defs: &[TagDef],
+        index: &HashMap<String, usize>,
+        rules: &MatcherRules<'_>,
+    ) -> Matcher {
+        let rules = rules.rules;
+        let mut keys: Vec<String> = Vec::new();
+        let mut by_key: HashMap<String, usize> = HashMap::new();
+        let mut patterns: Vec<Pattern> = Vec::new();
+        let mut slot = |key: String, keys: &mut Vec<String>, patterns: &mut Vec<Pattern>| {
+            *by_key.entry(key.clone()).or_insert_with(|| {
+                keys.push(key);
+                patterns.push(Pattern::default());
+                patterns.len() - 1
+            })
+        };
+        let shared: HashMap<String, (Vec<usize>, SharedMode)> = rules
+            .shared_aliases
+            .iter()
+            .map(|r| {
+                let tags = r
+                    .tags
+                    .iter()
+                    .filter_map(|t| index.get(t).copied())
+                    .collect();
+                (fold_key(&r.alias), (tags, r.mode))
+            })
+            .collect();
+
+        for blocker in &rules.blockers {
+            let key = fold_key(blocker);
+            if !key.is_empty() {
+                slot(key, &mut keys, &mut patterns);
+            }
+        }
+        for (i, def) in defs.iter().enumerate() {
+            let contexts: HashMap<&str, Arc<Context>> = def
+                .context
+                .iter()
+                .map(|r| {
+                    let ctx = Context {
+                        require_near: r.require_near.iter().map(|w| fold_key(w)).collect(),
+                        reject_near: r.reject_near.iter().map(|w| fold_key(w)).collect(),
+                        langs: r.langs.clone(),
+                    };
+                    (r.alias.as_str(), Arc::new(ctx))
+                })
+                .collect();
+            for alias in def.names.values().flatten() {
+                let key = fold_key(alias);
+                if key.is_empty() {
+                    continue;
+                }
+                if let Some((tags, mode)) = shared.get(&key) {
+                    let credited = match mode {
+                        SharedMode::All => tags.contains(&i),
+                        SharedMode::First => tags.first() == Some(&i),
+                        SharedMode::None => false,
+                    };
+                    let p = slot(key.clone(), &mut keys, &mut patterns);
+                    if !credited {
+                        continue;
+                    }
+                    push_target(
+                        &mut patterns[p],
+                        i,
+                        alias,
+                        1.0,
+                        contexts.get(alias.as_str()),
+                    );
+                    continue;
+                }
+                let p = slot(key, &mut keys, &mut patterns);
+                push_target(
+                    &mut patterns[p],
+                    i,
+                    alias,
+                    1.0,
+                    contexts.get(alias.as_str()),
+                );
+            }
+        }
+        for compound in &rules.compounds {
+            let key = fold_key(&compound.text);
+            if key.is_empty() {
+                continue;
+            }
+            let p = slot(key, &mut keys, &mut patterns);
+            for (ids, weight) in [
+                (&compound.tags, 1.0),
+                (&compound.members, ABBREVIATION_WEIGHT),
+            ] {
+                for id in ids {
+                    if let Some(&tag) = index.get(id) {
+                        push_target(&mut patterns[p], tag, &compound.text, weight, None);
+                    }
+                }
+            }
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            .build(&keys)
+            .expect("taxonomy patterns fit the automaton");
+        Matcher {
+            automaton,
+            patterns,
+            near_window: rules.near_window,
+            organization_weight: rules.organization_weight,
+            organization_suffixes: rules
+                .organization_suffixes
+                .iter()
+                .map(|s| to_simplified(s).to_ascii_lowercase())
+                .collect(),
+            organization_prefixes: rules
+                .organization_prefixes
+                .iter()
+                .map(|s| to_simplified(s).to_ascii_lowercase())
+                .collect(),
+        }
+    }
+
+    /// Every accepted hit in `folded` (text already folded with [`fold_text`]),
+    /// for a story in language `lang`.
+    pub(crate) fn scan(&self, folded: &str, lang: &str, mut on_hit: impl FnMut(Hit)) {
+        let mut pos = 0;
+        while pos < folded.len() {
+            let Some(m) = self
+                .automaton
+                .find(Input::new(folded).span(pos..folded.len()))
+            else {
+                break;
+            };
+            let (start, end) = (m.start(), m.end());
+            let pattern = &self.patterns[m.pattern().as_usize()];
+            if !on_boundaries(folded, start, end) {
+                // Not a word here; a shorter alias may still start inside.
+                pos = next_char(folded, start);
+                continue;
+            }
+            let found = &folded[start..end];
+            let mut organization = None;
+            for target in &pattern.targets {
+                if !target.case.accepts(found, &target.folded) {
+                    continue;
+                }
+                if let Some(ctx) = &target.context
+                    && !self.context_allows(ctx, folded, start, end, lang)
+                {
+                    continue;
+                }
+                let in_org = *organization
+                    .get_or_insert_with(|| self.inside_organization(folded, start, end));
+                let weight = if in_org {
+                    target.weight * self.organization_weight
+                } else {
+                    target.weight
+                };
+                on_hit(Hit {
+                    tag: target.tag,
+                    alias: target.alias.clone(),
+                    weight,
+                    organization: in_org,
+                });
+            }
+            pos = end;
+        }
+    }
+
+    /// The first tag an alias of `text` names (dateline places like
+    /// `HANGZHOU, China`).
+    pub(crate) fn first_tag(&self, text: &str) -> Option<usize> {
+        let folded = fold_text(text);
+        let mut first = None;
+        self.scan(&folded, "", |hit| {
+            if first.is_none() && !hit.organization {
+                first = Some(hit.tag);
+            }
+        });
+        first
+    }
+
+    fn context_allows(
+        &self,
+        ctx: &Context,
+        folded: &str,
+        start: usize,
+        end: usize,
+        lang: &str,
+    ) -> bool {
+        if !ctx.langs.is_empty() {
+            let primary = lang.split(['-', '_']).next().unwrap_or(lang);
+            if !ctx.langs.iter().any(|l| l == primary) {
+                return false;
+            }
+        }
+        let from = floor_char(folded, start.saturating_sub(self.near_window));
+        let to = ceil_char(folded, (end + self.near_window).min(folded.len()));
+        let window = folded[from..to].to_ascii_lowercase();
+        if ctx.reject_near.iter().any(|w| window.contains(w.as_str())) {
+            return false;
+        }
+        ctx.require_near.is_empty() || ctx.require_near.iter().any(|w| window.contains(w.as_str()))
+    }
+
+    /// True when the alias at `start..end` is part of an organization name:
+    /// `北京大学`, `浙江省医药健康产业集团`, `Bank of China`, `Tokyo University`.
+    fn inside_organization(&self, folded: &str, start: usize, end: usize) -> bool {
+        let before = &folded[floor_char(folded, start.saturating_sub(24))..start];
+        let before = before.to_ascii_lowercase();
+        if self
+            .organization_prefixes
+            .iter()
+            .any(|p| before.ends_with(p.as_str()))
+        {
+            return true;
+        }
+        // The name runs on until punctuation or space (at most 14 characters).
+        let after = folded[end..].trim_start_matches([')', '）']);
+        let run_end = after
+            .char_indices()
+            .take(14)
+            .find(|&(_, c)| !(c.is_alphanumeric()))
+            .map(|(i, _)| i)
+            .unwrap_or_else(|| {
+                after
+                    .char_indices()
+                    .nth(14)
+                    .map(|(i, _)| i)
+                    .unwrap_or(after.len())
+            });
+        let run = &after[..run_end];
+        let latin_after = &after[..ceil_char(after, 24.min(after.len()))].to_ascii_lowercase();
+        self.organization_suffixes.iter().any(|s| {
+            if s.starts_with(' ') {
+                latin_after.starts_with(s.as_str())
+            } else {
+                !run.is_empty() && run.contains(s.as_str())
+            }
+        })
+    }
+}
+
+fn push_target(
+    pattern: &mut Pattern,
+    tag: usize,
+    alias: &str,
+    weight: f32,
+    ctx: Option<&Arc<Context>>,
+) {
+    if pattern
+        .targets
+        .iter()
+        .any(|t| t.tag == tag && t.weight >= weight)
+    {
+        return;
+    }
+    let folded = to_simplified(alias.trim());
+    pattern.targets.push(Target {
+        tag,
+        alias: Arc::from(alias),
+        weight,
+        case: CaseRule::of(alias.trim()),
+        folded: Arc::from(folded.as_str()),
+        context: ctx.cloned(),
+    });
+}
+
+/// Folds story text for matching: Traditional (and Taiwan vocabulary) to
+/// Simplified, leaked pinyin readings (`醫(yī)院`) dropped so they cannot
+/// split a word. Case is kept (acronym rules need it); text without Han
+/// characters skips the converter.
+pub(crate) fn fold_text(text: &str) -> String {
+    if text.chars().any(is_han) {
+        to_simplified(&drop_pinyin_leaks(text))
+    } else {
+        text.to_string()
+    }
+}
+
+/// Removes `(syllable)` right after a Han character when the syllable is
+/// one to six lower-case Latin letters (tone marks allowed). Upper-case
+/// (`(ESG)`), digits, spaces and CJK inside the brackets keep them.
+fn drop_pinyin_leaks(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('(') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut prev_han = false;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '('
+            && prev_han
+            && let Some(close) = rest[1..].find(')')
+        {
+            let inner = &rest[1..1 + close];
+            let letters = inner.chars().count();
+            let pinyin = (1..=6).contains(&letters)
+                && inner.chars().all(|c| {
+                    c.is_ascii_lowercase()
+                        || (('\u{C0}'..='\u{24F}').contains(&c) && c.is_lowercase())
+                        || ('\u{300}'..='\u{36F}').contains(&c)
+                });
+            if pinyin {
+                rest = &rest[close + 2..];
+                continue;
+            }
+        }
+        out.push(c);
+        prev_han = is_han(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FA1F}')
+}
+
+/// A letter or digit of an alphabetic script (Latin, Greek, Cyrillic ...),
+/// where words are delimited by spaces.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() && (c as u32) < 0x2E80 && !is_hangul(c)
+}
+
+fn is_hangul(c: char) -> bool {
+    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
+}
+
+fn is_katakana(c: char) -> bool {
+    matches!(c, '\u{30A0}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' | '\u{FF66}'..='\u{FF9F}')
+}
+
+/// Word-boundary rules by script: Latin aliases stand as whole words (a
+/// plural `s` may follow); Korean aliases start a word (particles may
+/// follow); katakana aliases are not part of a longer katakana word.
+fn on_boundaries(text: &str, start: usize, end: usize) -> bool {
+    let found = &text[start..end];
+    let (Some(first), Some(last)) = (found.chars().next(), found.chars().next_back()) else {
+        return false;
+    };
+    let prev = text[..start].chars().next_back();
+    let next = text[end..].chars().next();
+    if is_word_char(first) && prev.is_some_and(is_word_char) {
+        return false;
+    }
+    if is_word_char(last)
+        && let Some(n) = next
+        && is_word_char(n)
+    {
+        let plural = n == 's' && !text[end + 1..].chars().next().is_some_and(is_word_char);
+        if !plural {
+            return false;
+        }
+    }
+    if is_hangul(first) && prev.is_some_and(is_hangul) {
+        return false;
+    }
+    if is_katakana(first) && prev.is_some_and(is_katakana) {
+        return false;
+    }
+    if is_katakana(last) && next.is_some_and(is_katakana) {
+        return false;
+    }
+    true
+}
+
+fn next_char(text: &str, at: usize) -> usize {
+    text[at..]
+        .chars()
+        .next()
+        .map_or(text.len(), |c| at + c.len_utf8())
+}
+
+fn floor_char(text: &str, mut at: usize) -> usize {
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn ceil_char(text: &str, mut at: usize) -> usize {
+    while at < text.len() && !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}
