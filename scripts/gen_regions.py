@@ -270,6 +270,9 @@ KR_PROVINCES = {
     "49": ("Jeju", ["济州", "济州岛"], ["済州", "済州島"], ["제주", "제주도", "제주특별자치도"]),
     "50": ("Sejong", ["世宗"], ["世宗市"], ["세종시", "세종특별자치시"]),
 }
+# Bare city names that are also common words (대구 cod, 대전 great war,
+# 광주 also a Gyeonggi city, 세종 King Sejong): dateline places only.
+KR_DATELINE_ONLY = {"27": ["대구"], "29": ["광주"], "30": ["대전"], "50": ["세종"]}
 KR_EXTRA_EN = {"42": ["Gangwon Province"], "41": ["Gyeonggi Province"], "49": ["Jeju Island"],
                "43": ["North Chungcheong Province"], "44": ["South Chungcheong Province"]}
 
@@ -552,8 +555,8 @@ def main():
         if n in JP_SHORT_OK:
             names["en"].append(en_short)
             names["ja"].append(ja_short)
-            names["zh-Hans"].append(zh_full.rstrip("县都府"))
-            names["ko"].append(JP_KO[n - 1].rstrip("현도부") if n != 1 else JP_KO[0])
+            names["zh-Hans"].append(zh_full[:-1] if zh_full[-1] in "县都府" else zh_full)
+            names["ko"].append(JP_KO[n - 1][:-1] if n != 1 and JP_KO[n - 1][-1] in "현도부" else JP_KO[n - 1])
         for a in JP_EN_CITY.get(n, []):
             names["en"].append(a)
         if n in JP_CITY_ALIASES:
@@ -571,7 +574,8 @@ def main():
         en, zh, ja, ko = KR_PROVINCES[num]
         names = {"en": [en, s.name] + KR_EXTRA_EN.get(num, []), "zh-Hans": list(zh), "ja": list(ja), "ko": list(ko)}
         add_hant(names)
-        entries.append({"id": s.code.lower(), "parents": ["kr"], "names": names})
+        entries.append({"id": s.code.lower(), "parents": ["kr"], "names": names,
+                        "abbreviations": KR_DATELINE_ONLY.get(num, [])})
     # US states and DC.
     for s in sorted(pycountry.subdivisions.get(country_code="US"), key=lambda s: s.code):
         code = s.code.split("-")[1]

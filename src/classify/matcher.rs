@@ -6,7 +6,7 @@
 
 use super::taxonomy::{KindRules, SharedMode, TagDef, fold_key};
 use crate::normalize::script::to_simplified;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -97,11 +97,58 @@ pub(crate) struct Hit {
     pub(crate) organization: bool,
 }
 
-/// The compiled matcher of one taxonomy kind.
+/// One automaton and what each of its patterns credits.
 #[derive(Debug, Clone)]
-pub(crate) struct Matcher {
+struct PatternSet {
     automaton: AhoCorasick,
     patterns: Vec<Pattern>,
+}
+
+impl PatternSet {
+    fn build(keys: &[String], patterns: Vec<Pattern>, case_insensitive: bool) -> PatternSet {
+        // A DFA: every story passes through it, and it is several times
+        // faster than the NFA on CJK text, for a few tens of MB built once.
+        let automaton = AhoCorasickBuilder::new()
+            .kind(Some(AhoCorasickKind::DFA))
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(case_insensitive)
+            .build(keys)
+            .expect("taxonomy patterns fit the automaton");
+        PatternSet {
+            automaton,
+            patterns,
+        }
+    }
+}
+
+/// Collects patterns and their targets while a matcher is built.
+#[derive(Default)]
+struct SetBuilder {
+    keys: Vec<String>,
+    by_key: HashMap<String, usize>,
+    patterns: Vec<Pattern>,
+}
+
+impl SetBuilder {
+    /// The pattern of a key, created on first use.
+    fn slot(&mut self, key: String) -> &mut Pattern {
+        let next = self.patterns.len();
+        let i = *self.by_key.entry(key.clone()).or_insert(next);
+        if i == next {
+            self.keys.push(key);
+            self.patterns.push(Pattern::default());
+        }
+        &mut self.patterns[i]
+    }
+}
+
+/// The compiled matcher of one taxonomy kind: words (ASCII case-insensitive,
+/// with blockers and compounds) and acronyms (`AI`, `US`: case-sensitive, so
+/// the `ai` of every `said` is never even a candidate).
+#[derive(Debug, Clone)]
+pub(crate) struct Matcher {
+    words: PatternSet,
+    acronyms: PatternSet,
     near_window: usize,
     organization_weight: f32,
     organization_suffixes: Vec<String>,
@@ -126,16 +173,8 @@ impl Matcher {
         rules: &MatcherRules<'_>,
     ) -> Matcher {
         let rules = rules.rules;
-        let mut keys: Vec<String> = Vec::new();
-        let mut by_key: HashMap<String, usize> = HashMap::new();
-        let mut patterns: Vec<Pattern> = Vec::new();
-        let mut slot = |key: String, keys: &mut Vec<String>, patterns: &mut Vec<Pattern>| {
-            *by_key.entry(key.clone()).or_insert_with(|| {
-                keys.push(key);
-                patterns.push(Pattern::default());
-                patterns.len() - 1
-            })
-        };
+        let mut words = SetBuilder::default();
+        let mut acronyms = SetBuilder::default();
         let shared: HashMap<String, (Vec<usize>, SharedMode)> = rules
             .shared_aliases
             .iter()
@@ -152,7 +191,7 @@ impl Matcher {
         for blocker in &rules.blockers {
             let key = fold_key(blocker);
             if !key.is_empty() {
-                slot(key, &mut keys, &mut patterns);
+                words.slot(key);
             }
         }
         for (i, def) in defs.iter().enumerate() {
@@ -173,33 +212,19 @@ impl Matcher {
                 if key.is_empty() {
                     continue;
                 }
-                if let Some((tags, mode)) = shared.get(&key) {
-                    let credited = match mode {
-                        SharedMode::All => tags.contains(&i),
-                        SharedMode::First => tags.first() == Some(&i),
-                        SharedMode::None => false,
-                    };
-                    let p = slot(key.clone(), &mut keys, &mut patterns);
-                    if !credited {
-                        continue;
-                    }
-                    push_target(
-                        &mut patterns[p],
-                        i,
-                        alias,
-                        1.0,
-                        contexts.get(alias.as_str()),
-                    );
-                    continue;
+                let credited = shared.get(&key).is_none_or(|(tags, mode)| match mode {
+                    SharedMode::All => tags.contains(&i),
+                    SharedMode::First => tags.first() == Some(&i),
+                    SharedMode::None => false,
+                });
+                let pattern = if CaseRule::of(alias.trim()) == CaseRule::Exact {
+                    acronyms.slot(fold_text(alias.trim()))
+                } else {
+                    words.slot(key)
+                };
+                if credited {
+                    push_target(pattern, i, alias, 1.0, contexts.get(alias.as_str()));
                 }
-                let p = slot(key, &mut keys, &mut patterns);
-                push_target(
-                    &mut patterns[p],
-                    i,
-                    alias,
-                    1.0,
-                    contexts.get(alias.as_str()),
-                );
             }
         }
         for compound in &rules.compounds {
@@ -207,54 +232,87 @@ impl Matcher {
             if key.is_empty() {
                 continue;
             }
-            let p = slot(key, &mut keys, &mut patterns);
+            let pattern = words.slot(key);
             for (ids, weight) in [
                 (&compound.tags, 1.0),
                 (&compound.members, ABBREVIATION_WEIGHT),
             ] {
                 for id in ids {
                     if let Some(&tag) = index.get(id) {
-                        push_target(&mut patterns[p], tag, &compound.text, weight, None);
+                        push_target(pattern, tag, &compound.text, weight, None);
                     }
                 }
             }
         }
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .ascii_case_insensitive(true)
-            .build(&keys)
-            .expect("taxonomy patterns fit the automaton");
         Matcher {
-            automaton,
-            patterns,
+            words: PatternSet::build(&words.keys, words.patterns, true),
+            acronyms: PatternSet::build(&acronyms.keys, acronyms.patterns, false),
             near_window: rules.near_window,
             organization_weight: rules.organization_weight,
             organization_suffixes: rules
                 .organization_suffixes
                 .iter()
-                .map(|s| to_simplified(s).to_ascii_lowercase())
+                .map(|s| fold_text(s).to_ascii_lowercase())
                 .collect(),
             organization_prefixes: rules
                 .organization_prefixes
                 .iter()
-                .map(|s| to_simplified(s).to_ascii_lowercase())
+                .map(|s| fold_text(s).to_ascii_lowercase())
                 .collect(),
         }
+    }
+
+    /// Heap bytes held by the automaton.
+    pub(crate) fn memory_usage(&self) -> usize {
+        self.words.automaton.memory_usage() + self.acronyms.automaton.memory_usage()
     }
 
     /// Every accepted hit in `folded` (text already folded with [`fold_text`]),
     /// for a story in language `lang`.
     pub(crate) fn scan(&self, folded: &str, lang: &str, mut on_hit: impl FnMut(Hit)) {
+        let mut covered = Vec::new();
+        self.scan_set(&self.words, folded, lang, &mut covered, &mut on_hit);
+        // An acronym inside a word match (`AI` in `generative AI`) is
+        // already counted.
+        let words = std::mem::take(&mut covered);
+        let mut acronym_hits = Vec::new();
+        self.scan_set(&self.acronyms, folded, lang, &mut covered, &mut |hit| {
+            acronym_hits.push(hit)
+        });
+        let mut hits = acronym_hits.into_iter();
+        for (span, hit_count) in covered {
+            let inside = {
+                let i = words.partition_point(|&((s, _), _)| s < span.1);
+                i > 0 && words[i - 1].0.1 > span.0
+            };
+            for hit in hits.by_ref().take(hit_count) {
+                if !inside {
+                    on_hit(hit);
+                }
+            }
+        }
+    }
+
+    /// One leftmost-longest pass of one pattern set; `covered` gets each
+    /// word-bounded match span with the number of hits it produced.
+    fn scan_set(
+        &self,
+        set: &PatternSet,
+        folded: &str,
+        lang: &str,
+        covered: &mut Vec<((usize, usize), usize)>,
+        on_hit: &mut dyn FnMut(Hit),
+    ) {
         let mut pos = 0;
         while pos < folded.len() {
-            let Some(m) = self
+            let Some(m) = set
                 .automaton
                 .find(Input::new(folded).span(pos..folded.len()))
             else {
                 break;
             };
             let (start, end) = (m.start(), m.end());
-            let pattern = &self.patterns[m.pattern().as_usize()];
+            let pattern = &set.patterns[m.pattern().as_usize()];
             if !on_boundaries(folded, start, end) {
                 // Not a word here; a shorter alias may still start inside.
                 pos = next_char(folded, start);
@@ -262,6 +320,7 @@ impl Matcher {
             }
             let found = &folded[start..end];
             let mut organization = None;
+            let mut produced = 0;
             for target in &pattern.targets {
                 if !target.case.accepts(found, &target.folded) {
                     continue;
@@ -284,7 +343,9 @@ impl Matcher {
                     weight,
                     organization: in_org,
                 });
+                produced += 1;
             }
+            covered.push(((start, end), produced));
             pos = end;
         }
     }
@@ -328,34 +389,28 @@ impl Matcher {
     /// True when the alias at `start..end` is part of an organization name:
     /// `北京大学`, `浙江省医药健康产业集团`, `Bank of China`, `Tokyo University`.
     fn inside_organization(&self, folded: &str, start: usize, end: usize) -> bool {
-        let before = &folded[floor_char(folded, start.saturating_sub(24))..start];
-        let before = before.to_ascii_lowercase();
-        if self
-            .organization_prefixes
-            .iter()
-            .any(|p| before.ends_with(p.as_str()))
-        {
+        let before = folded[..start].as_bytes();
+        if self.organization_prefixes.iter().any(|p| {
+            before.len() >= p.len()
+                && before[before.len() - p.len()..].eq_ignore_ascii_case(p.as_bytes())
+        }) {
             return true;
         }
         // The name runs on until punctuation or space (at most 14 characters).
         let after = folded[end..].trim_start_matches([')', '）']);
-        let run_end = after
-            .char_indices()
-            .take(14)
-            .find(|&(_, c)| !(c.is_alphanumeric()))
-            .map(|(i, _)| i)
-            .unwrap_or_else(|| {
-                after
-                    .char_indices()
-                    .nth(14)
-                    .map(|(i, _)| i)
-                    .unwrap_or(after.len())
-            });
+        let mut run_end = after.len();
+        for (n, (i, c)) in after.char_indices().enumerate() {
+            if n == 14 || !c.is_alphanumeric() {
+                run_end = i;
+                break;
+            }
+        }
         let run = &after[..run_end];
-        let latin_after = &after[..ceil_char(after, 24.min(after.len()))].to_ascii_lowercase();
+        let after_bytes = folded[end..].as_bytes();
         self.organization_suffixes.iter().any(|s| {
             if s.starts_with(' ') {
-                latin_after.starts_with(s.as_str())
+                after_bytes.len() >= s.len()
+                    && after_bytes[..s.len()].eq_ignore_ascii_case(s.as_bytes())
             } else {
                 !run.is_empty() && run.contains(s.as_str())
             }
@@ -377,7 +432,7 @@ fn push_target(
     {
         return;
     }
-    let folded = to_simplified(alias.trim());
+    let folded = fold_text(alias.trim());
     pattern.targets.push(Target {
         tag,
         alias: Arc::from(alias),
@@ -388,17 +443,59 @@ fn push_target(
     });
 }
 
-/// Folds story text for matching: Traditional (and Taiwan vocabulary) to
-/// Simplified, leaked pinyin readings (`醫(yī)院`) dropped so they cannot
-/// split a word. Case is kept (acronym rules need it); text without Han
-/// characters skips the converter.
+/// Folds text for matching: Traditional characters to Simplified, leaked
+/// pinyin readings (`醫(yī)院`) dropped so they cannot split a word. Case is
+/// kept (acronym rules need it). Aliases and stories go through the same
+/// function, so they always agree.
+///
+/// Folding is per character, through a table built once from
+/// [`to_simplified`]: many times faster than phrase conversion, and
+/// many-to-one (`發`, `髮` → `发`), which is all matching needs. Taiwan
+/// vocabulary (`晶片`, `人工智慧`) is listed as aliases in the taxonomy.
 pub(crate) fn fold_text(text: &str) -> String {
-    if text.chars().any(is_han) {
-        to_simplified(&drop_pinyin_leaks(text))
-    } else {
-        text.to_string()
+    if !text.chars().any(is_han) {
+        return text.to_string();
     }
+    let text = drop_pinyin_leaks(text);
+    let table = &*FOLD_TABLE;
+    text.chars()
+        .map(|c| {
+            let code = c as u32;
+            if (FOLD_START..FOLD_END).contains(&code) {
+                table[(code - FOLD_START) as usize]
+            } else {
+                c
+            }
+        })
+        .collect()
 }
+
+const FOLD_START: u32 = 0x3400;
+const FOLD_END: u32 = 0xA000;
+
+/// Simplified form of every character of the CJK blocks U+3400–U+9FFF, or
+/// the character itself when conversion does not give exactly one
+/// character.
+static FOLD_TABLE: std::sync::LazyLock<Vec<char>> = std::sync::LazyLock::new(|| {
+    // Convert the whole block in one call, one character per line, and read
+    // the lines back: ~27k single calls would cost ~0.5 s at start-up.
+    let chars: Vec<char> = (FOLD_START..FOLD_END).filter_map(char::from_u32).collect();
+    let joined: String = chars.iter().flat_map(|&c| [c, '\n']).collect();
+    let converted = to_simplified(&joined);
+    let lines: Vec<&str> = converted.split('\n').collect();
+    let mut table: Vec<char> = (FOLD_START..FOLD_END)
+        .map(|c| char::from_u32(c).unwrap_or('\u{FFFD}'))
+        .collect();
+    if lines.len() >= chars.len() {
+        for (c, line) in chars.iter().zip(lines) {
+            let mut it = line.chars();
+            if let (Some(s), None) = (it.next(), it.next()) {
+                table[(*c as u32 - FOLD_START) as usize] = s;
+            }
+        }
+    }
+    table
+});
 
 /// Removes `(syllable)` right after a Han character when the syllable is
 /// one to six lower-case Latin letters (tone marks allowed). Upper-case

@@ -12,6 +12,7 @@
 //!
 //! `docs/classification.md` describes the taxonomy format and the rules.
 
+pub mod eval;
 pub mod matcher;
 pub mod score;
 pub mod taxonomy;
@@ -69,7 +70,12 @@ pub fn classify(article: &Article, taxonomy: &Taxonomy) -> Classification {
             && let (Some(id), Some(place)) = (&dateline_region, place)
             && let Some(&tag) = table.index.get(id)
         {
-            tally.add_dateline(tag, place);
+            tally.add_dateline(tag, place, score::DATELINE_WEIGHT);
+            // A story filed from Seoul is, unless it says otherwise, about
+            // Korea: the dateline's country gets its own, stronger credit.
+            if let Some(country) = table.country_of(tag).filter(|&c| c != tag) {
+                tally.add_dateline(country, place, score::DATELINE_COUNTRY_WEIGHT);
+            }
         }
         let tags = tally.into_tags(table);
         match kind {

@@ -5,7 +5,6 @@
 use super::matcher::{Matcher, MatcherRules};
 use crate::config::{ConfigError, ConfigErrors};
 use crate::model::TagKind;
-use crate::normalize::script::to_simplified;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -176,6 +175,24 @@ impl KindTable {
         }
     }
 
+    /// The country (two-letter ISO 3166-1 id) a region lies in: itself or
+    /// its nearest two-letter ancestor.
+    pub(crate) fn country_of(&self, tag: usize) -> Option<usize> {
+        let mut queue = std::collections::VecDeque::from([tag]);
+        let mut seen = HashSet::from([tag]);
+        while let Some(current) = queue.pop_front() {
+            if self.defs[current].id.len() == 2 {
+                return Some(current);
+            }
+            for &p in &self.parents[current] {
+                if seen.insert(p) {
+                    queue.push_back(p);
+                }
+            }
+        }
+        None
+    }
+
     /// `id` and every tag below it.
     fn descendants(&self, id: &str) -> Vec<String> {
         let mut out = vec![id.to_string()];
@@ -199,7 +216,7 @@ impl KindTable {
 /// The key aliases are compared by: script folded to Simplified, ASCII
 /// lower-cased, outer spaces trimmed.
 pub(crate) fn fold_key(alias: &str) -> String {
-    to_simplified(alias.trim()).to_ascii_lowercase()
+    super::matcher::fold_text(alias.trim()).to_ascii_lowercase()
 }
 
 /// The regions and industries stories are tagged with, and the matchers
@@ -299,6 +316,11 @@ impl Taxonomy {
             .or_else(|| Some(id.to_string()))
     }
 
+    /// Heap bytes held by the compiled matchers (both kinds).
+    pub fn matcher_memory(&self) -> usize {
+        self.regions.matcher.memory_usage() + self.industries.matcher.memory_usage()
+    }
+
     /// Region ids, in file order.
     pub fn region_ids(&self) -> impl Iterator<Item = &str> {
         self.regions.defs.iter().map(|d| d.id.as_str())
@@ -307,6 +329,24 @@ impl Taxonomy {
     /// Industry ids, in file order.
     pub fn industry_ids(&self) -> impl Iterator<Item = &str> {
         self.industries.defs.iter().map(|d| d.id.as_str())
+    }
+
+    /// Every tag above `id` (parents, their parents ...), each once.
+    pub fn ancestors(&self, kind: TagKind, id: &str) -> Vec<String> {
+        let table = self.table(kind);
+        let Some(&start) = table.index.get(id) else {
+            return Vec::new();
+        };
+        let mut seen = HashSet::from([start]);
+        let mut stack = table.parents[start].clone();
+        let mut out = Vec::new();
+        while let Some(p) = stack.pop() {
+            if seen.insert(p) {
+                out.push(table.defs[p].id.clone());
+                stack.extend(&table.parents[p]);
+            }
+        }
+        out
     }
 
     /// The definition of a tag.
@@ -537,6 +577,17 @@ fn load_kind(
             let key = fold_key(alias.get_ref());
             if key.is_empty() {
                 errors.push(at(alias.span().start, "empty alias".into()));
+                continue;
+            }
+            let single = key.chars().next().filter(|_| key.chars().count() == 1);
+            if single.is_some_and(|c| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')) {
+                errors.push(at(
+                    alias.span().start,
+                    format!(
+                        "one-character alias `{}` matches inside unrelated words; list it under `abbreviations`",
+                        alias.get_ref()
+                    ),
+                ));
                 continue;
             }
             match claims.get(&key) {
