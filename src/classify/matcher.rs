@@ -389,7 +389,7 @@ impl Matcher {
     /// True when the alias at `start..end` is part of an organization name:
     /// `北京大学`, `浙江省医药健康产业集团`, `Bank of China`, `Tokyo University`.
     fn inside_organization(&self, folded: &str, start: usize, end: usize) -> bool {
-        let before = folded[..start].as_bytes();
+        let before = &folded.as_bytes()[..start];
         if self.organization_prefixes.iter().any(|p| {
             before.len() >= p.len()
                 && before[before.len() - p.len()..].eq_ignore_ascii_case(p.as_bytes())
@@ -406,7 +406,7 @@ impl Matcher {
             }
         }
         let run = &after[..run_end];
-        let after_bytes = folded[end..].as_bytes();
+        let after_bytes = &folded.as_bytes()[end..];
         self.organization_suffixes.iter().any(|s| {
             if s.starts_with(' ') {
                 after_bytes.len() >= s.len()
