@@ -184,7 +184,10 @@ fn missing_file_is_an_error() {
 #[test]
 fn shipped_taxonomy_covers_every_country_in_five_languages() {
     let tax = shipped();
-    let countries: Vec<_> = tax.region_ids().filter(|id| id.len() == 2).collect();
+    let countries: Vec<_> = tax
+        .region_ids()
+        .filter(|id| id.len() == 2 && *id != "eu")
+        .collect();
     assert_eq!(countries.len(), 249, "ISO 3166-1 has 249 codes");
     for id in &countries {
         let def = tax.def(TagKind::Region, id).unwrap();

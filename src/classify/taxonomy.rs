@@ -175,13 +175,14 @@ impl KindTable {
         }
     }
 
-    /// The country (two-letter ISO 3166-1 id) a region lies in: itself or
-    /// its nearest two-letter ancestor.
+    /// The country (two-letter ISO 3166-1 id; `eu` is a union, not a
+    /// country) a region lies in: itself or its nearest such ancestor.
     pub(crate) fn country_of(&self, tag: usize) -> Option<usize> {
         let mut queue = std::collections::VecDeque::from([tag]);
         let mut seen = HashSet::from([tag]);
         while let Some(current) = queue.pop_front() {
-            if self.defs[current].id.len() == 2 {
+            let id = &self.defs[current].id;
+            if id.len() == 2 && id != "eu" {
                 return Some(current);
             }
             for &p in &self.parents[current] {
@@ -643,34 +644,44 @@ fn load_kind(
     Some((defs, rules))
 }
 
-/// Tags that are their own ancestor (one reported per cycle member found).
+/// Tags that are their own ancestor (one reported per cycle found).
+/// Iterative depth-first search, so a hostile file with a very long parent
+/// chain cannot overflow the stack.
 fn find_cycles(tags: &[RawTag], index: &HashMap<String, usize>) -> Vec<usize> {
-    // Colour DFS: 0 unvisited, 1 on the stack, 2 done.
-    fn visit(
-        i: usize,
-        tags: &[RawTag],
-        index: &HashMap<String, usize>,
-        colour: &mut [u8],
-        out: &mut Vec<usize>,
-    ) {
-        colour[i] = 1;
-        for parent in &tags[i].parents {
-            let Some(&p) = index.get(parent.get_ref()) else {
-                continue;
-            };
-            match colour[p] {
-                0 => visit(p, tags, index, colour, out),
-                1 => out.push(p),
-                _ => {}
-            }
-        }
-        colour[i] = 2;
-    }
+    // Colour: 0 unvisited, 1 on the path, 2 done.
+    let parents: Vec<Vec<usize>> = tags
+        .iter()
+        .map(|t| {
+            t.parents
+                .iter()
+                .filter_map(|p| index.get(p.get_ref()).copied())
+                .collect()
+        })
+        .collect();
     let mut colour = vec![0u8; tags.len()];
     let mut out = Vec::new();
-    for i in 0..tags.len() {
-        if colour[i] == 0 {
-            visit(i, tags, index, &mut colour, &mut out);
+    for root in 0..tags.len() {
+        if colour[root] != 0 {
+            continue;
+        }
+        // (node, next parent to look at)
+        let mut stack = vec![(root, 0usize)];
+        colour[root] = 1;
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            if let Some(&p) = parents[node].get(*next) {
+                *next += 1;
+                match colour[p] {
+                    0 => {
+                        colour[p] = 1;
+                        stack.push((p, 0));
+                    }
+                    1 => out.push(p),
+                    _ => {}
+                }
+            } else {
+                colour[node] = 2;
+                stack.pop();
+            }
         }
     }
     out.sort_unstable();
