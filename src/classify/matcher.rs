@@ -1,0 +1,606 @@
+//! Finds taxonomy aliases in script-folded text: one aho-corasick automaton
+//! per taxonomy kind (leftmost-longest, so blockers and longer names win over
+//! the short aliases inside them), then per-match guards: Latin word
+//! boundaries, acronym case, Hangul and katakana word starts, context words,
+//! and organization names.
+
+use super::taxonomy::{KindRules, SharedMode, TagDef, fold_key};
+use crate::normalize::script::to_simplified;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// How the case of the text must agree with the alias.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CaseRule {
+    /// Any case (`semiconductor`, `电池`).
+    Any,
+    /// The first letter must be upper-case (`China`, not `china`).
+    FirstUpper,
+    /// Byte-exact (`AI`, `ESG`, `EV`, `U.S.`).
+    Exact,
+}
+
+impl CaseRule {
+    fn of(alias: &str) -> CaseRule {
+        let letters = alias.chars().filter(|c| c.is_ascii_alphabetic());
+        let has_upper = alias.chars().any(|c| c.is_ascii_uppercase());
+        let has_lower = alias.chars().any(|c| c.is_ascii_lowercase());
+        if letters.count() > 0 && has_upper && !has_lower && alias.is_ascii() {
+            CaseRule::Exact
+        } else if alias.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
+            CaseRule::FirstUpper
+        } else {
+            CaseRule::Any
+        }
+    }
+
+    fn accepts(self, found: &str, folded_alias: &str) -> bool {
+        match self {
+            CaseRule::Any => true,
+            CaseRule::FirstUpper => found.chars().next().is_some_and(|c| c.is_uppercase()),
+            CaseRule::Exact => found == folded_alias,
+        }
+    }
+}
+
+/// Context words for one target, folded like the text.
+#[derive(Debug, Clone, Default)]
+struct Context {
+    require_near: Vec<String>,
+    reject_near: Vec<String>,
+    langs: Vec<String>,
+}
+
+/// What a pattern credits when it matches.
+#[derive(Debug, Clone)]
+struct Target {
+    tag: usize,
+    /// The alias as written in the taxonomy, for explanations.
+    alias: Arc<str>,
+    /// 1.0 for an alias, the abbreviation weight for a compound member.
+    weight: f32,
+    case: CaseRule,
+    /// The alias folded (case kept), for the exact-case check.
+    folded: Arc<str>,
+    context: Option<Arc<Context>>,
+}
+
+/// One pattern of the automaton; no targets means a blocker.
+#[derive(Debug, Clone, Default)]
+struct Pattern {
+    targets: Vec<Target>,
+}
+
+/// Weight of an abbreviation inside a compound (`浙` in `沪苏浙皖`).
+pub(crate) const ABBREVIATION_WEIGHT: f32 = 0.4;
+
+/// The rules the matcher needs from a taxonomy file.
+pub(crate) struct MatcherRules<'a> {
+    rules: &'a KindRules,
+}
+
+impl<'a> From<&'a KindRules> for MatcherRules<'a> {
+    fn from(rules: &'a KindRules) -> Self {
+        MatcherRules { rules }
+    }
+}
+
+/// One accepted match.
+#[derive(Debug, Clone)]
+pub(crate) struct Hit {
+    pub(crate) tag: usize,
+    pub(crate) alias: Arc<str>,
+    /// Weight factor before the field weight (abbreviation, organization).
+    pub(crate) weight: f32,
+    /// The match sits inside an organization name.
+    pub(crate) organization: bool,
+}
+
+/// One automaton and what each of its patterns credits.
+#[derive(Debug, Clone)]
+struct PatternSet {
+    automaton: AhoCorasick,
+    patterns: Vec<Pattern>,
+}
+
+impl PatternSet {
+    fn build(keys: &[String], patterns: Vec<Pattern>, case_insensitive: bool) -> PatternSet {
+        // A DFA: every story passes through it, and it is several times
+        // faster than the NFA on CJK text, for a few tens of MB built once.
+        let automaton = AhoCorasickBuilder::new()
+            .kind(Some(AhoCorasickKind::DFA))
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(case_insensitive)
+            .build(keys)
+            .expect("taxonomy patterns fit the automaton");
+        PatternSet {
+            automaton,
+            patterns,
+        }
+    }
+}
+
+/// Collects patterns and their targets while a matcher is built.
+#[derive(Default)]
+struct SetBuilder {
+    keys: Vec<String>,
+    by_key: HashMap<String, usize>,
+    patterns: Vec<Pattern>,
+}
+
+impl SetBuilder {
+    /// The pattern of a key, created on first use.
+    fn slot(&mut self, key: String) -> &mut Pattern {
+        let next = self.patterns.len();
+        let i = *self.by_key.entry(key.clone()).or_insert(next);
+        if i == next {
+            self.keys.push(key);
+            self.patterns.push(Pattern::default());
+        }
+        &mut self.patterns[i]
+    }
+}
+
+/// The compiled matcher of one taxonomy kind: words (ASCII case-insensitive,
+/// with blockers and compounds) and acronyms (`AI`, `US`: case-sensitive, so
+/// the `ai` of every `said` is never even a candidate).
+#[derive(Debug, Clone)]
+pub(crate) struct Matcher {
+    words: PatternSet,
+    acronyms: PatternSet,
+    near_window: usize,
+    organization_weight: f32,
+    organization_suffixes: Vec<String>,
+    organization_prefixes: Vec<String>,
+}
+
+impl Default for Matcher {
+    fn default() -> Self {
+        Matcher::build(
+            &[],
+            &HashMap::new(),
+            &MatcherRules::from(&KindRules::default()),
+        )
+    }
+}
+
+impl Matcher {
+    /// Compiles every alias, compound and blocker of one kind.
+    pub(crate) fn build(
+        defs: &[TagDef],
+        index: &HashMap<String, usize>,
+        rules: &MatcherRules<'_>,
+    ) -> Matcher {
+        let rules = rules.rules;
+        let mut words = SetBuilder::default();
+        let mut acronyms = SetBuilder::default();
+        let shared: HashMap<String, (Vec<usize>, SharedMode)> = rules
+            .shared_aliases
+            .iter()
+            .map(|r| {
+                let tags = r
+                    .tags
+                    .iter()
+                    .filter_map(|t| index.get(t).copied())
+                    .collect();
+                (fold_key(&r.alias), (tags, r.mode))
+            })
+            .collect();
+
+        for blocker in &rules.blockers {
+            let key = fold_key(blocker);
+            if !key.is_empty() {
+                words.slot(key);
+            }
+        }
+        for (i, def) in defs.iter().enumerate() {
+            let contexts: HashMap<&str, Arc<Context>> = def
+                .context
+                .iter()
+                .map(|r| {
+                    let ctx = Context {
+                        require_near: r.require_near.iter().map(|w| fold_key(w)).collect(),
+                        reject_near: r.reject_near.iter().map(|w| fold_key(w)).collect(),
+                        langs: r.langs.clone(),
+                    };
+                    (r.alias.as_str(), Arc::new(ctx))
+                })
+                .collect();
+            for alias in def.names.values().flatten() {
+                let key = fold_key(alias);
+                if key.is_empty() {
+                    continue;
+                }
+                let credited = shared.get(&key).is_none_or(|(tags, mode)| match mode {
+                    SharedMode::All => tags.contains(&i),
+                    SharedMode::First => tags.first() == Some(&i),
+                    SharedMode::None => false,
+                });
+                let pattern = if CaseRule::of(alias.trim()) == CaseRule::Exact {
+                    acronyms.slot(fold_text(alias.trim()))
+                } else {
+                    words.slot(key)
+                };
+                if credited {
+                    push_target(pattern, i, alias, 1.0, contexts.get(alias.as_str()));
+                }
+            }
+        }
+        for compound in &rules.compounds {
+            let key = fold_key(&compound.text);
+            if key.is_empty() {
+                continue;
+            }
+            let pattern = words.slot(key);
+            for (ids, weight) in [
+                (&compound.tags, 1.0),
+                (&compound.members, ABBREVIATION_WEIGHT),
+            ] {
+                for id in ids {
+                    if let Some(&tag) = index.get(id) {
+                        push_target(pattern, tag, &compound.text, weight, None);
+                    }
+                }
+            }
+        }
+        Matcher {
+            words: PatternSet::build(&words.keys, words.patterns, true),
+            acronyms: PatternSet::build(&acronyms.keys, acronyms.patterns, false),
+            near_window: rules.near_window,
+            organization_weight: rules.organization_weight,
+            organization_suffixes: rules
+                .organization_suffixes
+                .iter()
+                .map(|s| fold_text(s).to_ascii_lowercase())
+                .collect(),
+            organization_prefixes: rules
+                .organization_prefixes
+                .iter()
+                .map(|s| fold_text(s).to_ascii_lowercase())
+                .collect(),
+        }
+    }
+
+    /// Heap bytes held by the automaton.
+    pub(crate) fn memory_usage(&self) -> usize {
+        self.words.automaton.memory_usage() + self.acronyms.automaton.memory_usage()
+    }
+
+    /// Every accepted hit in `folded` (text already folded with [`fold_text`]),
+    /// for a story in language `lang`.
+    pub(crate) fn scan(&self, folded: &str, lang: &str, mut on_hit: impl FnMut(Hit)) {
+        let mut covered = Vec::new();
+        self.scan_set(&self.words, folded, lang, &mut covered, &mut on_hit);
+        // An acronym inside a word match (`AI` in `generative AI`) is
+        // already counted.
+        let words = std::mem::take(&mut covered);
+        let mut acronym_hits = Vec::new();
+        self.scan_set(&self.acronyms, folded, lang, &mut covered, &mut |hit| {
+            acronym_hits.push(hit)
+        });
+        let mut hits = acronym_hits.into_iter();
+        for (span, hit_count) in covered {
+            let inside = {
+                let i = words.partition_point(|&((s, _), _)| s < span.1);
+                i > 0 && words[i - 1].0.1 > span.0
+            };
+            for hit in hits.by_ref().take(hit_count) {
+                if !inside {
+                    on_hit(hit);
+                }
+            }
+        }
+    }
+
+    /// One leftmost-longest pass of one pattern set; `covered` gets each
+    /// word-bounded match span with the number of hits it produced.
+    fn scan_set(
+        &self,
+        set: &PatternSet,
+        folded: &str,
+        lang: &str,
+        covered: &mut Vec<((usize, usize), usize)>,
+        on_hit: &mut dyn FnMut(Hit),
+    ) {
+        let mut pos = 0;
+        while pos < folded.len() {
+            let Some(m) = set
+                .automaton
+                .find(Input::new(folded).span(pos..folded.len()))
+            else {
+                break;
+            };
+            let (start, end) = (m.start(), m.end());
+            let pattern = &set.patterns[m.pattern().as_usize()];
+            if !on_boundaries(folded, start, end) {
+                // Not a word here; a shorter alias may still start inside.
+                pos = next_char(folded, start);
+                continue;
+            }
+            let found = &folded[start..end];
+            let mut organization = None;
+            let mut produced = 0;
+            for target in &pattern.targets {
+                if !target.case.accepts(found, &target.folded) {
+                    continue;
+                }
+                if let Some(ctx) = &target.context
+                    && !self.context_allows(ctx, folded, start, end, lang)
+                {
+                    continue;
+                }
+                let in_org = *organization
+                    .get_or_insert_with(|| self.inside_organization(folded, start, end));
+                let weight = if in_org {
+                    target.weight * self.organization_weight
+                } else {
+                    target.weight
+                };
+                on_hit(Hit {
+                    tag: target.tag,
+                    alias: target.alias.clone(),
+                    weight,
+                    organization: in_org,
+                });
+                produced += 1;
+            }
+            covered.push(((start, end), produced));
+            pos = end;
+        }
+    }
+
+    /// The first tag an alias of `text` names (dateline places like
+    /// `HANGZHOU, China`).
+    pub(crate) fn first_tag(&self, text: &str) -> Option<usize> {
+        let folded = fold_text(text);
+        let mut first = None;
+        self.scan(&folded, "", |hit| {
+            if first.is_none() && !hit.organization {
+                first = Some(hit.tag);
+            }
+        });
+        first
+    }
+
+    fn context_allows(
+        &self,
+        ctx: &Context,
+        folded: &str,
+        start: usize,
+        end: usize,
+        lang: &str,
+    ) -> bool {
+        if !ctx.langs.is_empty() {
+            let primary = lang.split(['-', '_']).next().unwrap_or(lang);
+            if !ctx.langs.iter().any(|l| l == primary) {
+                return false;
+            }
+        }
+        let from = floor_char(folded, start.saturating_sub(self.near_window));
+        let to = ceil_char(folded, (end + self.near_window).min(folded.len()));
+        let window = folded[from..to].to_ascii_lowercase();
+        if ctx.reject_near.iter().any(|w| window.contains(w.as_str())) {
+            return false;
+        }
+        ctx.require_near.is_empty() || ctx.require_near.iter().any(|w| window.contains(w.as_str()))
+    }
+
+    /// True when the alias at `start..end` is part of an organization name:
+    /// `北京大学`, `浙江省医药健康产业集团`, `Bank of China`, `Tokyo University`.
+    fn inside_organization(&self, folded: &str, start: usize, end: usize) -> bool {
+        let before = &folded.as_bytes()[..start];
+        if self.organization_prefixes.iter().any(|p| {
+            before.len() >= p.len()
+                && before[before.len() - p.len()..].eq_ignore_ascii_case(p.as_bytes())
+        }) {
+            return true;
+        }
+        // The name runs on until punctuation or space (at most 14 characters).
+        let after = folded[end..].trim_start_matches([')', '）']);
+        let mut run_end = after.len();
+        for (n, (i, c)) in after.char_indices().enumerate() {
+            if n == 14 || !c.is_alphanumeric() {
+                run_end = i;
+                break;
+            }
+        }
+        let run = &after[..run_end];
+        let after_bytes = &folded.as_bytes()[end..];
+        self.organization_suffixes.iter().any(|s| {
+            if s.starts_with(' ') {
+                after_bytes.len() >= s.len()
+                    && after_bytes[..s.len()].eq_ignore_ascii_case(s.as_bytes())
+            } else {
+                !run.is_empty() && run.contains(s.as_str())
+            }
+        })
+    }
+}
+
+fn push_target(
+    pattern: &mut Pattern,
+    tag: usize,
+    alias: &str,
+    weight: f32,
+    ctx: Option<&Arc<Context>>,
+) {
+    if pattern
+        .targets
+        .iter()
+        .any(|t| t.tag == tag && t.weight >= weight)
+    {
+        return;
+    }
+    let folded = fold_text(alias.trim());
+    pattern.targets.push(Target {
+        tag,
+        alias: Arc::from(alias),
+        weight,
+        case: CaseRule::of(alias.trim()),
+        folded: Arc::from(folded.as_str()),
+        context: ctx.cloned(),
+    });
+}
+
+/// Folds text for matching: Traditional characters to Simplified, leaked
+/// pinyin readings (`醫(yī)院`) dropped so they cannot split a word. Case is
+/// kept (acronym rules need it). Aliases and stories go through the same
+/// function, so they always agree.
+///
+/// Folding is per character, through a table built once from
+/// [`to_simplified`]: many times faster than phrase conversion, and
+/// many-to-one (`發`, `髮` → `发`), which is all matching needs. Taiwan
+/// vocabulary (`晶片`, `人工智慧`) is listed as aliases in the taxonomy.
+pub(crate) fn fold_text(text: &str) -> String {
+    if !text.chars().any(is_han) {
+        return text.to_string();
+    }
+    let text = drop_pinyin_leaks(text);
+    let table = &*FOLD_TABLE;
+    text.chars()
+        .map(|c| {
+            let code = c as u32;
+            if (FOLD_START..FOLD_END).contains(&code) {
+                table[(code - FOLD_START) as usize]
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+const FOLD_START: u32 = 0x3400;
+const FOLD_END: u32 = 0xA000;
+
+/// Simplified form of every character of the CJK blocks U+3400–U+9FFF, or
+/// the character itself when conversion does not give exactly one
+/// character.
+static FOLD_TABLE: std::sync::LazyLock<Vec<char>> = std::sync::LazyLock::new(|| {
+    // Convert the whole block in one call, one character per line, and read
+    // the lines back: ~27k single calls would cost ~0.5 s at start-up.
+    let chars: Vec<char> = (FOLD_START..FOLD_END).filter_map(char::from_u32).collect();
+    let joined: String = chars.iter().flat_map(|&c| [c, '\n']).collect();
+    let converted = to_simplified(&joined);
+    let lines: Vec<&str> = converted.split('\n').collect();
+    let mut table: Vec<char> = (FOLD_START..FOLD_END)
+        .map(|c| char::from_u32(c).unwrap_or('\u{FFFD}'))
+        .collect();
+    if lines.len() >= chars.len() {
+        for (c, line) in chars.iter().zip(lines) {
+            let mut it = line.chars();
+            if let (Some(s), None) = (it.next(), it.next()) {
+                table[(*c as u32 - FOLD_START) as usize] = s;
+            }
+        }
+    }
+    table
+});
+
+/// Removes `(syllable)` right after a Han character when the syllable is
+/// one to six lower-case Latin letters (tone marks allowed). Upper-case
+/// (`(ESG)`), digits, spaces and CJK inside the brackets keep them.
+fn drop_pinyin_leaks(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('(') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut prev_han = false;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '('
+            && prev_han
+            && let Some(close) = rest[1..].find(')')
+        {
+            let inner = &rest[1..1 + close];
+            let letters = inner.chars().count();
+            let pinyin = (1..=6).contains(&letters)
+                && inner.chars().all(|c| {
+                    c.is_ascii_lowercase()
+                        || (('\u{C0}'..='\u{24F}').contains(&c) && c.is_lowercase())
+                        || ('\u{300}'..='\u{36F}').contains(&c)
+                });
+            if pinyin {
+                rest = &rest[close + 2..];
+                continue;
+            }
+        }
+        out.push(c);
+        prev_han = is_han(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FA1F}')
+}
+
+/// A letter or digit of an alphabetic script (Latin, Greek, Cyrillic ...),
+/// where words are delimited by spaces.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() && (c as u32) < 0x2E80 && !is_hangul(c)
+}
+
+fn is_hangul(c: char) -> bool {
+    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
+}
+
+fn is_katakana(c: char) -> bool {
+    matches!(c, '\u{30A0}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' | '\u{FF66}'..='\u{FF9F}')
+}
+
+/// Word-boundary rules by script: Latin aliases stand as whole words (a
+/// plural `s` may follow); Korean aliases start a word (particles may
+/// follow); katakana aliases are not part of a longer katakana word.
+fn on_boundaries(text: &str, start: usize, end: usize) -> bool {
+    let found = &text[start..end];
+    let (Some(first), Some(last)) = (found.chars().next(), found.chars().next_back()) else {
+        return false;
+    };
+    let prev = text[..start].chars().next_back();
+    let next = text[end..].chars().next();
+    if is_word_char(first) && prev.is_some_and(is_word_char) {
+        return false;
+    }
+    if is_word_char(last)
+        && let Some(n) = next
+        && is_word_char(n)
+    {
+        let plural = n == 's' && !text[end + 1..].chars().next().is_some_and(is_word_char);
+        if !plural {
+            return false;
+        }
+    }
+    if is_hangul(first) && prev.is_some_and(is_hangul) {
+        return false;
+    }
+    if is_katakana(first) && prev.is_some_and(is_katakana) {
+        return false;
+    }
+    if is_katakana(last) && next.is_some_and(is_katakana) {
+        return false;
+    }
+    true
+}
+
+fn next_char(text: &str, at: usize) -> usize {
+    text[at..]
+        .chars()
+        .next()
+        .map_or(text.len(), |c| at + c.len_utf8())
+}
+
+fn floor_char(text: &str, mut at: usize) -> usize {
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn ceil_char(text: &str, mut at: usize) -> usize {
+    while at < text.len() && !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
+}

@@ -1,0 +1,215 @@
+//! Turns matches into scored tags: field weights, diminishing returns for
+//! repeated mentions, a score in [0, 1], per-tag thresholds, roll-up to
+//! parent tags, and the primary tag.
+
+use super::matcher::Hit;
+use super::taxonomy::KindTable;
+use crate::model::{Evidence, Field, Tag};
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+/// How much one mention weighs in each field. A title mention alone passes
+/// the default threshold; a body mention needs company (three mentions, or
+/// support from the title, lead or a child region).
+pub const TITLE_WEIGHT: f32 = 1.0;
+/// Weight of a mention in the lead paragraph.
+pub const LEAD_WEIGHT: f32 = 0.6;
+/// Weight of a mention in a later paragraph.
+pub const BODY_WEIGHT: f32 = 0.3;
+/// Weight of the dateline place: names where the story was filed, which is
+/// often but not always what it is about.
+pub const DATELINE_WEIGHT: f32 = 0.45;
+/// Weight of the dateline for the country the place lies in: a wire story
+/// filed from a city is about that city's country unless it says otherwise,
+/// so this alone passes the default threshold.
+pub const DATELINE_COUNTRY_WEIGHT: f32 = 0.6;
+
+/// Weight of a field.
+pub fn field_weight(field: Field) -> f32 {
+    match field {
+        Field::Title => TITLE_WEIGHT,
+        Field::Lead => LEAD_WEIGHT,
+        Field::Body => BODY_WEIGHT,
+        Field::Dateline => DATELINE_WEIGHT,
+        Field::Child => 1.0,
+    }
+}
+
+/// `n` mentions count as `1 + ln n`: the second mention adds 0.69, the
+/// tenth 0.1.
+fn repeated(count: u32) -> f32 {
+    1.0 + (count.max(1) as f32).ln()
+}
+
+/// The evidence of one story for one taxonomy kind, collected field by field.
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    /// (tag, alias, field, organization, weight factor) → count.
+    counts: BTreeMap<(usize, Arc<str>, FieldKey, bool, u32), u32>,
+}
+
+/// `Field` in a sortable form.
+type FieldKey = u8;
+
+fn field_key(field: Field) -> FieldKey {
+    match field {
+        Field::Title => 0,
+        Field::Lead => 1,
+        Field::Body => 2,
+        Field::Dateline => 3,
+        Field::Child => 4,
+    }
+}
+
+fn key_field(key: FieldKey) -> Field {
+    match key {
+        0 => Field::Title,
+        1 => Field::Lead,
+        2 => Field::Body,
+        3 => Field::Dateline,
+        _ => Field::Child,
+    }
+}
+
+impl Tally {
+    /// Records one hit in a field.
+    pub(crate) fn add(&mut self, field: Field, hit: &Hit) {
+        let key = (
+            hit.tag,
+            hit.alias.clone(),
+            field_key(field),
+            hit.organization,
+            hit.weight.to_bits(),
+        );
+        *self.counts.entry(key).or_insert(0) += 1;
+    }
+
+    /// Records the dateline place with a weight (the place itself, or its
+    /// country).
+    pub(crate) fn add_dateline(&mut self, tag: usize, place: &str, weight: f32) {
+        let factor = weight / DATELINE_WEIGHT;
+        *self
+            .counts
+            .entry((
+                tag,
+                Arc::from(place),
+                field_key(Field::Dateline),
+                false,
+                factor.to_bits(),
+            ))
+            .or_insert(0) += 1;
+    }
+
+    /// Scores, thresholds and rolls up the tags, best first.
+    pub(crate) fn into_tags(self, table: &KindTable) -> Vec<Tag> {
+        // Only the tags this story touches: a few dozen of ~500.
+        let mut tally: BTreeMap<usize, TagTally> = BTreeMap::new();
+        for ((tag, alias, field, org, factor), count) in self.counts {
+            let field = key_field(field);
+            let alias = if org {
+                format!("{alias} (in an organization name)")
+            } else {
+                alias.to_string()
+            };
+            let weight = field_weight(field) * f32::from_bits(factor) * repeated(count);
+            let entry = tally.entry(tag).or_default();
+            entry.own += weight;
+            entry.evidence.push(Evidence {
+                alias,
+                field,
+                count,
+                weight,
+            });
+        }
+        // Roll-up: every ancestor gains the own weight of each descendant
+        // that stands on its own evidence, once however many paths lead to
+        // it (cn-zj → cn and cn-zj → cn-yrd → cn). Weak mentions of several
+        // children (Italy, Spain and Poland once each) do not make the parent.
+        let standing: Vec<(usize, f32)> = tally
+            .iter()
+            .filter(|&(&tag, t)| score(t.own) >= table.thresholds[tag])
+            .map(|(&tag, t)| (tag, t.own))
+            .collect();
+        for (tag, own) in standing {
+            for ancestor in ancestors(table, tag) {
+                let entry = tally.entry(ancestor).or_default();
+                entry.from_children += own;
+                entry.evidence.push(Evidence {
+                    alias: table.defs[tag].id.clone(),
+                    field: Field::Child,
+                    count: 1,
+                    weight: own,
+                });
+            }
+        }
+        let mut kept: HashSet<usize> = tally
+            .iter()
+            .filter(|&(&tag, t)| score(t.total()) >= table.thresholds[tag])
+            .map(|(&tag, _)| tag)
+            .collect();
+        // A story about Hangzhou is about Zhejiang and China too.
+        for tag in kept.clone() {
+            kept.extend(ancestors(table, tag));
+        }
+        let primary = kept.iter().copied().max_by(|&a, &b| {
+            let own = |t: usize| tally.get(&t).map_or(0.0, |t| t.own);
+            own(a).total_cmp(&own(b)).then(b.cmp(&a))
+        });
+        let mut tags: Vec<Tag> = kept
+            .into_iter()
+            .map(|i| {
+                let t = tally.remove(&i).unwrap_or_default();
+                let mut evidence = t.evidence;
+                evidence.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+                Tag {
+                    id: table.defs[i].id.clone(),
+                    score: score(t.own + t.from_children).clamp(0.0, 1.0),
+                    primary: Some(i) == primary,
+                    evidence,
+                }
+            })
+            .collect();
+        tags.sort_by(|a, b| {
+            b.primary
+                .cmp(&a.primary)
+                .then(b.score.total_cmp(&a.score))
+                .then(a.id.cmp(&b.id))
+        });
+        tags
+    }
+}
+
+/// The weights and evidence of one tag in one story.
+#[derive(Debug, Default)]
+struct TagTally {
+    /// Weight of the tag's own evidence.
+    own: f32,
+    /// Weight inherited from descendants that stand on their own.
+    from_children: f32,
+    evidence: Vec<Evidence>,
+}
+
+impl TagTally {
+    fn total(&self) -> f32 {
+        self.own + self.from_children
+    }
+}
+
+/// Raw weight to a score in [0, 1].
+fn score(raw: f32) -> f32 {
+    1.0 - (-raw).exp()
+}
+
+/// Every ancestor of a tag, each once.
+fn ancestors(table: &KindTable, tag: usize) -> Vec<usize> {
+    let mut seen = HashSet::new();
+    let mut stack = table.parents[tag].clone();
+    let mut out = Vec::new();
+    while let Some(p) = stack.pop() {
+        if p != tag && seen.insert(p) {
+            out.push(p);
+            stack.extend(&table.parents[p]);
+        }
+    }
+    out
+}
