@@ -30,6 +30,7 @@ from babel import Locale
 from opencc import OpenCC
 
 S2T = OpenCC("s2t")
+T2S = OpenCC("t2s")
 LANGS = ["en", "zh-Hans", "zh-Hant", "ja", "ko"]
 CLDR_LOCALES = {"en": "en", "zh-Hans": "zh_Hans", "zh-Hant": "zh_Hant", "ja": "ja", "ko": "ko"}
 
@@ -295,6 +296,19 @@ JP_CITY_ALIASES = {14: (["横浜"], ["요코하마"]), 23: (["名古屋"], ["나
 
 # Korean names of US states (hand-written; National Institute of Korean
 # Language transcription).
+# Taiwan (ISO 3166-2:TW): iso-codes' zh_TW translation gives the short Chinese name of most
+# subdivisions; the rest are hand-written here. Names that are ambiguous outside Taiwan are
+# left out: 金门 alone (金门大桥, the Golden Gate Bridge), 连江 (also a county of Fuzhou), 新北
+# alone (新北区 of Changzhou); Lienchiang is named by its islands, 马祖.
+TW_ZH_MISSING = {"ILA": "宜兰", "KEE": "基隆", "KIN": "金门", "LIE": "连江", "NWT": "新北"}
+TW_FULL_ONLY = {"KIN", "LIE", "NWT"}
+TW_EXTRA = {"LIE": (["Matsu"], ["马祖"])}
+# Korean names (NIKL transcription) of the six special municipalities; hand-written.
+TW_KO = {"TPE": "타이베이", "NWT": "신베이", "TAO": "타오위안", "TXG": "타이중", "TNN": "타이난",
+         "KHH": "가오슝"}
+# Hsinchu and Chiayi are each a city and a county; the bare name credits the city.
+TW_SHORT_TO_CITY = {"HSQ", "CYQ"}
+
 US_KO = {
     "AL": "앨라배마", "AK": "알래스카", "AZ": "애리조나", "AR": "아칸소", "CA": "캘리포니아", "CO": "콜로라도",
     "CT": "코네티컷", "DE": "델라웨어", "FL": "플로리다", "GA": "조지아", "HI": "하와이", "ID": "아이다호",
@@ -576,6 +590,21 @@ def main():
         add_hant(names)
         entries.append({"id": s.code.lower(), "parents": ["kr"], "names": names,
                         "abbreviations": KR_DATELINE_ONLY.get(num, [])})
+    # Taiwan's counties, cities and special municipalities.
+    tw_tr = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["zh_TW"])
+    for s in sorted(pycountry.subdivisions.get(country_code="TW"), key=lambda s: s.code):
+        code = s.code.split("-")[1]
+        short = TW_ZH_MISSING.get(code) or T2S.convert(tw_tr.gettext(s.name))
+        suffix = "县" if s.type == "County" else "市"
+        names = {"en": [s.name + " County" if code in TW_SHORT_TO_CITY else s.name],
+                 "zh-Hans": [short + suffix] + ([short] if code not in TW_FULL_ONLY | TW_SHORT_TO_CITY else [])}
+        if code in TW_KO:
+            names["ko"] = [TW_KO[code], TW_KO[code] + "시"]
+        if code in TW_EXTRA:
+            names["en"] += TW_EXTRA[code][0]
+            names["zh-Hans"] += TW_EXTRA[code][1]
+        add_hant(names)
+        entries.append({"id": s.code.lower(), "parents": ["tw"], "names": names})
     # US states and DC.
     for s in sorted(pycountry.subdivisions.get(country_code="US"), key=lambda s: s.code):
         code = s.code.split("-")[1]
@@ -612,8 +641,8 @@ def main():
         "# Sources:",
         f"# - ISO 3166-1 codes: Debian iso-codes via pycountry {pycountry.__version__ if hasattr(pycountry, '__version__') else ''}.",
         f"# - Country names (en, zh-Hans, zh-Hant, ja, ko): Unicode CLDR via babel {babel.__version__}.",
-        "# - ISO 3166-2 codes of JP, KR, US subdivisions: iso-codes via pycountry; their zh-Hans and ja",
-        "#   names from iso-codes' zh_CN / ja translations; Korean names hand-written (NIKL transcription).",
+        "# - ISO 3166-2 codes of JP, KR, TW, US subdivisions: iso-codes via pycountry; their zh-Hans and ja",
+        "#   names from iso-codes' zh_CN / ja translations (TW: zh_TW, to Simplified by OpenCC t2s; names it\n#   lacks hand-written); Korean names hand-written (NIKL transcription).",
         "# - Chinese provincial-level divisions: ISO 3166-2:CN / GB/T 2260, names and abbreviations as in",
         "#   shared/reference/wire-conventions.md §3.2.",
         "# - Cities: YRD (2019 outline: Shanghai, Jiangsu 13, Zhejiang 11, Anhui 16), GBA (2019 outline:",
