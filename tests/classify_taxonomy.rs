@@ -231,7 +231,12 @@ fn shipped_taxonomy_covers_subdivisions_cities_and_economic_regions() {
     // Guangdong: 21 prefecture-level cities (GB/T 2260), 9 of them in the GBA.
     assert_eq!(count("cn-gd-", 2), 21);
     assert_eq!(count("tw-", 1), 22, "ISO 3166-2:TW");
-    for capital in ["cn-ha-zhengzhou", "cn-yn-kunming", "cn-xz-lhasa", "cn-hl-harbin"] {
+    for capital in [
+        "cn-ha-zhengzhou",
+        "cn-yn-kunming",
+        "cn-xz-lhasa",
+        "cn-hl-harbin",
+    ] {
         assert!(tax.has_region(capital), "{capital}");
     }
     assert_eq!(tax.place_region("台北"), Some("tw-tpe"));
