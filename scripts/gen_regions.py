@@ -4,19 +4,23 @@
 Sources (see the header written into the file):
   * ISO 3166-1 codes: Debian iso-codes through `pycountry`.
   * Country names in en, zh-Hans, zh-Hant, ja, ko: Unicode CLDR through `babel`.
-  * ISO 3166-2 codes and names of Japanese prefectures, Korean provinces and
-    US states: iso-codes through `pycountry` (English, plus its zh_CN and ja
+  * ISO 3166-2 codes and names of Japanese prefectures, Korean provinces,
+    Taiwan's counties and cities (zh_TW translation) and US states: iso-codes through `pycountry` (English, plus its zh_CN and ja
     translations where they exist); the remaining names are written below by
     hand and marked so.
   * Chinese provincial-level divisions: the table in
     shared/reference/wire-conventions.md §3.2 (ISO 3166-2:CN, GB/T 2260).
-  * Cities, economic regions, extra aliases and guards: written below by hand.
+  * Prefecture-level cities of mainland China: GB/T 2260 codes and names from
+    the adcodes.csv of the `cpca` package; English names by `pypinyin`.
+  * Other cities, economic regions, extra aliases and guards: written below by hand.
   * zh-Hant forms of hand-written zh-Hans names: OpenCC s2t
     (`opencc-python-reimplemented`).
 
 Run in a throwaway venv:
     python3 -m venv /tmp/venv
-    /tmp/venv/bin/pip install babel pycountry opencc-python-reimplemented
+    /tmp/venv/bin/pip install babel pycountry opencc-python-reimplemented pypinyin
+    /tmp/venv/bin/pip download cpca==0.5.5 --no-deps -d /tmp/cpca
+    (cd /tmp/cpca && unzip -o -q cpca-0.5.5-py3-none-any.whl -d x)
     /tmp/venv/bin/python scripts/gen_regions.py > config/taxonomy/regions.toml
 """
 
@@ -30,6 +34,7 @@ from babel import Locale
 from opencc import OpenCC
 
 S2T = OpenCC("s2t")
+T2S = OpenCC("t2s")
 LANGS = ["en", "zh-Hans", "zh-Hant", "ja", "ko"]
 CLDR_LOCALES = {"en": "en", "zh-Hans": "zh_Hans", "zh-Hant": "zh_Hant", "ja": "ja", "ko": "ko"}
 
@@ -295,6 +300,19 @@ JP_CITY_ALIASES = {14: (["横浜"], ["요코하마"]), 23: (["名古屋"], ["나
 
 # Korean names of US states (hand-written; National Institute of Korean
 # Language transcription).
+# Taiwan (ISO 3166-2:TW): iso-codes' zh_TW translation gives the short Chinese name of most
+# subdivisions; the rest are hand-written here. Names that are ambiguous outside Taiwan are
+# left out: 金门 alone (金门大桥, the Golden Gate Bridge), 连江 (also a county of Fuzhou), 新北
+# alone (新北区 of Changzhou); Lienchiang is named by its islands, 马祖.
+TW_ZH_MISSING = {"ILA": "宜兰", "KEE": "基隆", "KIN": "金门", "LIE": "连江", "NWT": "新北"}
+TW_FULL_ONLY = {"KIN", "LIE", "NWT"}
+TW_EXTRA = {"LIE": (["Matsu"], ["马祖"])}
+# Korean names (NIKL transcription) of the six special municipalities; hand-written.
+TW_KO = {"TPE": "타이베이", "NWT": "신베이", "TAO": "타오위안", "TXG": "타이중", "TNN": "타이난",
+         "KHH": "가오슝"}
+# Hsinchu and Chiayi are each a city and a county; the bare name credits the city.
+TW_SHORT_TO_CITY = {"HSQ", "CYQ"}
+
 US_KO = {
     "AL": "앨라배마", "AK": "알래스카", "AZ": "애리조나", "AR": "아칸소", "CA": "캘리포니아", "CO": "콜로라도",
     "CT": "코네티컷", "DE": "델라웨어", "FL": "플로리다", "GA": "조지아", "HI": "하와이", "ID": "아이다호",
@@ -401,6 +419,61 @@ ORG_SUFFIXES = [
     " Mobile", " Group", " Holdings",
 ]
 ORG_PREFIXES = ["Bank of ", "University of ", "Port of "]
+
+
+# Other prefecture-level cities (地级市) of mainland China: GB/T 2260 codes and names as
+# shipped in the adcodes.csv of the `cpca` package (Ministry of Civil Affairs data). Every
+# city is named by its full form (郑州市); the bare form (郑州) only for provincial capitals
+# (GB/T 2260 city code 01) and the five cities with independent planning status, because
+# bare names of smaller cities are often ordinary words (长治久安, 来宾, 白银, 日照, 德州 is
+# also Texas). English names are pinyin (pypinyin), dropped when two cities share one
+# (Fuzhou, Taizhou, Yulin, Yichun). Prefectures (地区), autonomous prefectures and leagues
+# are not listed.
+GB_PROVINCE = {"13": "he", "14": "sx", "15": "nm", "21": "ln", "22": "jl", "23": "hl", "32": "js",
+               "33": "zj", "34": "ah", "35": "fj", "36": "jx", "37": "sd", "41": "ha", "42": "hb",
+               "43": "hn", "44": "gd", "45": "gx", "46": "hi", "51": "sc", "52": "gz", "53": "yn",
+               "54": "xz", "61": "sn", "62": "gs", "63": "qh", "64": "nx", "65": "xj"}
+PLANNING_CITIES = {"大连", "青岛", "宁波", "厦门", "深圳"}
+CITY_EN_FIX = {"西安": "Xi'an", "拉萨": "Lhasa", "乌鲁木齐": "Urumqi", "呼和浩特": "Hohhot",
+               "哈尔滨": "Harbin"}
+ADCODES_CSV = "/tmp/cpca/x/cpca/resources/adcodes.csv"
+
+
+def prefecture_cities(known_aliases):
+    """Prefecture-level cities from GB/T 2260 not already listed (see the note above)."""
+    import csv
+
+    from pypinyin import lazy_pinyin
+
+    rows = []
+    with open(ADCODES_CSV, encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            code, name = r["adcode"], r["name"]
+            prov, city = code[:2], code[2:4]
+            if prov not in GB_PROVINCE or city == "00" or code[4:] != "00000000" or not name.endswith("市"):
+                continue
+            short = name[:-1]
+            if name in known_aliases or short in known_aliases:
+                continue
+            bare = city == "01" or short in PLANNING_CITIES
+            en = CITY_EN_FIX.get(short) or "".join(lazy_pinyin(short)).capitalize()
+            rows.append((code, prov, short, name, bare, en))
+    en_count = {}
+    for row in rows:
+        en_count[row[5]] = en_count.get(row[5], 0) + 1
+    entries = []
+    for code, prov, short, name, bare, en in sorted(rows):
+        pid = GB_PROVINCE[prov]
+        slug = re.sub(r"[^a-z]", "", en.lower())
+        names = {"zh-Hans": [name] + ([short] if bare else [])}
+        # a capital keeps its conventional name (Fuzhou is 福州, not 抚州)
+        if (bare or en_count[en] == 1) and en not in known_aliases:
+            names["en"] = [en]
+        else:
+            slug += code[2:4]
+        add_hant(names)
+        entries.append({"id": f"cn-{pid}-{slug}", "parents": [f"cn-{pid}"], "names": names})
+    return entries
 
 
 def cldr_names(alpha2):
@@ -543,6 +616,9 @@ def main():
             names[lang].append(a)
         add_hant(names)
         entries.append({"id": f"cn-{prov}-{slug}", "parents": [f"cn-{prov}"] + extra_parents, "names": names})
+    # The other prefecture-level cities of mainland China.
+    known = {a for e in entries for names in e["names"].values() for a in names}
+    entries += prefecture_cities(known)
     # Japanese prefectures.
     for s in sorted(pycountry.subdivisions.get(country_code="JP"), key=lambda s: s.code):
         n = int(s.code.split("-")[1])
@@ -576,6 +652,21 @@ def main():
         add_hant(names)
         entries.append({"id": s.code.lower(), "parents": ["kr"], "names": names,
                         "abbreviations": KR_DATELINE_ONLY.get(num, [])})
+    # Taiwan's counties, cities and special municipalities.
+    tw_tr = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["zh_TW"])
+    for s in sorted(pycountry.subdivisions.get(country_code="TW"), key=lambda s: s.code):
+        code = s.code.split("-")[1]
+        short = TW_ZH_MISSING.get(code) or T2S.convert(tw_tr.gettext(s.name))
+        suffix = "县" if s.type == "County" else "市"
+        names = {"en": [s.name + " County" if code in TW_SHORT_TO_CITY else s.name],
+                 "zh-Hans": [short + suffix] + ([short] if code not in TW_FULL_ONLY | TW_SHORT_TO_CITY else [])}
+        if code in TW_KO:
+            names["ko"] = [TW_KO[code], TW_KO[code] + "시"]
+        if code in TW_EXTRA:
+            names["en"] += TW_EXTRA[code][0]
+            names["zh-Hans"] += TW_EXTRA[code][1]
+        add_hant(names)
+        entries.append({"id": s.code.lower(), "parents": ["tw"], "names": names})
     # US states and DC.
     for s in sorted(pycountry.subdivisions.get(country_code="US"), key=lambda s: s.code):
         code = s.code.split("-")[1]
@@ -612,12 +703,15 @@ def main():
         "# Sources:",
         f"# - ISO 3166-1 codes: Debian iso-codes via pycountry {pycountry.__version__ if hasattr(pycountry, '__version__') else ''}.",
         f"# - Country names (en, zh-Hans, zh-Hant, ja, ko): Unicode CLDR via babel {babel.__version__}.",
-        "# - ISO 3166-2 codes of JP, KR, US subdivisions: iso-codes via pycountry; their zh-Hans and ja",
-        "#   names from iso-codes' zh_CN / ja translations; Korean names hand-written (NIKL transcription).",
+        "# - ISO 3166-2 codes of JP, KR, TW, US subdivisions: iso-codes via pycountry; their zh-Hans and ja",
+        "#   names from iso-codes' zh_CN / ja translations (TW: zh_TW, to Simplified by OpenCC t2s; names it\n#   lacks hand-written); Korean names hand-written (NIKL transcription).",
         "# - Chinese provincial-level divisions: ISO 3166-2:CN / GB/T 2260, names and abbreviations as in",
         "#   shared/reference/wire-conventions.md §3.2.",
         "# - Cities: YRD (2019 outline: Shanghai, Jiangsu 13, Zhejiang 11, Anhui 16), GBA (2019 outline:",
         "#   9 Guangdong cities + HK + Macao), JJJ (Beijing, Tianjin, Hebei 11), Chengdu; hand-written.",
+        "# - Other prefecture-level cities of mainland China: GB/T 2260 codes and names from the adcodes",
+        "#   table of the cpca package (Ministry of Civil Affairs data); bare name only for provincial",
+        "#   capitals (city code 01) and the five cities with independent planning status; pinyin by pypinyin.",
         "# - 30 largest cities: UN World Urbanization Prospects 2018; cities that coincide with a listed",
         "#   subdivision reuse it (Tokyo jp-13, Shanghai cn-sh, Beijing cn-bj, Osaka jp-27, Chongqing cn-cq,",
         "#   Tianjin cn-tj, Guangzhou cn-gd-guangzhou, Shenzhen cn-gd-shenzhen).",

@@ -228,7 +228,19 @@ fn shipped_taxonomy_covers_subdivisions_cities_and_economic_regions() {
     assert_eq!(count("cn-zj-", 2), 11);
     assert_eq!(count("cn-ah-", 2), 16);
     assert_eq!(count("cn-he-", 2), 11);
-    assert_eq!(count("cn-gd-", 2), 9);
+    // Guangdong: 21 prefecture-level cities (GB/T 2260), 9 of them in the GBA.
+    assert_eq!(count("cn-gd-", 2), 21);
+    assert_eq!(count("tw-", 1), 22, "ISO 3166-2:TW");
+    for capital in [
+        "cn-ha-zhengzhou",
+        "cn-yn-kunming",
+        "cn-xz-lhasa",
+        "cn-hl-harbin",
+    ] {
+        assert!(tax.has_region(capital), "{capital}");
+    }
+    assert_eq!(tax.place_region("台北"), Some("tw-tpe"));
+    assert_eq!(tax.place_region("鄭州"), Some("cn-ha-zhengzhou"));
     let yrd = tax.region_descendants("cn-yrd");
     assert!(yrd.contains(&"cn-zj-hangzhou".to_string()) && yrd.contains(&"cn-sh".to_string()));
     assert_eq!(yrd.len(), 1 + 4 + 40);
