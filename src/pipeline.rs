@@ -399,11 +399,13 @@ impl Pipeline {
             0
         };
         let now = Timestamp::now();
-        let mut next_run = crate::schedule::next_run(source, now, failures, &self.config.daemon.limits);
+        let mut next_run =
+            crate::schedule::next_run(source, now, failures, &self.config.daemon.limits);
         // A server that asked us to come back later (429/503 Retry-After
         // beyond what a fetch waits out) is not asked again before then.
         if let Some(wait) = report.retry_after
-            && let Ok(asked) = now.checked_add(jiff::SignedDuration::try_from(wait).unwrap_or_default())
+            && let Ok(asked) =
+                now.checked_add(jiff::SignedDuration::try_from(wait).unwrap_or_default())
         {
             next_run = next_run.map(|n| n.max(asked));
         }

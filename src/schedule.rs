@@ -94,7 +94,9 @@ async fn source_loop(
         let failures = state.as_ref().map(|s| s.failures).unwrap_or(0);
         // The recorded next run may be later than the schedule says (a
         // server's Retry-After); it is never earlier than now.
-        let recorded = state.and_then(|s| s.next_run).filter(|t| *t > Timestamp::now());
+        let recorded = state
+            .and_then(|s| s.next_run)
+            .filter(|t| *t > Timestamp::now());
         let Some(next) = next_run(
             &source,
             Timestamp::now(),
