@@ -72,6 +72,8 @@ fn english_pages() {
     assert_full(
         "en",
         &[
+            // Story paragraphs marked `class="paywall"`, split over ad breaks.
+            ("np-wired_001", 0.95, 0.95),
             ("rd-aclu", 0.97, 0.97),
             ("rd-yahoo-2", 0.97, 0.97),
             ("sh-0d46122928b6", 0.97, 0.97),

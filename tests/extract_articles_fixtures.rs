@@ -196,3 +196,20 @@ proptest! {
         let _ = extract(&page, &url, None, "Asia/Shanghai");
     }
 }
+
+#[test]
+fn paragraphs_marked_paywall_are_story_text_but_the_gate_is_not() {
+    let article = run(
+        "paywall_paragraphs.html",
+        "https://example.com/world/checkpoints",
+        "UTC",
+    );
+    let body = article.body.join("\n");
+    assert!(
+        body.contains("the checkpoint at the end of the street"),
+        "{body}"
+    );
+    assert!(body.contains("read faces at the gate"), "{body}");
+    assert!(body.contains("old market street"), "{body}");
+    assert!(!body.contains("Subscribe to keep reading"), "{body}");
+}

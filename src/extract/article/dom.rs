@@ -433,6 +433,11 @@ fn soft_junk_named(name: &str, el: &Element, names: &str) -> Junk {
     if names.is_empty() {
         return Junk::No;
     }
+    // Metered sites mark the story paragraphs behind the gate with
+    // `paywall`; the gate itself is a box, never a `<p>` of prose.
+    if name == "p" && names.contains("paywall") {
+        return Junk::No;
+    }
     if STRONG_NEGATIVE.is_match(names) {
         // Only comment threads are removed whatever they hold; a "share"
         // wrapper around the whole story is kept by the weak rule.
