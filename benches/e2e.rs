@@ -44,7 +44,7 @@ fn feeds() -> Vec<Vec<u8>> {
     manifest
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter_map(|v| std::fs::read(corpus().join("feeds").join(v["path"].as_str()?)).ok())
+        .filter_map(|v| std::fs::read(corpus().join(v["path"].as_str()?)).ok())
         .collect()
 }
 

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 venv="${TMPDIR:-/tmp}/polywire-bench-venv"
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install -q trafilatura feedparser feedgen opencc
+  "$venv/bin/pip" install -q trafilatura lxml_html_clean feedparser feedgen opencc
 fi
 peers="${TMPDIR:-/tmp}/polywire-peers.json"
 "$venv/bin/python" scripts/peers.py > "$peers"

@@ -34,7 +34,7 @@ def feed_documents(corpus):
     with open(os.path.join(corpus, "feeds", "manifest.jsonl"), encoding="utf-8") as manifest:
         for line in manifest:
             row = json.loads(line)
-            with open(os.path.join(corpus, "feeds", row["path"]), "rb") as f:
+            with open(os.path.join(corpus, row["path"]), "rb") as f:
                 docs.append(f.read())
     return docs
 
