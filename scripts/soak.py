@@ -66,7 +66,9 @@ class Wire(BaseHTTPRequestHandler):
             time.sleep(2)
         if parts[1] == "rss.xml":
             if n in BROKEN_XML:
-                return self.send(200, "<rss><channel><item><title>unclosed", "application/rss+xml")
+                # Not a feed at all (an error page): the lenient reader
+                # recovers truncated XML, so this is what a parse failure is.
+                return self.send(200, "<html><body><h1>502 Bad Gateway</h1></body></html>", "application/rss+xml")
             # A new story every 3 seconds; the index shows the latest 20.
             latest = int((time.time() - START) / 3)
             items = []
