@@ -390,9 +390,6 @@ fn main() {
             ratio(peer("opencc_t2s_mb_per_s"), ours_opencc, true)
         ),
     ));
-    if let Some(render) = render_ratio(peer("feedgen_s_per_feed_of_50")) {
-        rows.push(render);
-    }
 
     println!(
         "\n## End to end ({} corpus pages served as {count} stories)\n",
@@ -402,26 +399,4 @@ fn main() {
     for Row(a, b, c) in rows {
         println!("| {a} | {b} | {c} |");
     }
-}
-
-/// Rendering 50 stories as RSS and Atom, against feedgen.
-fn render_ratio(peer: Option<f64>) -> Option<Row> {
-    let seconds = polywire_render_50()?;
-    let ratio = peer
-        .map(|p| format!("{:.1}×", p / seconds))
-        .unwrap_or_else(|| "peer not run".into());
-    Some(Row(
-        "feed rendering (50 stories, RSS + Atom mean)".into(),
-        format!("{:.3} ms/feed", seconds * 1e3),
-        format!(
-            "feedgen: {} → {ratio} faster",
-            peer.map(|s| format!("{:.2} ms", s * 1e3))
-                .unwrap_or("-".into())
-        ),
-    ))
-}
-
-/// Filled in once the emit stage's API is wired (see docs/BENCHMARKS.md).
-fn polywire_render_50() -> Option<f64> {
-    None
 }

@@ -166,6 +166,25 @@ impl Store {
         let fts_text = search::index_text(&article.title, &article.body);
         let item_updated = item_updated.map(|t| t.as_second());
 
+        // The same twelve values key an update (by id) and an insert (by URL).
+        macro_rules! row {
+            ($key:expr) => {
+                params![
+                    $key,
+                    article.source,
+                    article.lang,
+                    article.published.map(|t| t.as_second()),
+                    sort_time,
+                    now,
+                    item_updated,
+                    hash,
+                    article.fingerprint as i64,
+                    primary(&tags.regions),
+                    primary(&tags.industries),
+                    data
+                ]
+            };
+        }
         let tx = self.conn.transaction()?;
         let existing: Option<(i64, i64)> = tx
             .query_row(
@@ -188,20 +207,7 @@ impl Store {
                         updated = ?6, item_updated = COALESCE(?7, item_updated), content_hash = ?8,
                         fingerprint = ?9, primary_region = ?10, primary_industry = ?11, data = ?12
                      WHERE id = ?1",
-                    params![
-                        id,
-                        article.source,
-                        article.lang,
-                        article.published.map(|t| t.as_second()),
-                        sort_time,
-                        now,
-                        item_updated,
-                        hash,
-                        article.fingerprint as i64,
-                        primary(&tags.regions),
-                        primary(&tags.industries),
-                        data
-                    ],
+                    row!(id),
                 )?;
                 tx.execute("DELETE FROM article_tags WHERE article_id = ?1", [id])?;
                 tx.execute("DELETE FROM fingerprint_bands WHERE article_id = ?1", [id])?;
@@ -223,20 +229,7 @@ impl Store {
                     "INSERT INTO articles (url, source, lang, published, sort_time, first_seen, updated,
                         item_updated, content_hash, fingerprint, cluster, primary_region, primary_industry, data)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9, 0, ?10, ?11, ?12)",
-                    params![
-                        article.url,
-                        article.source,
-                        article.lang,
-                        article.published.map(|t| t.as_second()),
-                        sort_time,
-                        now,
-                        item_updated,
-                        hash,
-                        article.fingerprint as i64,
-                        primary(&tags.regions),
-                        primary(&tags.industries),
-                        data
-                    ],
+                    row!(article.url),
                 )?;
                 let id = tx.last_insert_rowid();
                 let cluster = found_cluster.unwrap_or(id);
