@@ -1,4 +1,4 @@
-//! Finds taxonomy aliases in script-folded text: one aho-corasick automaton
+//! Finds taxonomy aliases in script-folded text: one Aho-Corasick automaton
 //! per taxonomy kind (leftmost-longest, so blockers and longer names win over
 //! the short aliases inside them), then per-match guards: Latin word
 //! boundaries, acronym case, Hangul and katakana word starts, context words,
@@ -6,7 +6,7 @@
 
 use super::taxonomy::{KindRules, SharedMode, TagDef, fold_key};
 use crate::normalize::script::to_simplified;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
+use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -98,26 +98,53 @@ pub(crate) struct Hit {
 }
 
 /// One automaton and what each of its patterns credits.
-#[derive(Debug, Clone)]
+///
+/// The automaton steps over characters, not bytes (a double-array
+/// Aho-Corasick): a CJK character is one transition instead of three, and
+/// the whole automaton is a few MB that stay in cache, where a byte DFA over
+/// the same aliases was tens of MB and missed the cache on every byte.
+#[derive(Clone)]
 struct PatternSet {
-    automaton: AhoCorasick,
+    /// `None` when the set has no patterns (the automaton needs one).
+    automaton: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
     patterns: Vec<Pattern>,
+    /// Keys are ASCII lower-case and the text is lowered before matching.
+    case_insensitive: bool,
+}
+
+impl std::fmt::Debug for PatternSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PatternSet")
+            .field("patterns", &self.patterns.len())
+            .field("case_insensitive", &self.case_insensitive)
+            .finish_non_exhaustive()
+    }
 }
 
 impl PatternSet {
     fn build(keys: &[String], patterns: Vec<Pattern>, case_insensitive: bool) -> PatternSet {
-        // A DFA: every story passes through it, and it is several times
-        // faster than the NFA on CJK text, for a few tens of MB built once.
-        let automaton = AhoCorasickBuilder::new()
-            .kind(Some(AhoCorasickKind::DFA))
-            .match_kind(MatchKind::LeftmostLongest)
-            .ascii_case_insensitive(case_insensitive)
-            .build(keys)
-            .expect("taxonomy patterns fit the automaton");
+        let automaton = (!keys.is_empty()).then(|| {
+            let values = keys.iter().enumerate().map(|(i, k)| {
+                let key = match case_insensitive {
+                    true => k.to_ascii_lowercase(),
+                    false => k.clone(),
+                };
+                (key, i as u32)
+            });
+            CharwiseDoubleArrayAhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build_with_values(values)
+                .expect("taxonomy patterns fit the automaton")
+        });
         PatternSet {
             automaton,
             patterns,
+            case_insensitive,
         }
+    }
+
+    fn memory_usage(&self) -> usize {
+        self.automaton.as_ref().map_or(0, |a| a.heap_bytes())
     }
 }
 
@@ -264,7 +291,7 @@ impl Matcher {
 
     /// Heap bytes held by the automaton.
     pub(crate) fn memory_usage(&self) -> usize {
-        self.words.automaton.memory_usage() + self.acronyms.automaton.memory_usage()
+        self.words.memory_usage() + self.acronyms.memory_usage()
     }
 
     /// Every accepted hit in `folded` (text already folded with [`fold_text`]),
@@ -303,50 +330,60 @@ impl Matcher {
         covered: &mut Vec<((usize, usize), usize)>,
         on_hit: &mut dyn FnMut(Hit),
     ) {
+        let Some(automaton) = &set.automaton else {
+            return;
+        };
+        // ASCII lower-casing keeps every byte offset, so a match in the
+        // lowered text is the same span of `folded`.
+        let lowered;
+        let haystack = if set.case_insensitive && folded.bytes().any(|b| b.is_ascii_uppercase()) {
+            lowered = folded.to_ascii_lowercase();
+            lowered.as_str()
+        } else {
+            folded
+        };
         let mut pos = 0;
-        while pos < folded.len() {
-            let Some(m) = set
-                .automaton
-                .find(Input::new(folded).span(pos..folded.len()))
-            else {
-                break;
-            };
-            let (start, end) = (m.start(), m.end());
-            let pattern = &set.patterns[m.pattern().as_usize()];
-            if !on_boundaries(folded, start, end) {
-                // Not a word here; a shorter alias may still start inside.
-                pos = next_char(folded, start);
-                continue;
-            }
-            let found = &folded[start..end];
-            let mut organization = None;
-            let mut produced = 0;
-            for target in &pattern.targets {
-                if !target.case.accepts(found, &target.folded) {
-                    continue;
+        'restart: while pos < haystack.len() {
+            // Leftmost-longest matches from `pos` on; after a rejected
+            // match the search starts again one character further.
+            for m in automaton.leftmost_find_iter(&haystack[pos..]) {
+                let (start, end) = (pos + m.start(), pos + m.end());
+                let pattern = &set.patterns[m.value() as usize];
+                if !on_boundaries(folded, start, end) {
+                    // Not a word here; a shorter alias may still start inside.
+                    pos = next_char(folded, start);
+                    continue 'restart;
                 }
-                if let Some(ctx) = &target.context
-                    && !self.context_allows(ctx, folded, start, end, lang)
-                {
-                    continue;
+                let found = &folded[start..end];
+                let mut organization = None;
+                let mut produced = 0;
+                for target in &pattern.targets {
+                    if !target.case.accepts(found, &target.folded) {
+                        continue;
+                    }
+                    if let Some(ctx) = &target.context
+                        && !self.context_allows(ctx, folded, start, end, lang)
+                    {
+                        continue;
+                    }
+                    let in_org = *organization
+                        .get_or_insert_with(|| self.inside_organization(folded, start, end));
+                    let weight = if in_org {
+                        target.weight * self.organization_weight
+                    } else {
+                        target.weight
+                    };
+                    on_hit(Hit {
+                        tag: target.tag,
+                        alias: target.alias.clone(),
+                        weight,
+                        organization: in_org,
+                    });
+                    produced += 1;
                 }
-                let in_org = *organization
-                    .get_or_insert_with(|| self.inside_organization(folded, start, end));
-                let weight = if in_org {
-                    target.weight * self.organization_weight
-                } else {
-                    target.weight
-                };
-                on_hit(Hit {
-                    tag: target.tag,
-                    alias: target.alias.clone(),
-                    weight,
-                    organization: in_org,
-                });
-                produced += 1;
+                covered.push(((start, end), produced));
             }
-            covered.push(((start, end), produced));
-            pos = end;
+            break;
         }
     }
 

@@ -5,7 +5,7 @@
 //! - [`taxonomy`]: the TOML files, validated on load, and one compiled
 //!   matcher per kind stored in the [`Taxonomy`];
 //! - [`matcher`]: script folding (Traditional → Simplified) and one
-//!   leftmost-longest aho-corasick pass per kind, with word-boundary, case,
+//!   leftmost-longest Aho-Corasick pass per kind (daachorse), with word-boundary, case,
 //!   abbreviation, blocker, context and organization guards;
 //! - [`score`]: field weights, diminishing returns, thresholds, roll-up to
 //!   parent regions, the primary tag, and the evidence behind every tag.
