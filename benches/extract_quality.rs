@@ -90,8 +90,7 @@ fn extract_text(page: &Page) -> String {
 /// Prints how the generic extractor saw one page: its content roots.
 fn show(page: &Page) {
     let (html, encoding) = polywire::fetch::charset::decode(&page.bytes, None);
-    let doc = scraper::Html::parse_document(&html);
-    let dom = article::dom::Dom::new(&doc);
+    let dom = article::dom::Dom::parse(&html);
     println!("{} decoded as {}", page.id, encoding.name());
     for root in article::generic::content_roots(&dom) {
         let el = dom.element(root);

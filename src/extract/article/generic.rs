@@ -55,20 +55,31 @@ pub fn own_text(dom: &Dom, owner: &[usize]) -> Vec<OwnText> {
         }
         let parent_link = dom.nodes[i].parent.is_some_and(|p| in_link[p]);
         in_link[i] = parent_link || dom.tag(i) == Some("a");
-        if let Kind::Text(text) = dom.nodes[i].kind {
+        if let Kind::Text(text) = &dom.nodes[i].kind {
             let weight = dom.weight[i];
             let block = &mut own[owner[i]];
             block.weight += weight;
             if in_link[i] {
                 block.link_weight += weight;
             }
-            block.commas += text
-                .chars()
-                .filter(|c| matches!(c, ',' | '，' | '、' | '。' | '；'))
-                .count() as u32;
+            block.commas += count_commas(text);
         }
     }
     own
+}
+
+/// Commas, CJK commas and full stops (`,` `，` `、` `。` `；`).
+fn count_commas(text: &str) -> u32 {
+    let bytes = text.as_bytes();
+    // `，` is EF BC 8C, `；` EF BC 9B, `、` E3 80 81, `。` E3 80 82.
+    let mut count = memchr::memchr_iter(b',', bytes).count() as u32;
+    for at in memchr::memchr2_iter(0xEF, 0xE3, bytes) {
+        count += u32::from(matches!(
+            bytes.get(at..at + 3),
+            Some([0xEF, 0xBC, 0x8C | 0x9B] | [0xE3, 0x80, 0x81 | 0x82])
+        ));
+    }
+    count
 }
 
 /// The article roots, in document order: the best candidate and the
@@ -92,7 +103,7 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
             _ => 0.0,
         };
-        tag_bonus + dom.class_weight[i]
+        tag_bonus + dom.class_weight(i)
     };
     // Captions are kept apart: they neither score nor win.
     let mut in_caption = vec![false; n];

@@ -1,21 +1,30 @@
 //! Article pages: per-source selectors first, a generic extractor second.
 //!
 //! ```text
-//! html ─parse (html5ever)→ dom::Dom (flat, cleaned) ─┬─ metadata   title, times, authors, URL, image
-//!                                                    ├─ selectors  the source's CSS rules, if any
-//!                                                    └─ generic    text/link density → content roots
-//!                                         roots ─text→ paragraphs + captions → ExtractedArticle
+//! html ─parse→ dom::Dom (flat, cleaned) ─┬─ metadata   title, times, authors, URL, image
+//!                                        ├─ selectors  the source's CSS rules, if any
+//!                                        └─ generic    text/link density → content roots
+//!                             roots ─text→ paragraphs + captions → ExtractedArticle
 //! ```
+//!
+//! `parse` is the built-in tokenizer and tree builder ([`tokenize`],
+//! [`parse`]) writing the arena directly; a source with CSS selectors is
+//! parsed by html5ever instead, because scraper's selector engine needs
+//! that tree ([`selectors`]).
 //!
 //! Measured quality and speed: `benches/extract_quality.rs`, docs/extraction.md.
 
+pub mod charref;
+pub mod clean;
 pub mod dates;
 pub mod dom;
 pub mod generic;
 pub mod metadata;
+pub mod parse;
 pub mod quality;
 pub mod selectors;
 pub mod text;
+pub mod tokenize;
 pub mod url_clean;
 
 use crate::config::ArticleSelectors;
@@ -34,16 +43,25 @@ pub fn extract(
     selectors: Option<&ArticleSelectors>,
     timezone: &str,
 ) -> ExtractedArticle {
-    let doc = Html::parse_document(html);
-    let mut dom = Dom::new(&doc);
+    // Only sources with CSS selectors pay for html5ever (scraper's selector
+    // engine needs its tree); every other page takes the built-in parser.
+    let scraped = selectors.map(|s| (selectors::SiteRules::new(s), Html::parse_document(html)));
+    let (mut dom, ids) = match &scraped {
+        Some((_, doc)) => {
+            let (dom, ids) = Dom::from_scraper(doc);
+            (dom, Some(ids))
+        }
+        None => (Dom::parse(html), None),
+    };
     let tz = dates::zone(timezone);
     let meta = Metadata::collect(&dom);
-    let rules = selectors.map(selectors::SiteRules::new);
+    let rules = scraped.as_ref().map(|(rules, _)| rules);
+    let doc = scraped.as_ref().map(|(_, doc)| doc);
     let mut roots = Vec::new();
-    if let Some(rules) = &rules {
-        let index = selectors::index(&dom);
-        rules.apply_removals(&doc, &mut dom, &index);
-        roots = rules.body_roots(&doc, &dom, &index);
+    if let (Some(rules), Some(doc), Some(ids)) = (rules, doc, &ids) {
+        let index = selectors::index(ids);
+        rules.apply_removals(doc, &mut dom, &index);
+        roots = rules.body_roots(doc, &dom, &index);
     }
     if roots.is_empty() {
         roots = generic::content_roots(&dom);
@@ -51,15 +69,18 @@ pub fn extract(
     let assembled = text::assemble(&dom, &roots);
 
     let title = rules
-        .as_ref()
-        .and_then(|r| r.title(&doc))
+        .zip(doc)
+        .and_then(|(r, doc)| r.title(doc))
         .unwrap_or_else(|| meta.title());
     let body = body_paragraphs(assembled.paragraphs, &title);
     let published = rules
-        .as_ref()
-        .and_then(|r| r.published(&doc, &tz))
+        .zip(doc)
+        .and_then(|(r, doc)| r.published(doc, &tz))
         .or_else(|| meta.published(&tz, || visible_text_after_h1(&dom)));
-    let mut authors = rules.as_ref().map(|r| r.authors(&doc)).unwrap_or_default();
+    let mut authors = rules
+        .zip(doc)
+        .map(|(r, doc)| r.authors(doc))
+        .unwrap_or_default();
     if authors.is_empty() {
         authors = meta.authors();
     }
@@ -113,7 +134,7 @@ fn visible_text_after_h1(dom: &Dom) -> String {
         .unwrap_or(0);
     let mut out = String::new();
     for node in dom.nodes.iter().skip(start) {
-        if let Kind::Text(text) = node.kind {
+        if let Kind::Text(text) = &node.kind {
             let parent = node.parent.and_then(|p| dom.tag(p));
             if matches!(
                 parent,

@@ -64,23 +64,26 @@ impl Builder {
         if dom.removed[i] {
             return;
         }
-        match dom.nodes[i].kind {
+        match &dom.nodes[i].kind {
             Kind::Text(text) => {
                 self.push_text(text, in_pre);
-                let weight = dom::text_weight(text);
+                let weight = dom.text_weight[i];
                 self.weight += weight;
                 if in_link {
                     self.link_weight += weight;
                 }
             }
             Kind::Other => self.children(dom, i, in_link, in_pre),
-            Kind::Element(name, el) => {
+            Kind::Element { name, .. } => {
+                let name = name.as_ref();
                 if name == "br" {
                     self.flush();
                     return;
                 }
                 if name == "img" {
-                    if self.out.first_image.is_none() {
+                    if self.out.first_image.is_none()
+                        && let Some(el) = dom.element(i)
+                    {
                         self.out.first_image = ["data-src", "data-original", "src"]
                             .iter()
                             .filter_map(|a| el.attr(a))
@@ -189,7 +192,7 @@ pub fn is_caption(dom: &Dom, i: usize, name: &str) -> bool {
     if dom.weight[i] > MAX_CAPTION_WEIGHT {
         return false;
     }
-    dom.caption_class[i]
+    dom.class_flags[i].has(super::clean::ClassFlags::CAPTION)
 }
 
 /// Drops the spaces that source line breaks leave between CJK characters
