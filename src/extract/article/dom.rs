@@ -176,6 +176,13 @@ impl<'a> Dom<'a> {
             .unwrap_or(0)
     }
 
+    /// Whether a node is a hyperlink: an `<a>` with an `href`. A named
+    /// anchor (`<a name="top"/>`, whose `/>` HTML ignores) is not, even when
+    /// it is left open around the rest of the page.
+    pub fn is_link(&self, i: usize) -> bool {
+        self.tag(i) == Some("a") && self.element(i).is_some_and(|el| el.attr("href").is_some())
+    }
+
     /// Share of a subtree's text that is link text, in [0, 1].
     pub fn link_density(&self, i: usize) -> f32 {
         if self.weight[i] == 0 {
@@ -216,7 +223,7 @@ impl<'a> Dom<'a> {
                 self.link_weight[i] = 0;
                 continue;
             }
-            if matches!(&self.nodes[i].kind, Kind::Element { name, .. } if name == "a") {
+            if self.is_link(i) {
                 self.link_weight[i] = self.weight[i];
             }
             if let Some(p) = self.nodes[i].parent {

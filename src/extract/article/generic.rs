@@ -54,7 +54,7 @@ pub fn own_text(dom: &Dom, owner: &[usize]) -> Vec<OwnText> {
             continue;
         }
         let parent_link = dom.nodes[i].parent.is_some_and(|p| in_link[p]);
-        in_link[i] = parent_link || dom.tag(i) == Some("a");
+        in_link[i] = parent_link || dom.is_link(i);
         if let Kind::Text(text) = &dom.nodes[i].kind {
             let weight = dom.weight[i];
             let block = &mut own[owner[i]];

@@ -584,7 +584,7 @@ impl<'a> Builder<'a> {
             }
             "li" => self.close_list_item(|m| m == "li"),
             "dd" | "dt" => self.close_list_item(|m| matches!(m, "dd" | "dt")),
-            "a" => self.close_in_scope(Scope::Default, |m| m == "a"),
+            "a" => self.close_open_link(),
             "nobr" => self.close_in_scope(Scope::Default, |m| m == "nobr"),
             "button" => self.close_in_scope(Scope::Default, |m| m == "button"),
             "option" | "optgroup" => {
@@ -623,6 +623,24 @@ impl<'a> Builder<'a> {
             }
         };
         self.insert(name, mark, push);
+    }
+
+    /// A new `<a>` closes an open one when only inline elements were opened
+    /// inside it. With a block in between (`<a name=x/>` before the rest of
+    /// the page) the spec's adoption agency would move that block out of the
+    /// old link; leaving the block where it is keeps it whole, which is what
+    /// matters for its text.
+    fn close_open_link(&mut self) {
+        for at in (1..self.stack.len()).rev() {
+            let name = self.name(self.stack[at]);
+            if name == "a" {
+                self.pop_to(at);
+                return;
+            }
+            if is_special(name) {
+                return;
+            }
+        }
     }
 
     /// A new `li` (or `dd`/`dt`) closes the open one, unless a block other

@@ -109,7 +109,7 @@ impl Builder {
                     self.out.captions.extend(caption.out.captions);
                     return;
                 }
-                let in_link = in_link || name == "a";
+                let in_link = in_link || dom.is_link(i);
                 let in_pre = in_pre || name == "pre";
                 if dom::is_block(name) {
                     self.flush();
