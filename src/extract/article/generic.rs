@@ -161,6 +161,9 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
     let Some(mut top) = best else {
         return Vec::new();
     };
+    if let Some(holder) = holder_of_alternatives(dom, &score, &in_caption, top) {
+        top = holder;
+    }
     // Climb while a parent scores better: the story may be split over
     // several sibling containers that the parent holds together.
     let mut last = score[top];
@@ -233,6 +236,56 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
     roots
 }
 
+/// How many of the next best candidates are looked at.
+const ALTERNATIVES: usize = 4;
+
+/// How many close alternatives show a story split into parts.
+const MIN_ALTERNATIVES: usize = 3;
+
+/// Link density above which an ancestor is a page frame, not a holder.
+const MAX_HOLDER_LINK_DENSITY: f32 = 0.35;
+
+/// A story cut into parts (sections, "component" blocks between embeds)
+/// gives several candidates of nearly the same score. When at least three of
+/// the next best four score three quarters of the best, the nearest
+/// ancestor of the best that holds three of them is the article (the rule
+/// readability uses for the same problem).
+fn holder_of_alternatives(
+    dom: &Dom,
+    score: &[f32],
+    in_caption: &[bool],
+    top: usize,
+) -> Option<usize> {
+    let mut ranked: Vec<usize> = (0..dom.nodes.len())
+        .filter(|&i| i != top && !score[i].is_nan() && !dom.removed[i] && !in_caption[i])
+        .collect();
+    ranked.sort_unstable_by(|&a, &b| score[b].total_cmp(&score[a]));
+    let close: Vec<usize> = ranked
+        .into_iter()
+        .take(ALTERNATIVES)
+        .filter(|&i| score[i] >= score[top] * 0.75)
+        .collect();
+    if close.len() < MIN_ALTERNATIVES {
+        return None;
+    }
+    let mut at = dom.nodes[top].parent;
+    while let Some(a) = at {
+        if matches!(dom.tag(a), Some("body" | "html") | None) {
+            return None;
+        }
+        let held = close
+            .iter()
+            .filter(|&&c| a < c && c < dom.nodes[a].end)
+            .count();
+        if held >= MIN_ALTERNATIVES {
+            // A page frame full of link boxes is not the story's holder.
+            return (dom.link_density(a) <= MAX_HOLDER_LINK_DENSITY).then_some(a);
+        }
+        at = dom.nodes[a].parent;
+    }
+    None
+}
+
 /// Long stories are often cut into several containers of one class with
 /// ads or teasers between them, each under its own wrapper. Elements with
 /// the best container's exact tag and class that score at least a fifth of
@@ -276,7 +329,8 @@ fn add_same_class_cousins(dom: &Dom, score: &[f32], top: usize, roots: &mut Vec<
 }
 
 /// A sibling paragraph that reads like prose: long and with few links, or
-/// short, link-free and ending like a sentence.
+/// short, link-free and holding a sentence (a comma, or a full stop,
+/// question or exclamation mark after a word).
 fn is_clean_paragraph(dom: &Dom, own: &[OwnText], i: usize) -> bool {
     if dom.tag(i) != Some("p") {
         return false;
@@ -286,5 +340,19 @@ fn is_clean_paragraph(dom: &Dom, own: &[OwnText], i: usize) -> bool {
     if weight > 80 && density < 0.25 {
         return true;
     }
-    weight > 0 && density == 0.0 && own[i].commas > 0
+    weight > 0 && density == 0.0 && (own[i].commas > 0 || holds_sentence(dom, i))
+}
+
+/// Whether a subtree's text has a sentence end: `.`, `!` or `?` followed
+/// by white space or the end, or a CJK full stop or mark.
+fn holds_sentence(dom: &Dom, i: usize) -> bool {
+    (i..dom.nodes[i].end).any(|j| {
+        dom.text(j).is_some_and(|t| {
+            let t = t.trim_end();
+            t.ends_with(['.', '!', '?', '。', '！', '？'])
+                || t.contains(". ")
+                || t.contains("! ")
+                || t.contains("? ")
+        })
+    })
 }

@@ -112,10 +112,21 @@ fn body_paragraphs(paragraphs: Vec<text::Paragraph>, title: &str) -> Vec<String>
     let title_key = squash(title);
     paragraphs
         .into_iter()
-        .filter(|p| p.heading || p.link_weight * 2 <= p.weight)
+        .filter(|p| p.heading || !is_link_list_item(p))
         .filter(|p| !(p.heading && !title_key.is_empty() && squash(&p.text) == title_key))
         .map(|p| p.text)
         .collect()
+}
+
+/// Non-link text a paragraph needs to be kept whatever its link share: a
+/// headline link followed by its own sentence (a digest's items) is text, a
+/// "Related: <headline>" line is not.
+const OWN_TEXT_OF_LINKED_PARAGRAPH: u32 = 50;
+
+/// A paragraph that is mostly a link with little text of its own.
+fn is_link_list_item(p: &text::Paragraph) -> bool {
+    p.link_weight * 2 > p.weight
+        && p.weight - p.link_weight.min(p.weight) < OWN_TEXT_OF_LINKED_PARAGRAPH
 }
 
 fn squash(text: &str) -> String {
