@@ -203,10 +203,13 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
         }
         break;
     }
+    if let Some(marked) = marked_article_body(dom, top) {
+        top = marked;
+    }
     let Some(parent) = dom.nodes[top].parent else {
         return vec![top];
     };
-    let top_score = score[top];
+    let top_score = if score[top].is_nan() { 0.0 } else { score[top] };
     let top_class = dom.element(top).and_then(|e| e.attr("class"));
     let join_threshold = (top_score * 0.2).max(10.0);
     let mut roots = Vec::new();
@@ -234,6 +237,35 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
     }
     add_same_class_cousins(dom, &score, top, &mut roots);
     roots
+}
+
+/// The element that schema.org microdata names the story's body
+/// (`itemprop="articleBody"`), when there is one and it agrees with the
+/// best candidate: it holds the candidate (the story continues in sibling
+/// blocks the scores did not join) without being a frame of links, or it
+/// sits inside the candidate and holds most of its text.
+fn marked_article_body(dom: &Dom, top: usize) -> Option<usize> {
+    let is_marked = |i: usize| {
+        dom.element(i)
+            .and_then(|e| e.attr("itemprop"))
+            .is_some_and(|p| {
+                p.split_ascii_whitespace()
+                    .any(|w| w.eq_ignore_ascii_case("articleBody"))
+            })
+    };
+    let mut marked = (0..dom.nodes.len()).filter(|&i| !dom.removed[i] && is_marked(i));
+    let body = marked.next()?;
+    if marked.next().is_some() {
+        return None;
+    }
+    let holds = |outer: usize, inner: usize| outer <= inner && inner < dom.nodes[outer].end;
+    if holds(body, top) && dom.link_density(body) <= MAX_HOLDER_LINK_DENSITY {
+        return Some(body);
+    }
+    if holds(top, body) && dom.weight[body] * 10 >= dom.weight[top] * 6 {
+        return Some(body);
+    }
+    None
 }
 
 /// How many of the next best candidates are looked at.
