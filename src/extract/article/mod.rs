@@ -106,13 +106,28 @@ pub fn extract(
     }
 }
 
-/// The paragraphs that are story text: link lists and a repeat of the
-/// headline are dropped.
+/// The paragraphs that are story text: link lists at the edges of the
+/// story and a repeat of the headline are dropped.
+///
+/// Related-story lists, tag lists and "read more" lines sit before the first
+/// or after the last paragraph of prose, or between paragraphs as lines of
+/// their own; a list (`<ul>`, `<dl>`) of links between two paragraphs (a
+/// digest's highlights, a list of sources) is part of the story.
 fn body_paragraphs(paragraphs: Vec<text::Paragraph>, title: &str) -> Vec<String> {
     let title_key = squash(title);
+    let is_prose = |p: &text::Paragraph| !p.heading && !is_link_list_item(p);
+    let first = paragraphs
+        .iter()
+        .position(is_prose)
+        .unwrap_or(paragraphs.len());
+    let last = paragraphs.iter().rposition(is_prose).unwrap_or(0);
     paragraphs
         .into_iter()
-        .filter(|p| p.heading || !is_link_list_item(p))
+        .enumerate()
+        .filter(|(k, p)| {
+            p.heading || !is_link_list_item(p) || (p.list_item && first < *k && *k < last)
+        })
+        .map(|(_, p)| p)
         .filter(|p| !(p.heading && !title_key.is_empty() && squash(&p.text) == title_key))
         .map(|p| p.text)
         .collect()

@@ -31,6 +31,8 @@ pub struct Paragraph {
     pub link_weight: u32,
     /// Whether it is a heading (`h1`–`h6`).
     pub heading: bool,
+    /// Whether it is an item of a list (`li`, `dd`, `dt`).
+    pub list_item: bool,
 }
 
 /// Marks white space that held a source line break (private-use character,
@@ -57,6 +59,7 @@ struct Builder {
     weight: u32,
     link_weight: u32,
     heading: bool,
+    list_item: bool,
 }
 
 impl Builder {
@@ -114,6 +117,7 @@ impl Builder {
                 if dom::is_block(name) {
                     self.flush();
                     self.heading = dom::is_heading(name);
+                    self.list_item = matches!(name, "li" | "dd" | "dt");
                     self.children(dom, i, in_link, in_pre);
                     self.flush();
                 } else {
@@ -175,12 +179,14 @@ impl Builder {
                 weight: self.weight,
                 link_weight: self.link_weight,
                 heading: self.heading,
+                list_item: self.list_item,
             });
         }
         self.current.clear();
         self.weight = 0;
         self.link_weight = 0;
         self.heading = false;
+        self.list_item = false;
     }
 }
 
