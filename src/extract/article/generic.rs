@@ -324,7 +324,12 @@ fn holder_of_alternatives(
 /// it, clean of links and not inside what is already taken, join it.
 fn add_same_class_cousins(dom: &Dom, score: &[f32], top: usize, roots: &mut Vec<usize>) {
     let Some(el) = dom.element(top) else { return };
-    let Some(class) = el.attr("class").filter(|c| !c.trim().is_empty()) else {
+    // The first class word: `block-text` and `block-text block-text_lead`
+    // are one kind of block (a base class and its modifier).
+    let Some(class) = el
+        .attr("class")
+        .and_then(|c| c.split_ascii_whitespace().next())
+    else {
         return;
     };
     let name = el.name();
@@ -335,9 +340,12 @@ fn add_same_class_cousins(dom: &Dom, score: &[f32], top: usize, roots: &mut Vec<
             i = dom.nodes[i].end;
             continue;
         }
-        let same = dom
-            .element(i)
-            .is_some_and(|e| e.name() == name && e.attr("class") == Some(class));
+        let same = dom.element(i).is_some_and(|e| {
+            e.name() == name
+                && e.attr("class")
+                    .and_then(|c| c.split_ascii_whitespace().next())
+                    == Some(class)
+        });
         // At least a fifth of the best container's score, but not a second
         // story as long as it.
         let scores_well = !score[i].is_nan()
