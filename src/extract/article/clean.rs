@@ -401,7 +401,8 @@ pub fn clean(dom: &mut Dom) {
             }
         }
     }
-    let mut removed = hard;
+    let mut removed = hard.clone();
+    dom.hard = hard;
     for i in 0..n {
         if removed[i] {
             continue;

@@ -70,6 +70,9 @@ pub struct Dom<'a> {
     /// `true` for nodes that are never body text (scripts, navigation,
     /// share widgets, comment sections ...), and for everything inside them.
     pub removed: Vec<bool>,
+    /// `true` for what is never text at all (scripts, styles, hidden
+    /// elements, form controls, ruby readings), a subset of `removed`.
+    pub hard: Vec<bool>,
     /// Text weight of each subtree, counting only nodes not removed.
     pub weight: Vec<u32>,
     /// Part of `weight` that is inside links.
@@ -89,6 +92,7 @@ impl<'a> Dom<'a> {
             nodes,
             attrs,
             removed: vec![false; n],
+            hard: vec![false; n],
             weight: vec![0; n],
             link_weight: vec![0; n],
             text_weight: vec![0; n],
@@ -203,6 +207,15 @@ impl<'a> Dom<'a> {
     pub fn remove_subtree(&mut self, i: usize) {
         let end = self.nodes[i].end;
         self.removed[i..end].iter_mut().for_each(|r| *r = true);
+    }
+
+    /// Takes back a boilerplate removal for a subtree (what is never text
+    /// stays removed); call [`Dom::refresh_weights`] afterwards.
+    pub fn restore_subtree(&mut self, i: usize) {
+        let end = self.nodes[i].end;
+        for j in i..end {
+            self.removed[j] = self.hard[j];
+        }
     }
 
     /// Recomputes subtree weights after removals.

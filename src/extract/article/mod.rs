@@ -19,6 +19,7 @@ pub mod clean;
 pub mod dates;
 pub mod dom;
 pub mod generic;
+pub mod lead;
 pub mod metadata;
 pub mod parse;
 pub mod quality;
@@ -65,6 +66,13 @@ pub fn extract(
     }
     if roots.is_empty() {
         roots = generic::content_roots(&dom);
+        if let Some(summary) = meta.summary()
+            && let Some(lead) = lead::standfirst(&dom, &roots, &summary, &meta.title())
+        {
+            dom.restore_subtree(lead);
+            dom.refresh_weights();
+            roots.insert(0, lead);
+        }
     }
     let assembled = text::assemble(&dom, &roots);
 
