@@ -95,6 +95,18 @@ const NAME_WORDS: &[(&str, u16)] = {
         ("tool-bar", S),
         ("pagination", S),
         ("pager", S),
+        // Links to the previous and next article (WordPress `post-navigation`,
+        // `nav-previous`, `prev-next` blocks).
+        ("prev-next", S),
+        ("next-prev", S),
+        ("prevnext", S),
+        ("nextprev", S),
+        ("post-navigation", S),
+        ("nav-previous", S),
+        ("nav-next", S),
+        ("previous-post", S),
+        ("next-post", S),
+        ("dateline", ClassFlags::BYLINE),
         ("xgxw", S),
         ("xgwz", S),
         ("xgyd", S),
@@ -358,6 +370,10 @@ pub fn soft_junk(el: ElementRef<'_>, flags: ClassFlags) -> Junk {
     Junk::No
 }
 
+/// Bylines are short: a name, a date, a place (readability's limit is 100
+/// characters).
+const MAX_BYLINE_WEIGHT: u32 = 100;
+
 /// Marks removed nodes, reads class flags, computes text weights.
 pub fn clean(dom: &mut Dom) {
     let n = dom.nodes.len();
@@ -415,6 +431,15 @@ pub fn clean(dom: &mut Dom) {
             continue;
         }
         let Some(el) = dom.element(i) else { continue };
+        // A byline (author and date line) is read by the metadata pass; in
+        // the body it is noise. Short, so a wrapper of the story is kept.
+        let byline = dom.class_flags[i].has(ClassFlags::BYLINE)
+            || el.attr("rel").is_some_and(|r| r.contains("author"))
+            || el.attr("itemprop").is_some_and(|p| p.contains("author"));
+        if byline && dom.weight[i] < MAX_BYLINE_WEIGHT {
+            removed[i] = true;
+            continue;
+        }
         match soft_junk(el, dom.class_flags[i]) {
             Junk::No => {}
             Junk::Strong => removed[i] = true,
