@@ -133,7 +133,11 @@ fn body_paragraphs(paragraphs: Vec<text::Paragraph>, title: &str) -> Vec<String>
         .into_iter()
         .enumerate()
         .filter(|(k, p)| {
-            p.heading || !is_link_list_item(p) || (p.list_item && first < *k && *k < last)
+            if p.heading {
+                // A headline that is all link is a teaser of another story.
+                return p.link_weight * 10 < p.weight * 9;
+            }
+            !is_link_list_item(p) || (p.list_item && first < *k && *k < last)
         })
         .map(|(_, p)| p)
         .filter(|p| !(p.heading && !title_key.is_empty() && squash(&p.text) == title_key))
