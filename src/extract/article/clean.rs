@@ -148,6 +148,8 @@ const NAME_WORDS: &[(&str, u16)] = {
         ("widget", W),
         ("login", W),
         ("modal", W),
+        // Audio and video players: their text is button labels.
+        ("player", W),
         ("daohang", W),
         ("weizhi", W),
         ("dqwz", W),
