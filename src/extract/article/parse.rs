@@ -595,12 +595,12 @@ impl<'a> Builder<'a> {
                     self.pop();
                 }
             }
-            "rb" | "rtc" | "rt" | "rp" => {
+            // A ruby annotation closes the open one (`rtc` only by `rb`/`rtc`).
+            "rb" | "rtc" | "rt" | "rp"
                 if matches!(self.name(self.current()), "rb" | "rt" | "rp")
-                    || n != "rt" && n != "rp" && self.name(self.current()) == "rtc"
-                {
-                    self.pop();
-                }
+                    || matches!(n, "rb" | "rtc") && self.name(self.current()) == "rtc" =>
+            {
+                self.pop();
             }
             "tr" => self.clear_to_table_context(&["table", "tbody", "thead", "tfoot"]),
             "td" | "th" => self.clear_to_table_context(&["tr", "table", "tbody", "thead", "tfoot"]),
