@@ -219,10 +219,13 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
         if child == top {
             roots.push(child);
         } else if !dom.removed[child] && dom.element(child).is_some() {
+            // What the sibling's own text earned: a content-like class name
+            // alone (`article_status`, `articleRegist`) does not make a date
+            // line or a sign-up box part of the story.
             let mut sibling_score = if score[child].is_nan() {
                 0.0
             } else {
-                score[child]
+                content_only[child]
             };
             let el = dom.element(child).expect("checked");
             if top_class.is_some() && el.attr("class") == top_class {
