@@ -107,7 +107,9 @@ fn japanese_pages() {
         &[
             ("rd-yahoo-4", 0.97, 0.97),
             ("sh-85439e26c41c", 0.95, 0.97),
-            ("np-japanese_article", 0.70, 0.97),
+            // The date line and the sign-up box beside the story stay out, though
+            // their class names say `article`.
+            ("np-japanese_article", 0.95, 0.97),
         ],
     );
 }
