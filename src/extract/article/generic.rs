@@ -210,7 +210,7 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
         return vec![top];
     };
     let top_score = if score[top].is_nan() { 0.0 } else { score[top] };
-    let top_class = dom.element(top).and_then(|e| e.attr("class"));
+    let top_class = dom.element(top).and_then(base_class);
     let join_threshold = (top_score * 0.2).max(10.0);
     let mut roots = Vec::new();
     let mut child = parent + 1;
@@ -228,7 +228,7 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
                 content_only[child]
             };
             let el = dom.element(child).expect("checked");
-            if top_class.is_some() && el.attr("class") == top_class {
+            if top_class.is_some() && base_class(el) == top_class {
                 sibling_score += top_score * 0.2;
             }
             let joins = sibling_score >= join_threshold || is_clean_paragraph(dom, &own, child);
@@ -319,6 +319,12 @@ fn holder_of_alternatives(
         at = dom.nodes[a].parent;
     }
     None
+}
+
+/// The first class word: `block-text` and `block-text block-text_lead` are
+/// one kind of block (a base class and its modifier).
+fn base_class(el: dom::ElementRef<'_>) -> Option<&str> {
+    el.attr("class")?.split_ascii_whitespace().next()
 }
 
 /// Long stories are often cut into several containers of one class with
