@@ -9,6 +9,13 @@
 //! POLYWIRE_CORPUS=/work/shared/corpus cargo bench --bench extract_quality
 //! ```
 //!
+//! With trafilatura measured in the same session (one printed ratio line):
+//!
+//! ```text
+//! POLYWIRE_CORPUS=/work/shared/corpus POLYWIRE_PEER_PYTHON=/tmp/polywire-bench-venv/bin/python \
+//!     cargo bench --bench extract_quality
+//! ```
+//!
 //! Optional: `POLYWIRE_BENCH_ROUNDS` (timing rounds, default 5),
 //! `POLYWIRE_BENCH_WORST=N` (list the N worst pages),
 //! `POLYWIRE_BENCH_DUMP=DIR` (write each page's extracted text there).
@@ -90,8 +97,7 @@ fn extract_text(page: &Page) -> String {
 /// Prints how the generic extractor saw one page: its content roots.
 fn show(page: &Page) {
     let (html, encoding) = polywire::fetch::charset::decode(&page.bytes, None);
-    let doc = scraper::Html::parse_document(&html);
-    let dom = article::dom::Dom::new(&doc);
+    let dom = article::dom::Dom::parse(&html);
     println!("{} decoded as {}", page.id, encoding.name());
     for root in article::generic::content_roots(&dom) {
         let el = dom.element(root);
@@ -108,6 +114,192 @@ fn show(page: &Page) {
     println!("title: {}", extracted.title);
     for p in &extracted.body {
         println!("  | {p}");
+    }
+}
+
+/// CPU time this thread has used, from `/proc/thread-self/schedstat` (Linux):
+/// on a shared machine wall time also measures the neighbours.
+fn thread_cpu() -> Duration {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .map(Duration::from_nanos)
+        .unwrap_or_default()
+}
+
+/// Wall and CPU time of one timed loop.
+#[derive(Default, Clone, Copy)]
+struct Timing {
+    wall: Duration,
+    cpu: Duration,
+}
+
+impl Timing {
+    fn of(f: impl FnOnce()) -> Timing {
+        let (wall, cpu) = (Instant::now(), thread_cpu());
+        f();
+        Timing {
+            wall: wall.elapsed(),
+            cpu: thread_cpu() - cpu,
+        }
+    }
+
+    fn add(&mut self, other: Timing) {
+        self.wall += other.wall;
+        self.cpu += other.cpu;
+    }
+
+    /// Milliseconds per call, (wall, CPU).
+    fn per(&self, calls: usize) -> (f64, f64) {
+        let calls = calls.max(1) as f64;
+        (
+            self.wall.as_secs_f64() * 1e3 / calls,
+            self.cpu.as_secs_f64() * 1e3 / calls,
+        )
+    }
+}
+
+/// Time per page: the whole path (charset decoding + extraction) on the
+/// pages the peer script times (full and snippet pages), and the stages.
+struct Speed {
+    rounds: usize,
+    pages: usize,
+    total: Timing,
+    decode: Timing,
+    parse: Timing,
+    dom: Timing,
+    html5ever: Timing,
+    checksum: usize,
+}
+
+fn measure_speed(pages: &[Page], rounds: usize) -> Speed {
+    // The peer script times trafilatura on the full and snippet pages.
+    let timed: Vec<&Page> = pages.iter().filter(|p| p.kind != "silver").collect();
+    let decoded: Vec<String> = timed
+        .iter()
+        .map(|p| polywire::fetch::charset::decode(&p.bytes, None).0)
+        .collect();
+    let mut speed = Speed {
+        rounds,
+        pages: timed.len(),
+        total: Timing::default(),
+        decode: Timing::default(),
+        parse: Timing::default(),
+        dom: Timing::default(),
+        html5ever: Timing::default(),
+        checksum: 0,
+    };
+    let mut checksum = 0usize;
+    for _ in 0..rounds {
+        speed.total.add(Timing::of(|| {
+            for page in &timed {
+                let (html, _) = polywire::fetch::charset::decode(&page.bytes, None);
+                let extracted = article::extract(&html, &page.url, None, "UTC");
+                checksum += extracted.body.len();
+            }
+        }));
+        speed.decode.add(Timing::of(|| {
+            for page in &timed {
+                checksum += polywire::fetch::charset::decode(&page.bytes, None).0.len() & 1;
+            }
+        }));
+        speed.parse.add(Timing::of(|| {
+            for html in &decoded {
+                checksum += article::parse::parse(html).0.len() & 1;
+            }
+        }));
+        speed.dom.add(Timing::of(|| {
+            for html in &decoded {
+                checksum += article::dom::Dom::parse(html).nodes.len() & 1;
+            }
+        }));
+    }
+    // html5ever (what pages of sources with CSS selectors are parsed by),
+    // one round: it is only here for comparison.
+    speed.html5ever = Timing::of(|| {
+        for html in &decoded {
+            checksum += scraper::Html::parse_document(html).tree.nodes().count() & 1;
+        }
+    });
+    speed.checksum = checksum;
+    speed
+}
+
+/// trafilatura's time per page on the same pages: run through
+/// `scripts/peers.py --extract-only` with `POLYWIRE_PEER_PYTHON`, or read
+/// from the JSON that `POLYWIRE_PEERS` names (scripts/peers.py's output).
+fn peer_timing(corpus: &Path) -> Option<Value> {
+    if let Ok(python) = std::env::var("POLYWIRE_PEER_PYTHON") {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/peers.py");
+        let out = std::process::Command::new(&python)
+            .arg(&script)
+            .arg("--extract-only")
+            .env("POLYWIRE_CORPUS", corpus)
+            .output();
+        match out {
+            Ok(out) if out.status.success() => {
+                return serde_json::from_slice(&out.stdout).ok();
+            }
+            Ok(out) => eprintln!(
+                "peer script failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ),
+            Err(e) => eprintln!("cannot run {python}: {e}"),
+        }
+        return None;
+    }
+    let path = std::env::var("POLYWIRE_PEERS").ok()?;
+    serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
+}
+
+impl Speed {
+    fn print(&self, peer: Option<&Value>) {
+        let calls = self.rounds * self.pages;
+        let line = |label: &str, t: &Timing, calls: usize| {
+            let (wall, cpu) = t.per(calls);
+            println!("| {label:<44} | {cpu:>6.3} | {wall:>6.3} |");
+        };
+        println!(
+            "speed: {} pages (full + snippets) × {} rounds, one thread, release build",
+            self.pages, self.rounds
+        );
+        println!("| stage (ms/page)                              |  CPU   |  wall  |");
+        println!("|----------------------------------------------|--------|--------|");
+        line("decode + extract (the whole path)", &self.total, calls);
+        line("  charset decoding alone", &self.decode, calls);
+        line("  tokenize + tree (built-in parser)", &self.parse, calls);
+        line(
+            "  tokenize + tree + cleaning (Dom::parse)",
+            &self.dom,
+            calls,
+        );
+        line(
+            "html5ever parse (scraper, selector sources)",
+            &self.html5ever,
+            self.pages,
+        );
+        let (wall, cpu) = self.total.per(calls);
+        let field = |k: &str| peer.and_then(|p| p[k].as_f64());
+        match (
+            field("trafilatura_s_per_page"),
+            field("trafilatura_cpu_s_per_page"),
+        ) {
+            (Some(peer_wall), peer_cpu) => {
+                let cpu_ratio = peer_cpu
+                    .map(|c| format!("{:.1}× by CPU time ({:.1} ms), ", c * 1e3 / cpu, c * 1e3))
+                    .unwrap_or_default();
+                println!(
+                    "vs trafilatura on the same {} pages: {cpu_ratio}{:.1}× by wall time ({:.1} ms); target ≥ 20×",
+                    field("pages").unwrap_or(0.0),
+                    peer_wall * 1e3 / wall,
+                    peer_wall * 1e3
+                );
+            }
+            _ => println!(
+                "vs trafilatura: not measured (set POLYWIRE_PEER_PYTHON to a python with trafilatura, or POLYWIRE_PEERS to scripts/peers.py output)"
+            ),
+        }
+        println!("[checksum {}]", self.checksum);
     }
 }
 
@@ -178,29 +370,8 @@ fn main() {
         }
     }
 
-    // Speed: decode + extract, every page, several rounds, one thread.
-    let mut elapsed = Duration::ZERO;
-    let mut checksum = 0usize;
-    for _ in 0..rounds {
-        for page in &pages {
-            let start = Instant::now();
-            let (html, _) = polywire::fetch::charset::decode(&page.bytes, None);
-            let extracted = article::extract(&html, &page.url, None, "UTC");
-            elapsed += start.elapsed();
-            checksum += extracted.body.len();
-        }
-    }
-    let calls = (rounds * pages.len()) as f64;
-    let ms_per_page = elapsed.as_secs_f64() * 1000.0 / calls;
-    // Parse alone (html5ever via scraper), to see what the rest costs.
-    let mut parse = Duration::ZERO;
-    for page in &pages {
-        let (html, _) = polywire::fetch::charset::decode(&page.bytes, None);
-        let start = Instant::now();
-        let doc = scraper::Html::parse_document(&html);
-        parse += start.elapsed();
-        checksum += doc.tree.nodes().count() & 1;
-    }
+    let speed = measure_speed(&pages, rounds);
+    let peer = peer_timing(&corpus);
 
     println!(
         "corpus: {} ({} pages with ground truth)",
@@ -232,12 +403,7 @@ fn main() {
         quality::Score::mean(&silver),
     );
     println!();
-    println!(
-        "speed: {ms_per_page:.2} ms/page mean (decode + extract), {:.0} pages/s, {rounds} rounds over {} pages; html5ever parse alone {:.2} ms/page  [{checksum}]",
-        1000.0 / ms_per_page,
-        pages.len(),
-        parse.as_secs_f64() * 1000.0 / pages.len() as f64
-    );
+    speed.print(peer.as_ref());
 
     if let Some(n) = std::env::var("POLYWIRE_BENCH_WORST")
         .ok()

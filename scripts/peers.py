@@ -5,6 +5,8 @@ uses, through trafilatura (extraction), feedparser (feed parsing), feedgen
 
 Run by scripts/bench.sh inside a throwaway virtualenv; prints one JSON object.
 Single process, timing only the library call, as the corpus README measures.
+`--extract-only` times trafilatura alone (benches/extract_quality.rs runs it
+that way when POLYWIRE_PEER_PYTHON names the virtualenv's python).
 """
 import json
 import os
@@ -40,12 +42,17 @@ def feed_documents(corpus):
 
 
 def bench_trafilatura(pages):
+    """Wall and CPU (this thread) seconds per page, one pass over all pages."""
     import trafilatura
 
     start = time.perf_counter()
+    cpu = time.thread_time()
     for page in pages:
         trafilatura.extract(page)
-    return (time.perf_counter() - start) / len(pages)
+    return (
+        (time.perf_counter() - start) / len(pages),
+        (time.thread_time() - cpu) / len(pages),
+    )
 
 
 def bench_feedparser(docs, rounds=5):
@@ -115,6 +122,16 @@ def bench_opencc(text, rounds=3):
 
 def main():
     corpus = corpus_dir()
+    if "--extract-only" in sys.argv:
+        # For benches/extract_quality.rs: trafilatura alone, same pages.
+        pages = article_pages(corpus)
+        wall, cpu = bench_trafilatura(pages)
+        json.dump(
+            {"trafilatura_s_per_page": wall, "trafilatura_cpu_s_per_page": cpu, "pages": len(pages)},
+            sys.stdout,
+        )
+        print()
+        return
     seed = os.path.join(corpus, "..", "seed", "000_44b2adcac121026c.txt")
     with open(seed, encoding="utf-8") as f:
         text = f.read()
@@ -122,8 +139,10 @@ def main():
     text = text * max(1, 1_000_000 // len(text.encode("utf-8")))
     pages = article_pages(corpus)
     docs = feed_documents(corpus)
+    trafilatura_wall, trafilatura_cpu = bench_trafilatura(pages)
     out = {
-        "trafilatura_s_per_page": bench_trafilatura(pages),
+        "trafilatura_s_per_page": trafilatura_wall,
+        "trafilatura_cpu_s_per_page": trafilatura_cpu,
         "pages": len(pages),
         "feedparser_s_per_feed": bench_feedparser(docs),
         "feeds": len(docs),

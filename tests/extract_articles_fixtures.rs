@@ -170,6 +170,30 @@ fn empty_and_broken_pages_give_an_empty_story() {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
+    /// Whatever the markup, the built-in parser's arena is a tree in
+    /// preorder: parents come first and hold their children's subtrees.
+    #[test]
+    fn parsed_pages_are_well_formed_preorder_trees(
+        parts in proptest::collection::vec(
+            prop_oneof![
+                Just("<p>"), Just("</p>"), Just("<div>"), Just("</div>"), Just("<li>"), Just("<ul>"),
+                Just("</ul>"), Just("<table><tr><td>"), Just("<td>"), Just("</table>"), Just("<a href=x>"),
+                Just("</a>"), Just("<svg><g>"), Just("</svg>"), Just("<script>"), Just("</script>"),
+                Just("<b>"), Just("</b>"), Just("<body>"), Just("<head>"), Just("<!--"), Just("-->"),
+                Just("<h2>"), Just("<option>"), Just("<ruby>x<rt>y"), Just("&amp;"), Just("<"), Just("text"),
+            ],
+            0..80,
+        )
+    ) {
+        let page = parts.concat();
+        let (nodes, _) = polywire::extract::article::parse::parse(&page);
+        prop_assert!(!nodes.is_empty() && nodes[0].parent.is_none() && nodes[0].end == nodes.len());
+        for (i, node) in nodes.iter().enumerate().skip(1) {
+            let parent = node.parent.expect("only the root has no parent");
+            prop_assert!(parent < i && node.end > i && node.end <= nodes[parent].end);
+        }
+    }
+
     #[test]
     fn arbitrary_strings_never_panic(page in any::<String>(), tz in "[A-Za-z/_]{0,20}") {
         let url = url::Url::parse("https://example.com/a?utm_source=x").unwrap();

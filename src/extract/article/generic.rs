@@ -54,21 +54,32 @@ pub fn own_text(dom: &Dom, owner: &[usize]) -> Vec<OwnText> {
             continue;
         }
         let parent_link = dom.nodes[i].parent.is_some_and(|p| in_link[p]);
-        in_link[i] = parent_link || dom.tag(i) == Some("a");
-        if let Kind::Text(text) = dom.nodes[i].kind {
+        in_link[i] = parent_link || dom.is_link(i);
+        if let Kind::Text(text) = &dom.nodes[i].kind {
             let weight = dom.weight[i];
             let block = &mut own[owner[i]];
             block.weight += weight;
             if in_link[i] {
                 block.link_weight += weight;
             }
-            block.commas += text
-                .chars()
-                .filter(|c| matches!(c, ',' | '，' | '、' | '。' | '；'))
-                .count() as u32;
+            block.commas += count_commas(text);
         }
     }
     own
+}
+
+/// Commas, CJK commas and full stops (`,` `，` `、` `。` `；`).
+fn count_commas(text: &str) -> u32 {
+    let bytes = text.as_bytes();
+    // `，` is EF BC 8C, `；` EF BC 9B, `、` E3 80 81, `。` E3 80 82.
+    let mut count = memchr::memchr_iter(b',', bytes).count() as u32;
+    for at in memchr::memchr2_iter(0xEF, 0xE3, bytes) {
+        count += u32::from(matches!(
+            bytes.get(at..at + 3),
+            Some([0xEF, 0xBC, 0x8C | 0x9B] | [0xE3, 0x80, 0x81 | 0x82])
+        ));
+    }
+    count
 }
 
 /// The article roots, in document order: the best candidate and the
@@ -92,7 +103,7 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
             _ => 0.0,
         };
-        tag_bonus + dom.class_weight[i]
+        tag_bonus + dom.class_weight(i)
     };
     // Captions are kept apart: they neither score nor win.
     let mut in_caption = vec![false; n];
@@ -150,6 +161,9 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
     let Some(mut top) = best else {
         return Vec::new();
     };
+    if let Some(holder) = holder_of_alternatives(dom, &score, &in_caption, top) {
+        top = holder;
+    }
     // Climb while a parent scores better: the story may be split over
     // several sibling containers that the parent holds together.
     let mut last = score[top];
@@ -189,11 +203,14 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
         }
         break;
     }
+    if let Some(marked) = marked_article_body(dom, top) {
+        top = marked;
+    }
     let Some(parent) = dom.nodes[top].parent else {
         return vec![top];
     };
-    let top_score = score[top];
-    let top_class = dom.element(top).and_then(|e| e.attr("class"));
+    let top_score = if score[top].is_nan() { 0.0 } else { score[top] };
+    let top_class = dom.element(top).and_then(base_class);
     let join_threshold = (top_score * 0.2).max(10.0);
     let mut roots = Vec::new();
     let mut child = parent + 1;
@@ -202,13 +219,16 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
         if child == top {
             roots.push(child);
         } else if !dom.removed[child] && dom.element(child).is_some() {
+            // What the sibling's own text earned: a content-like class name
+            // alone (`article_status`, `articleRegist`) does not make a date
+            // line or a sign-up box part of the story.
             let mut sibling_score = if score[child].is_nan() {
                 0.0
             } else {
-                score[child]
+                content_only[child]
             };
             let el = dom.element(child).expect("checked");
-            if top_class.is_some() && el.attr("class") == top_class {
+            if top_class.is_some() && base_class(el) == top_class {
                 sibling_score += top_score * 0.2;
             }
             let joins = sibling_score >= join_threshold || is_clean_paragraph(dom, &own, child);
@@ -222,13 +242,103 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
     roots
 }
 
+/// The element that schema.org microdata names the story's body
+/// (`itemprop="articleBody"`), when there is one and it agrees with the
+/// best candidate: it holds the candidate (the story continues in sibling
+/// blocks the scores did not join) without being a frame of links, or it
+/// sits inside the candidate and holds most of its text.
+fn marked_article_body(dom: &Dom, top: usize) -> Option<usize> {
+    let is_marked = |i: usize| {
+        dom.element(i)
+            .and_then(|e| e.attr("itemprop"))
+            .is_some_and(|p| {
+                p.split_ascii_whitespace()
+                    .any(|w| w.eq_ignore_ascii_case("articleBody"))
+            })
+    };
+    let mut marked = (0..dom.nodes.len()).filter(|&i| !dom.removed[i] && is_marked(i));
+    let body = marked.next()?;
+    if marked.next().is_some() {
+        return None;
+    }
+    let holds = |outer: usize, inner: usize| outer <= inner && inner < dom.nodes[outer].end;
+    if holds(body, top) && dom.link_density(body) <= MAX_HOLDER_LINK_DENSITY {
+        return Some(body);
+    }
+    if holds(top, body) && dom.weight[body] * 10 >= dom.weight[top] * 6 {
+        return Some(body);
+    }
+    None
+}
+
+/// How many of the next best candidates are looked at.
+const ALTERNATIVES: usize = 4;
+
+/// How many close alternatives show a story split into parts.
+const MIN_ALTERNATIVES: usize = 3;
+
+/// Link density above which an ancestor is a page frame, not a holder.
+const MAX_HOLDER_LINK_DENSITY: f32 = 0.35;
+
+/// A story cut into parts (sections, "component" blocks between embeds)
+/// gives several candidates of nearly the same score. When at least three of
+/// the next best four score three quarters of the best, the nearest
+/// ancestor of the best that holds three of them is the article (the rule
+/// readability uses for the same problem).
+fn holder_of_alternatives(
+    dom: &Dom,
+    score: &[f32],
+    in_caption: &[bool],
+    top: usize,
+) -> Option<usize> {
+    let mut ranked: Vec<usize> = (0..dom.nodes.len())
+        .filter(|&i| i != top && !score[i].is_nan() && !dom.removed[i] && !in_caption[i])
+        .collect();
+    ranked.sort_unstable_by(|&a, &b| score[b].total_cmp(&score[a]));
+    let close: Vec<usize> = ranked
+        .into_iter()
+        .take(ALTERNATIVES)
+        .filter(|&i| score[i] >= score[top] * 0.75)
+        .collect();
+    if close.len() < MIN_ALTERNATIVES {
+        return None;
+    }
+    let mut at = dom.nodes[top].parent;
+    while let Some(a) = at {
+        if matches!(dom.tag(a), Some("body" | "html") | None) {
+            return None;
+        }
+        let held = close
+            .iter()
+            .filter(|&&c| a < c && c < dom.nodes[a].end)
+            .count();
+        if held >= MIN_ALTERNATIVES {
+            // A page frame full of link boxes is not the story's holder.
+            return (dom.link_density(a) <= MAX_HOLDER_LINK_DENSITY).then_some(a);
+        }
+        at = dom.nodes[a].parent;
+    }
+    None
+}
+
+/// The first class word: `block-text` and `block-text block-text_lead` are
+/// one kind of block (a base class and its modifier).
+fn base_class(el: dom::ElementRef<'_>) -> Option<&str> {
+    el.attr("class")?.split_ascii_whitespace().next()
+}
+
 /// Long stories are often cut into several containers of one class with
 /// ads or teasers between them, each under its own wrapper. Elements with
 /// the best container's exact tag and class that score at least a fifth of
 /// it, clean of links and not inside what is already taken, join it.
 fn add_same_class_cousins(dom: &Dom, score: &[f32], top: usize, roots: &mut Vec<usize>) {
     let Some(el) = dom.element(top) else { return };
-    let Some(class) = el.attr("class").filter(|c| !c.trim().is_empty()) else {
+    // The first class word: `block-text` and `block-text block-text_lead`
+    // are one kind of block (a base class and its modifier).
+    let Some(class) = el
+        .attr("class")
+        .and_then(|c| c.split_ascii_whitespace().next())
+    else {
         return;
     };
     let name = el.name();
@@ -239,9 +349,12 @@ fn add_same_class_cousins(dom: &Dom, score: &[f32], top: usize, roots: &mut Vec<
             i = dom.nodes[i].end;
             continue;
         }
-        let same = dom
-            .element(i)
-            .is_some_and(|e| e.name() == name && e.attr("class") == Some(class));
+        let same = dom.element(i).is_some_and(|e| {
+            e.name() == name
+                && e.attr("class")
+                    .and_then(|c| c.split_ascii_whitespace().next())
+                    == Some(class)
+        });
         // At least a fifth of the best container's score, but not a second
         // story as long as it.
         let scores_well = !score[i].is_nan()
@@ -265,7 +378,8 @@ fn add_same_class_cousins(dom: &Dom, score: &[f32], top: usize, roots: &mut Vec<
 }
 
 /// A sibling paragraph that reads like prose: long and with few links, or
-/// short, link-free and ending like a sentence.
+/// short, link-free and holding a sentence (a comma, or a full stop,
+/// question or exclamation mark after a word).
 fn is_clean_paragraph(dom: &Dom, own: &[OwnText], i: usize) -> bool {
     if dom.tag(i) != Some("p") {
         return false;
@@ -275,5 +389,19 @@ fn is_clean_paragraph(dom: &Dom, own: &[OwnText], i: usize) -> bool {
     if weight > 80 && density < 0.25 {
         return true;
     }
-    weight > 0 && density == 0.0 && own[i].commas > 0
+    weight > 0 && density == 0.0 && (own[i].commas > 0 || holds_sentence(dom, i))
+}
+
+/// Whether a subtree's text has a sentence end: `.`, `!` or `?` followed
+/// by white space or the end, or a CJK full stop or mark.
+fn holds_sentence(dom: &Dom, i: usize) -> bool {
+    (i..dom.nodes[i].end).any(|j| {
+        dom.text(j).is_some_and(|t| {
+            let t = t.trim_end();
+            t.ends_with(['.', '!', '?', '。', '！', '？'])
+                || t.contains(". ")
+                || t.contains("! ")
+                || t.contains("? ")
+        })
+    })
 }

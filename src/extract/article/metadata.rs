@@ -4,6 +4,7 @@
 //! One pass over the page collects every source; choosing between them is
 //! done afterwards, strongest source first.
 
+use super::clean::ClassFlags;
 use super::dates;
 use super::dom::{self, Dom, Kind};
 use jiff::Timestamp;
@@ -61,9 +62,10 @@ impl Metadata {
     pub fn collect(dom: &Dom) -> Metadata {
         let mut meta = Metadata::default();
         for i in 0..dom.nodes.len() {
-            let Kind::Element(name, el) = dom.nodes[i].kind else {
+            let Some(el) = dom.element(i) else {
                 continue;
             };
+            let name = el.name();
             match name {
                 "html" if meta.lang.is_none() => {
                     meta.lang = el
@@ -122,7 +124,7 @@ impl Metadata {
                 if !text.is_empty() {
                     meta.rel_author.push(text);
                 }
-            } else if meta.bylines.len() < 4 && name != "meta" && is_byline(el) {
+            } else if meta.bylines.len() < 4 && name != "meta" && is_byline(dom, i) {
                 let text = inner_text(dom, i);
                 if !text.is_empty() && text.chars().count() < 80 {
                     meta.bylines.push(text);
@@ -438,20 +440,13 @@ fn ld_url(value: &Value) -> Option<String> {
     }
 }
 
-/// Whether an element holds a byline, by `itemprop`, `rel` or class name.
-fn is_byline(el: &scraper::node::Element) -> bool {
-    if el.attr("itemprop").is_some_and(|p| p.contains("author")) {
-        return true;
-    }
-    let names = dom::class_and_id(el);
-    !names.is_empty()
-        && (names.contains("byline")
-            || names.split_whitespace().any(|n| {
-                n == "author"
-                    || n.ends_with("-author")
-                    || n.ends_with("_author")
-                    || n == "author-name"
-            }))
+/// Whether an element holds a byline, by `itemprop` or class name.
+fn is_byline(dom: &Dom, i: usize) -> bool {
+    dom.class_flags[i].has(ClassFlags::BYLINE)
+        || dom
+            .element(i)
+            .and_then(|el| el.attr("itemprop"))
+            .is_some_and(|p| p.contains("author"))
 }
 
 /// Text of an element's subtree, whitespace collapsed (scripts included:
@@ -466,7 +461,7 @@ fn inner_text(dom: &Dom, i: usize) -> String {
 fn raw_text(dom: &Dom, i: usize) -> String {
     let mut out = String::new();
     for node in &dom.nodes[i + 1..dom.nodes[i].end] {
-        if let Kind::Text(t) = node.kind {
+        if let Kind::Text(t) = &node.kind {
             // Ruby readings are not part of a headline or a byline.
             let parent = node.parent.and_then(|p| dom.tag(p));
             if !matches!(parent, Some("rt" | "rp")) {

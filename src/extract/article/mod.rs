@@ -1,21 +1,31 @@
 //! Article pages: per-source selectors first, a generic extractor second.
 //!
 //! ```text
-//! html ─parse (html5ever)→ dom::Dom (flat, cleaned) ─┬─ metadata   title, times, authors, URL, image
-//!                                                    ├─ selectors  the source's CSS rules, if any
-//!                                                    └─ generic    text/link density → content roots
-//!                                         roots ─text→ paragraphs + captions → ExtractedArticle
+//! html ─parse→ dom::Dom (flat, cleaned) ─┬─ metadata   title, times, authors, URL, image
+//!                                        ├─ selectors  the source's CSS rules, if any
+//!                                        └─ generic    text/link density → content roots
+//!                             roots ─text→ paragraphs + captions → ExtractedArticle
 //! ```
+//!
+//! `parse` is the built-in tokenizer and tree builder ([`tokenize`],
+//! [`parse`]) writing the arena directly; a source with CSS selectors is
+//! parsed by html5ever instead, because scraper's selector engine needs
+//! that tree ([`selectors`]).
 //!
 //! Measured quality and speed: `benches/extract_quality.rs`, docs/extraction.md.
 
+pub mod charref;
+pub mod clean;
 pub mod dates;
 pub mod dom;
 pub mod generic;
+pub mod lead;
 pub mod metadata;
+pub mod parse;
 pub mod quality;
 pub mod selectors;
 pub mod text;
+pub mod tokenize;
 pub mod url_clean;
 
 use crate::config::ArticleSelectors;
@@ -34,32 +44,51 @@ pub fn extract(
     selectors: Option<&ArticleSelectors>,
     timezone: &str,
 ) -> ExtractedArticle {
-    let doc = Html::parse_document(html);
-    let mut dom = Dom::new(&doc);
+    // Only sources with CSS selectors pay for html5ever (scraper's selector
+    // engine needs its tree); every other page takes the built-in parser.
+    let scraped = selectors.map(|s| (selectors::SiteRules::new(s), Html::parse_document(html)));
+    let (mut dom, ids) = match &scraped {
+        Some((_, doc)) => {
+            let (dom, ids) = Dom::from_scraper(doc);
+            (dom, Some(ids))
+        }
+        None => (Dom::parse(html), None),
+    };
     let tz = dates::zone(timezone);
     let meta = Metadata::collect(&dom);
-    let rules = selectors.map(selectors::SiteRules::new);
+    let rules = scraped.as_ref().map(|(rules, _)| rules);
+    let doc = scraped.as_ref().map(|(_, doc)| doc);
     let mut roots = Vec::new();
-    if let Some(rules) = &rules {
-        let index = selectors::index(&dom);
-        rules.apply_removals(&doc, &mut dom, &index);
-        roots = rules.body_roots(&doc, &dom, &index);
+    if let (Some(rules), Some(doc), Some(ids)) = (rules, doc, &ids) {
+        let index = selectors::index(ids);
+        rules.apply_removals(doc, &mut dom, &index);
+        roots = rules.body_roots(doc, &dom, &index);
     }
     if roots.is_empty() {
         roots = generic::content_roots(&dom);
+        if let Some(summary) = meta.summary()
+            && let Some(lead) = lead::standfirst(&dom, &roots, &summary, &meta.title())
+        {
+            dom.restore_subtree(lead);
+            dom.refresh_weights();
+            roots.insert(0, lead);
+        }
     }
     let assembled = text::assemble(&dom, &roots);
 
     let title = rules
-        .as_ref()
-        .and_then(|r| r.title(&doc))
+        .zip(doc)
+        .and_then(|(r, doc)| r.title(doc))
         .unwrap_or_else(|| meta.title());
     let body = body_paragraphs(assembled.paragraphs, &title);
     let published = rules
-        .as_ref()
-        .and_then(|r| r.published(&doc, &tz))
+        .zip(doc)
+        .and_then(|(r, doc)| r.published(doc, &tz))
         .or_else(|| meta.published(&tz, || visible_text_after_h1(&dom)));
-    let mut authors = rules.as_ref().map(|r| r.authors(&doc)).unwrap_or_default();
+    let mut authors = rules
+        .zip(doc)
+        .map(|(r, doc)| r.authors(doc))
+        .unwrap_or_default();
     if authors.is_empty() {
         authors = meta.authors();
     }
@@ -85,16 +114,46 @@ pub fn extract(
     }
 }
 
-/// The paragraphs that are story text: link lists and a repeat of the
-/// headline are dropped.
+/// The paragraphs that are story text: link lists at the edges of the
+/// story and a repeat of the headline are dropped.
+///
+/// Related-story lists, tag lists and "read more" lines sit before the first
+/// or after the last paragraph of prose, or between paragraphs as lines of
+/// their own; a list (`<ul>`, `<dl>`) of links between two paragraphs (a
+/// digest's highlights, a list of sources) is part of the story.
 fn body_paragraphs(paragraphs: Vec<text::Paragraph>, title: &str) -> Vec<String> {
     let title_key = squash(title);
+    let is_prose = |p: &text::Paragraph| !p.heading && !is_link_list_item(p);
+    let first = paragraphs
+        .iter()
+        .position(is_prose)
+        .unwrap_or(paragraphs.len());
+    let last = paragraphs.iter().rposition(is_prose).unwrap_or(0);
     paragraphs
         .into_iter()
-        .filter(|p| p.heading || p.link_weight * 2 <= p.weight)
+        .enumerate()
+        .filter(|(k, p)| {
+            if p.heading {
+                // A headline that is all link is a teaser of another story.
+                return p.link_weight * 10 < p.weight * 9;
+            }
+            !is_link_list_item(p) || (p.list_item && first < *k && *k < last)
+        })
+        .map(|(_, p)| p)
         .filter(|p| !(p.heading && !title_key.is_empty() && squash(&p.text) == title_key))
         .map(|p| p.text)
         .collect()
+}
+
+/// Non-link text a paragraph needs to be kept whatever its link share: a
+/// headline link followed by its own sentence (a digest's items) is text, a
+/// "Related: <headline>" line is not.
+const OWN_TEXT_OF_LINKED_PARAGRAPH: u32 = 50;
+
+/// A paragraph that is mostly a link with little text of its own.
+fn is_link_list_item(p: &text::Paragraph) -> bool {
+    p.link_weight * 2 > p.weight
+        && p.weight - p.link_weight.min(p.weight) < OWN_TEXT_OF_LINKED_PARAGRAPH
 }
 
 fn squash(text: &str) -> String {
@@ -113,7 +172,7 @@ fn visible_text_after_h1(dom: &Dom) -> String {
         .unwrap_or(0);
     let mut out = String::new();
     for node in dom.nodes.iter().skip(start) {
-        if let Kind::Text(text) = node.kind {
+        if let Kind::Text(text) = &node.kind {
             let parent = node.parent.and_then(|p| dom.tag(p));
             if matches!(
                 parent,

@@ -1,5 +1,9 @@
 //! A source's own CSS selectors (`[article]` in its TOML): they win over the
 //! generic extractor for whatever they find.
+//!
+//! Selector matching needs scraper's tree, so only pages of sources with
+//! selectors are parsed by html5ever; the arena is then flattened from that
+//! tree ([`Dom::from_scraper`]) and the generic passes run on it as usual.
 
 use super::dates;
 use super::dom::Dom;
@@ -122,13 +126,9 @@ impl SiteRules {
     }
 }
 
-/// Maps scraper node ids to arena indices.
-pub fn index(dom: &Dom) -> HashMap<ego_tree::NodeId, usize> {
-    dom.nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.id, i))
-        .collect()
+/// Maps scraper node ids to arena indices (`ids` from [`Dom::from_scraper`]).
+pub fn index(ids: &[ego_tree::NodeId]) -> HashMap<ego_tree::NodeId, usize> {
+    ids.iter().enumerate().map(|(i, &id)| (id, i)).collect()
 }
 
 fn first_text(html: &Html, selector: &Selector) -> Option<String> {

@@ -31,6 +31,8 @@ pub struct Paragraph {
     pub link_weight: u32,
     /// Whether it is a heading (`h1`–`h6`).
     pub heading: bool,
+    /// Whether it is an item of a list (`li`, `dd`, `dt`).
+    pub list_item: bool,
 }
 
 /// Marks white space that held a source line break (private-use character,
@@ -57,6 +59,7 @@ struct Builder {
     weight: u32,
     link_weight: u32,
     heading: bool,
+    list_item: bool,
 }
 
 impl Builder {
@@ -64,23 +67,26 @@ impl Builder {
         if dom.removed[i] {
             return;
         }
-        match dom.nodes[i].kind {
+        match &dom.nodes[i].kind {
             Kind::Text(text) => {
                 self.push_text(text, in_pre);
-                let weight = dom::text_weight(text);
+                let weight = dom.text_weight[i];
                 self.weight += weight;
                 if in_link {
                     self.link_weight += weight;
                 }
             }
             Kind::Other => self.children(dom, i, in_link, in_pre),
-            Kind::Element(name, el) => {
+            Kind::Element { name, .. } => {
+                let name = name.as_ref();
                 if name == "br" {
                     self.flush();
                     return;
                 }
                 if name == "img" {
-                    if self.out.first_image.is_none() {
+                    if self.out.first_image.is_none()
+                        && let Some(el) = dom.element(i)
+                    {
                         self.out.first_image = ["data-src", "data-original", "src"]
                             .iter()
                             .filter_map(|a| el.attr(a))
@@ -106,11 +112,12 @@ impl Builder {
                     self.out.captions.extend(caption.out.captions);
                     return;
                 }
-                let in_link = in_link || name == "a";
+                let in_link = in_link || dom.is_link(i);
                 let in_pre = in_pre || name == "pre";
                 if dom::is_block(name) {
                     self.flush();
                     self.heading = dom::is_heading(name);
+                    self.list_item = matches!(name, "li" | "dd" | "dt");
                     self.children(dom, i, in_link, in_pre);
                     self.flush();
                 } else {
@@ -172,12 +179,14 @@ impl Builder {
                 weight: self.weight,
                 link_weight: self.link_weight,
                 heading: self.heading,
+                list_item: self.list_item,
             });
         }
         self.current.clear();
         self.weight = 0;
         self.link_weight = 0;
         self.heading = false;
+        self.list_item = false;
     }
 }
 
@@ -189,7 +198,7 @@ pub fn is_caption(dom: &Dom, i: usize, name: &str) -> bool {
     if dom.weight[i] > MAX_CAPTION_WEIGHT {
         return false;
     }
-    dom.caption_class[i]
+    dom.class_flags[i].has(super::clean::ClassFlags::CAPTION)
 }
 
 /// Drops the spaces that source line breaks leave between CJK characters

@@ -1,0 +1,170 @@
+//! HTML character references (`&amp;`, `&#x4E2D;`, `&nbsp`) in text and
+//! attribute values, decoded as the WHATWG tokenizer does: the longest
+//! named entity wins, the legacy names that may go without `;` are honoured
+//! (except in attribute values before `=` or a letter), and numeric
+//! references outside Unicode, surrogates and NUL become U+FFFD while
+//! C1 controls are read as windows-1252.
+//!
+//! The entity table is HTML5's, shipped by `markup5ever` (already in the
+//! tree through scraper and ammonia).
+
+use markup5ever::data::{C1_REPLACEMENTS, NAMED_ENTITIES};
+use std::borrow::Cow;
+
+/// Longest entity name in the table (`CounterClockwiseContourIntegral;`).
+const MAX_NAME: usize = 32;
+
+/// Text with its references decoded; borrowed when there are none. NUL
+/// characters are dropped (the HTML tokenizer ignores them in text).
+pub fn decode_text(raw: &str) -> Cow<'_, str> {
+    decode(raw, false)
+}
+
+/// An attribute value with its references decoded.
+pub fn decode_attr(raw: &str) -> Cow<'_, str> {
+    decode(raw, true)
+}
+
+fn decode(raw: &str, in_attr: bool) -> Cow<'_, str> {
+    let bytes = raw.as_bytes();
+    if memchr::memchr2(b'&', 0, bytes).is_none() {
+        return Cow::Borrowed(raw);
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(found) = memchr::memchr2(b'&', 0, &bytes[at..]) {
+        let pos = at + found;
+        out.push_str(&raw[copied..pos]);
+        if bytes[pos] == 0 {
+            if in_attr {
+                out.push('\u{FFFD}');
+            }
+            copied = pos + 1;
+            at = pos + 1;
+            continue;
+        }
+        match reference(&raw[pos + 1..], in_attr) {
+            Some((chars, used)) => {
+                out.extend(chars.into_iter().flatten());
+                copied = pos + 1 + used;
+            }
+            None => {
+                out.push('&');
+                copied = pos + 1;
+            }
+        }
+        at = copied;
+    }
+    out.push_str(&raw[copied..]);
+    Cow::Owned(out)
+}
+
+/// The characters a reference stands for and how many bytes after the `&`
+/// it used, or `None` when the `&` is a plain ampersand.
+fn reference(rest: &str, in_attr: bool) -> Option<([Option<char>; 2], usize)> {
+    let bytes = rest.as_bytes();
+    if bytes.first() == Some(&b'#') {
+        return numeric(&bytes[1..]).map(|(c, used)| ([Some(c), None], used + 1));
+    }
+    let run = bytes
+        .iter()
+        .take(MAX_NAME)
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count();
+    if run == 0 {
+        return None;
+    }
+    // With its semicolon first: that is the common, unambiguous form.
+    if bytes.get(run) == Some(&b';') {
+        let key = &rest[..=run];
+        if let Some(chars) = lookup(key) {
+            return Some((chars, run + 1));
+        }
+    }
+    // The longest legacy name without `;` (`&notit` is `¬it`).
+    for len in (1..=run).rev() {
+        if let Some(chars) = lookup(&rest[..len]) {
+            let next = bytes.get(len);
+            if in_attr && next.is_some_and(|b| *b == b'=' || b.is_ascii_alphanumeric()) {
+                return None;
+            }
+            return Some((chars, len));
+        }
+    }
+    None
+}
+
+fn lookup(key: &str) -> Option<[Option<char>; 2]> {
+    let &(first, second) = NAMED_ENTITIES.get(key)?;
+    if first == 0 {
+        return None;
+    }
+    Some([
+        char::from_u32(first),
+        char::from_u32(second).filter(|_| second != 0),
+    ])
+}
+
+/// `&#123;` / `&#x7B;`: the character and the bytes used after `#`.
+fn numeric(bytes: &[u8]) -> Option<(char, usize)> {
+    let (hex, start) = match bytes.first() {
+        Some(b'x' | b'X') => (true, 1),
+        _ => (false, 0),
+    };
+    let digits = bytes[start..]
+        .iter()
+        .take_while(|b| {
+            if hex {
+                b.is_ascii_hexdigit()
+            } else {
+                b.is_ascii_digit()
+            }
+        })
+        .count();
+    if digits == 0 {
+        return None;
+    }
+    let mut code: u32 = 0;
+    for &b in &bytes[start..start + digits] {
+        let digit = (b as char).to_digit(16).unwrap_or(0);
+        code = code
+            .saturating_mul(if hex { 16 } else { 10 })
+            .saturating_add(digit);
+    }
+    let mut used = start + digits;
+    if bytes.get(used) == Some(&b';') {
+        used += 1;
+    }
+    let c = match code {
+        0 | 0xD800..=0xDFFF | 0x11_0000.. => '\u{FFFD}',
+        0x80..=0x9F => C1_REPLACEMENTS[(code - 0x80) as usize]
+            .unwrap_or_else(|| char::from_u32(code).unwrap_or('\u{FFFD}')),
+        _ => char::from_u32(code).unwrap_or('\u{FFFD}'),
+    };
+    Some((c, used))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_are_decoded_as_browsers_do() {
+        assert_eq!(decode_text("a &amp; b"), "a & b");
+        assert_eq!(decode_text("&lt;p&gt;&nbsp;x"), "<p>\u{a0}x");
+        assert_eq!(decode_text("&#20013;&#x6587;&#X41;"), "中文A");
+        assert_eq!(decode_text("&#150; &#0; &#x110000;"), "– \u{FFFD} \u{FFFD}");
+        assert_eq!(decode_text("&notit; &copy 2025"), "¬it; © 2025");
+        assert_eq!(decode_text("AT&T &unknown; & &#;"), "AT&T &unknown; & &#;");
+        assert_eq!(decode_text("nul\0here"), "nulhere");
+        assert_eq!(decode_text("&NotNestedGreaterGreater;"), "\u{2AA2}\u{338}");
+    }
+
+    #[test]
+    fn attribute_values_keep_query_strings() {
+        assert_eq!(decode_attr("?a=1&copy=2&amp;b"), "?a=1&copy=2&b");
+        assert_eq!(decode_attr("x&copy;y"), "x©y");
+        assert!(matches!(decode_attr("plain"), Cow::Borrowed(_)));
+    }
+}
