@@ -8,7 +8,10 @@ use polywire::config::Config;
 use polywire::model::{Article, Classification, Tag};
 use polywire::store::Store;
 use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 fn write(dir: &Path, rel: &str, text: &str) {
     let path = dir.join(rel);
@@ -19,7 +22,7 @@ fn write(dir: &Path, rel: &str, text: &str) {
 fn source(id: &str, retention: &str) -> String {
     format!(
         "id = \"{id}\"\nname = \"{id}\"\nlanguage = \"en\"\ntimezone = \"UTC\"\nschedule = \"0 */15 * * * *\"\n\
-         [index]\nkind = \"rss\"\nurl = \"https://{id}.example/rss.xml\"\n{retention}"
+         enabled = false\n[index]\nkind = \"rss\"\nurl = \"https://{id}.example/rss.xml\"\n{retention}"
     )
 }
 
@@ -29,7 +32,12 @@ fn tree(daemon_extra: &str, sources: &[(&str, String)]) -> tempfile::TempDir {
     write(
         dir.path(),
         "config/polywire.toml",
-        &format!("[paths]\nsources = \"sources\"\nfeeds = \"feeds\"\n{daemon_extra}"),
+        &format!(
+            "[paths]\nsources = \"sources\"\nfeeds = \"feeds\"\ntaxonomy = \"{}\"\n{daemon_extra}",
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/serve/config/taxonomy")
+                .display()
+        ),
     );
     std::fs::create_dir_all(dir.path().join("config/feeds")).unwrap();
     for (id, text) in sources {
@@ -213,15 +221,15 @@ fn bad_retention_values_are_refused_with_file_and_line() {
     let text = errors.to_string();
     assert_eq!(errors.0.len(), 3, "{text}");
     assert!(
-        text.contains("wire-a.toml:10: a retention count must be at least 1"),
+        text.contains("wire-a.toml:11: a retention count must be at least 1"),
         "{text}"
     );
     assert!(
-        text.contains("wire-b.toml:10: a retention age must be 1 to 36500 days, not 1000000"),
+        text.contains("wire-b.toml:11: a retention age must be 1 to 36500 days, not 1000000"),
         "{text}"
     );
     assert!(
-        text.contains("wire-c.toml:10:") && text.contains("keep"),
+        text.contains("wire-c.toml:11:") && text.contains("keep"),
         "{text}"
     );
 
@@ -233,7 +241,71 @@ fn bad_retention_values_are_refused_with_file_and_line() {
         .unwrap_err()
         .to_string();
     assert!(
-        text.contains("polywire.toml:5: a retention age must be 1 to"),
+        text.contains("polywire.toml:6: a retention age must be 1 to"),
         "{text}"
     );
+}
+
+#[test]
+fn the_daemon_applies_each_sources_rule_when_it_starts() {
+    let dir = tree(
+        "[server]\nlisten = \"127.0.0.1:0\"\n[store]\npath = \"../data/polywire.db\"\n[retention]\nmax_per_source = 5\n",
+        &[
+            ("wire-a", source("wire-a", "[retention]\nmax_stories = 2\n")),
+            ("wire-b", source("wire-b", "")),
+        ],
+    );
+    // Relative store paths are taken from the working directory.
+    let config = dir.path().join("config");
+    let db = dir.path().join("data/polywire.db");
+    {
+        let mut store = Store::open(&db).unwrap();
+        let now = Timestamp::now();
+        for source in ["wire-a", "wire-b"] {
+            for age in AGES_DAYS {
+                let (article, tags) = story(source, age, now);
+                store.upsert(&article, &tags, None).unwrap();
+            }
+        }
+    }
+    let mut daemon = Command::new(env!("CARGO_BIN_EXE_polywire"))
+        .args(["run", "--config", "polywire.toml"])
+        .current_dir(&config)
+        .env("RUST_LOG", "polywire=info")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = BufReader::new(daemon.stderr.take().unwrap()).lines();
+    let started = Instant::now();
+    let mut removed = Vec::new();
+    let mut log = Vec::new();
+    for line in lines.map_while(Result::ok) {
+        log.push(line.clone());
+        if line.contains("Retention removed old stories.") {
+            removed.push(line);
+            if removed.len() == 2 {
+                break;
+            }
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no retention in the log"
+        );
+    }
+    let _ = daemon.kill();
+    let _ = daemon.wait();
+    assert_eq!(removed.len(), 2, "{log:#?}");
+    assert!(
+        removed[0].contains("source=wire-a removed=8"),
+        "{removed:?}"
+    );
+    assert!(
+        removed[1].contains("source=wire-b removed=5"),
+        "{removed:?}"
+    );
+    let store = Store::open(&db).unwrap();
+    let newest =
+        |source: &'static str, n: usize| AGES_DAYS[..n].iter().map(move |&a| url(source, a));
+    let expected: BTreeSet<String> = newest("wire-a", 2).chain(newest("wire-b", 5)).collect();
+    assert_eq!(stored_urls(&store), expected);
 }
