@@ -12,7 +12,10 @@ use std::path::Path;
 
 /// Runs `entry` on each file of the target's fixture folder; returns how
 /// many there were.
-fn replay(target: &str, entry: fn(&[u8])) -> usize {
+/// A fuzz entry point.
+type Entry = fn(&[u8]);
+
+fn replay(target: &str, entry: Entry) -> usize {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/fuzz")
         .join(target);
@@ -31,7 +34,7 @@ fn replay(target: &str, entry: fn(&[u8])) -> usize {
 
 #[test]
 fn every_kept_finding_stays_fixed() {
-    let targets: [(&str, fn(&[u8])); 6] = [
+    let targets: [(&str, Entry); 6] = [
         ("feed_parse", entries::feed_parse),
         ("html_extract", entries::html_extract),
         ("normalize", entries::normalize),
