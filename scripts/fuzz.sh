@@ -4,6 +4,7 @@
 #   SECONDS_EACH=600 scripts/fuzz.sh feed_parse
 #   SANITIZER=none scripts/fuzz.sh      # where the ASan runtime is missing
 #   MAX_LEN=32768 scripts/fuzz.sh html_extract   # shorter inputs, more runs
+#   FUZZ_FLAGS=-len_control=0 scripts/fuzz.sh dateline   # extra libFuzzer flags
 # Seeds come from tests/fixtures/ and the shared corpus (scripts/fuzz_seeds.py).
 # A crash, a slow input (over TIMEOUT seconds) or an OOM is saved under
 # fuzz/artifacts/<target>/: fix it, then copy the input into
@@ -34,7 +35,7 @@ for target in "${targets[@]}"; do
   # One finding stops this target's run; the other targets still run.
   nice -n 10 cargo fuzz run --sanitizer "$sanitizer" "$target" -- \
     -max_total_time="${SECONDS_EACH:-300}" -timeout="${TIMEOUT:-5}" \
-    -rss_limit_mb=2048 -max_len="$(max_len "$target")" -print_final_stats=1 ||
+    -rss_limit_mb=2048 -max_len="$(max_len "$target")" -print_final_stats=1 ${FUZZ_FLAGS:-} ||
     failed+=("$target")
 done
 if [ ${#failed[@]} -gt 0 ]; then
