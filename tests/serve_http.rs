@@ -253,7 +253,7 @@ fn run(id: &str, failures: u32) -> SourceState {
         id: id.into(),
         last_run: Some(Timestamp::now()),
         last_status: Some(if failures == 0 { "ok" } else { "http_503" }.into()),
-        last_error: None,
+        last_error: (failures > 0).then(|| format!("https://{id}.example/rss.xml: HTTP 503")),
         stories_new: 0,
         stories_updated: 0,
         failures,
@@ -295,6 +295,7 @@ async fn healthz_is_ready_until_every_source_that_ran_is_in_trouble() {
     assert_eq!(cna["failures"], 3);
     assert_eq!(cna["in_trouble"], true);
     assert_eq!(cna["last_status"], "http_503");
+    assert_eq!(cna["last_error"], "https://cna.example/rss.xml: HTTP 503");
 
     store.lock().unwrap().record_run(&run("nikkei", 4)).unwrap();
     let r = get(&state, "/healthz").await;

@@ -4,12 +4,14 @@
 //! * [`search`]: the bigram full-text index that finds short CJK words.
 //! * [`query`]: [`FeedQuery`] → SQL.
 //! * this file: opening, upserting stories (one transaction each), fetch
-//!   validators, per-source run state and retention.
+//!   validators and per-source run state.
+//! * [`retention`]: removing what each source's retention rule no longer keeps.
 //!
 //! Stories are keyed by canonical URL: fetching a story again updates it in
 //! place and never duplicates it.
 
 mod query;
+mod retention;
 mod schema;
 pub mod search;
 
@@ -479,46 +481,6 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// Removes stories older than `max_age_days` and, per source, beyond the
-    /// newest `max_per_source`; gives the space back. Returns how many went.
-    pub fn apply_retention(
-        &mut self,
-        max_age_days: Option<u64>,
-        max_per_source: Option<u64>,
-    ) -> Result<u64, StoreError> {
-        let tx = self.conn.transaction()?;
-        let mut doomed: Vec<i64> = Vec::new();
-        if let Some(days) = max_age_days {
-            let cutoff = Timestamp::now().as_second() - (days as i64) * 86_400;
-            let mut stmt = tx.prepare("SELECT id FROM articles WHERE sort_time < ?1")?;
-            doomed.extend(
-                stmt.query_map([cutoff], |r| r.get::<_, i64>(0))?
-                    .collect::<Result<Vec<_>, _>>()?,
-            );
-        }
-        if let Some(keep) = max_per_source {
-            let mut stmt = tx.prepare(
-                "SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY source ORDER BY sort_time DESC, id DESC) AS n
-                 FROM articles) WHERE n > ?1",
-            )?;
-            doomed.extend(
-                stmt.query_map([keep as i64], |r| r.get::<_, i64>(0))?
-                    .collect::<Result<Vec<_>, _>>()?,
-            );
-        }
-        doomed.sort_unstable();
-        doomed.dedup();
-        for id in &doomed {
-            tx.execute("DELETE FROM articles_fts WHERE rowid = ?1", [id])?;
-            tx.execute("DELETE FROM articles WHERE id = ?1", [id])?;
-        }
-        tx.commit()?;
-        if !doomed.is_empty() {
-            self.conn.execute_batch("PRAGMA incremental_vacuum;")?;
-        }
-        Ok(doomed.len() as u64)
     }
 }
 

@@ -349,7 +349,18 @@ fn retention_removes_old_and_surplus_stories_with_their_rows() {
         )
         .unwrap();
     // Everything but the new story is decades old.
-    assert_eq!(store.apply_retention(Some(30), None).unwrap(), 4);
+    let rule = |age, count| {
+        move |_: &str| crate::config::RetentionConfig {
+            max_age_days: age,
+            max_per_source: count,
+        }
+    };
+    let removed = store.apply_retention(rule(Some(30), None)).unwrap();
+    assert_eq!(
+        removed.iter().map(|(_, n)| n).sum::<u64>(),
+        4,
+        "{removed:?}"
+    );
     assert_eq!(store.count().unwrap(), 1);
     let orphans: i64 = store
         .connection()
@@ -370,7 +381,9 @@ fn retention_removes_old_and_surplus_stories_with_their_rows() {
             .is_empty()
     );
     let mut store = filled();
-    assert_eq!(store.apply_retention(None, Some(1)).unwrap(), 1); // chinanews keeps its newest
+    // chinanews keeps its newest
+    let removed = store.apply_retention(rule(None, Some(1))).unwrap();
+    assert_eq!(removed, vec![("chinanews".to_string(), 1)]);
     assert_eq!(store.count().unwrap(), 3);
 }
 
