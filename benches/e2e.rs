@@ -13,40 +13,13 @@
 //! /proc while it runs. HTTP: `polywire run` serves that store and this
 //! process loads it over loopback with keep-alive clients.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
-
-fn corpus() -> PathBuf {
-    std::env::var("POLYWIRE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"))
-}
-
-/// Corpus article pages with ground truth (raw bytes).
-fn pages() -> Vec<Vec<u8>> {
-    let index =
-        std::fs::read_to_string(corpus().join("articles/index.jsonl")).expect("corpus index");
-    index
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter(|v| matches!(v["gt_kind"].as_str(), Some("full" | "snippets")))
-        .filter_map(|v| std::fs::read(corpus().join(v["html"].as_str()?)).ok())
-        .collect()
-}
-
-/// Corpus feed documents (raw bytes).
-fn feeds() -> Vec<Vec<u8>> {
-    let manifest =
-        std::fs::read_to_string(corpus().join("feeds/manifest.jsonl")).expect("feed manifest");
-    manifest
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter_map(|v| std::fs::read(corpus().join(v["path"].as_str()?)).ok())
-        .collect()
-}
 
 fn binary() -> PathBuf {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/polywire");
@@ -251,7 +224,7 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(3000);
-    let pages = Arc::new(pages());
+    let pages = Arc::new(support::article_pages());
     let dir = tempfile::tempdir().unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -405,7 +378,7 @@ fn main() {
         std::hint::black_box(polywire::extract::extract_article(&text, &url, None, "UTC"));
     }
     let ours_extract = started.elapsed().as_secs_f64() / pages.len() as f64;
-    let feed_docs = feeds();
+    let feed_docs = support::feed_documents();
     let started = Instant::now();
     for _ in 0..5 {
         for doc in &feed_docs {
@@ -426,7 +399,8 @@ fn main() {
         }
     }
     let ours_parse = started.elapsed().as_secs_f64() / (5 * feed_docs.len()) as f64;
-    let seed = std::fs::read_to_string(corpus().join("../seed/000_44b2adcac121026c.txt")).unwrap();
+    let seed = std::fs::read_to_string(support::corpus().join("../seed/000_44b2adcac121026c.txt"))
+        .unwrap();
     let text = seed.repeat((1_000_000 / seed.len()).max(1));
     let started = Instant::now();
     for _ in 0..3 {

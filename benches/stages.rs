@@ -10,43 +10,19 @@
 //! POLYWIRE_BENCH_PAGES=10000 cargo bench --bench stages
 //! ```
 //!
-//! On two cores the pipeline runs extraction, normalization and
-//! classification on both while one thread writes the store, so the
-//! ceiling printed last is `2 / (CPU per story)` when the store's share is
-//! below half, else `1 / (store CPU per story)`.
+//! On two cores the pipeline runs every stage but the store write on both
+//! while one thread writes the store, so the ceiling printed last is
+//! `2 / (CPU per story)` when the write's share is below half, else
+//! `1 / (write CPU per story)`.
+
+mod support;
 
 use polywire::classify::{Taxonomy, classify};
 use polywire::normalize::{NormalizeContext, normalize};
-use polywire::store::Store;
-use std::path::{Path, PathBuf};
+use polywire::store::{Store, StoryRow};
+use std::path::Path;
 use std::time::Duration;
-
-fn corpus() -> PathBuf {
-    std::env::var("POLYWIRE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"))
-}
-
-/// Corpus article pages with ground truth (raw bytes), as `e2e` serves them.
-fn pages() -> Vec<Vec<u8>> {
-    let index =
-        std::fs::read_to_string(corpus().join("articles/index.jsonl")).expect("corpus index");
-    index
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter(|v| matches!(v["gt_kind"].as_str(), Some("full" | "snippets")))
-        .filter_map(|v| std::fs::read(corpus().join(v["html"].as_str()?)).ok())
-        .collect()
-}
-
-/// CPU time this thread has used, from `/proc/thread-self/schedstat`.
-fn thread_cpu() -> Duration {
-    std::fs::read_to_string("/proc/thread-self/schedstat")
-        .ok()
-        .and_then(|s| s.split_whitespace().next()?.parse().ok())
-        .map(Duration::from_nanos)
-        .expect("/proc/thread-self/schedstat (Linux) is needed")
-}
+use support::thread_cpu;
 
 /// Runs `work`, adding the CPU time it took to `total`.
 fn timed<T>(total: &mut Duration, work: impl FnOnce() -> T) -> T {
@@ -63,7 +39,7 @@ fn main() {
         .unwrap_or(2000);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let taxonomy = Taxonomy::load(&root.join("config/taxonomy")).expect("taxonomy");
-    let pages = pages();
+    let pages = support::article_pages();
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("stages.db")).unwrap();
     let ctx = NormalizeContext {
@@ -82,9 +58,10 @@ fn main() {
         "extract",
         "normalize",
         "classify",
-        "store upsert",
+        "store row (JSON, full-text text)",
+        "store write (one transaction)",
     ];
-    let mut spent = [Duration::ZERO; 5];
+    let mut spent = [Duration::ZERO; 6];
     let mut stored = 0usize;
     for i in 0..count {
         let bytes = &pages[i % pages.len()];
@@ -102,7 +79,8 @@ fn main() {
         if let Some(dateline) = article.dateline.as_mut() {
             dateline.region = tags.dateline_region.clone();
         }
-        let outcome = timed(&mut spent[4], || store.upsert(&article, &tags, None)).unwrap();
+        let row = timed(&mut spent[4], || StoryRow::new(article, tags)).unwrap();
+        let outcome = timed(&mut spent[5], || store.upsert_row(&row, None)).unwrap();
         stored += matches!(outcome, polywire::store::Upsert::New(_)) as usize;
     }
     let total: Duration = spent.iter().sum();
@@ -120,7 +98,7 @@ fn main() {
         );
     }
     println!("| **all stages** | **{:.3} ms** | 100 % |", per(total));
-    let store_ms = per(spent[4]);
+    let store_ms = per(spent[5]);
     let ceiling = (2000.0 / per(total)).min(1000.0 / store_ms);
     println!(
         "\nCeiling on two idle cores (stages on both, the store on one): {ceiling:.0} stories/s \
