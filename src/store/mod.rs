@@ -293,8 +293,8 @@ impl Store {
         };
         if let Upsert::New(id) | Upsert::Updated(id) = outcome {
             let mut insert = tx.prepare_cached(
-                "INSERT OR REPLACE INTO article_tags (article_id, kind, tag, score, is_primary, sort_time)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT OR REPLACE INTO article_tags (article_id, kind, tag, score, is_primary, sort_time, lang)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             for (kind, list) in [
                 (TagKind::Region, &tags.regions),
@@ -307,7 +307,8 @@ impl Store {
                         tag.id,
                         tag.score as f64,
                         tag.primary,
-                        sort_time
+                        sort_time,
+                        article.lang
                     ])?;
                 }
             }
