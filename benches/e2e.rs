@@ -71,16 +71,21 @@ fn with_canonical(page: &[u8], canonical: &str) -> Vec<u8> {
 }
 
 /// User + system CPU seconds of this process's waited-for children
-/// (`cutime` + `cstime` of /proc/self/stat).
+/// (`cutime` + `cstime`).
 fn children_cpu_secs() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the parenthesised command name; cutime and cstime are
-    // fields 16 and 17 of the whole line.
+    stat_cpu_secs("/proc/self/stat", [13, 14])
+}
+
+/// The sum of two tick counts of a /proc stat file, in seconds; `fields`
+/// count from the one after the parenthesised command name (so 11 and 12
+/// are `utime` and `stime`, fields 14 and 15 of the whole line).
+fn stat_cpu_secs(path: &str, fields: [usize; 2]) -> f64 {
+    let stat = std::fs::read_to_string(path).unwrap_or_default();
     let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: f64 = [13, 14]
+    let values: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields
         .iter()
-        .filter_map(|&i| fields.get(i)?.parse::<f64>().ok())
+        .filter_map(|&i| values.get(i)?.parse::<f64>().ok())
         .sum();
     ticks / clock_ticks_per_sec()
 }
@@ -167,34 +172,69 @@ fn write_config(dir: &Path, base: &str, listen: &str, count: usize) -> PathBuf {
 
 struct Row(String, String, String);
 
-/// Requests per second from `clients` keep-alive clients for `secs`.
+/// A load run: its name, the request headers and the status expected.
+type LoadCase = (
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    reqwest::StatusCode,
+);
+
+/// What a load run saw.
+struct Load {
+    /// Answers with the expected status per second.
+    per_sec: f64,
+    /// Other answers and failures.
+    errors: u64,
+    /// Mean body bytes per answer, as sent on the wire.
+    mean_bytes: f64,
+    /// CPU the server process used per answer.
+    server_cpu_per_request: Duration,
+}
+
+/// `clients` keep-alive clients for `secs`, each sending `headers` and
+/// reading whole bodies without decoding them (decompressing a megabyte
+/// per answer would make the client the bottleneck, not the server).
 async fn load(
     url_for: Arc<dyn Fn(u64) -> String + Send + Sync>,
+    headers: &'static [(&'static str, &'static str)],
+    expect: reqwest::StatusCode,
+    server: u32,
     clients: usize,
     secs: u64,
-) -> (f64, u64) {
+) -> Load {
     let done = Arc::new(AtomicU64::new(0));
     let errors = Arc::new(AtomicU64::new(0));
-    let deadline = Instant::now() + Duration::from_secs(secs);
+    let bytes = Arc::new(AtomicU64::new(0));
     let counter = Arc::new(AtomicU64::new(0));
+    let cpu_before = process_cpu_secs(server);
+    let deadline = Instant::now() + Duration::from_secs(secs);
     let mut tasks = Vec::new();
     for _ in 0..clients {
-        let (done, errors, counter, url_for) = (
+        let (done, errors, bytes, counter, url_for) = (
             done.clone(),
             errors.clone(),
+            bytes.clone(),
             counter.clone(),
             url_for.clone(),
         );
         tasks.push(tokio::spawn(async move {
             let client = reqwest::Client::builder()
                 .pool_max_idle_per_host(1)
+                .no_gzip()
+                .no_brotli()
+                .no_deflate()
                 .build()
                 .unwrap();
             while Instant::now() < deadline {
                 let url = url_for(counter.fetch_add(1, Ordering::Relaxed));
-                match client.get(&url).send().await {
-                    Ok(resp) if resp.status().is_success() => {
-                        let _ = resp.bytes().await;
+                let mut request = client.get(&url);
+                for (name, value) in headers {
+                    request = request.header(*name, *value);
+                }
+                match request.send().await {
+                    Ok(resp) if resp.status() == expect => {
+                        let body = resp.bytes().await.map(|b| b.len()).unwrap_or(0);
+                        bytes.fetch_add(body as u64, Ordering::Relaxed);
                         done.fetch_add(1, Ordering::Relaxed);
                     }
                     _ => {
@@ -207,10 +247,19 @@ async fn load(
     for t in tasks {
         t.await.unwrap();
     }
-    (
-        done.load(Ordering::Relaxed) as f64 / secs as f64,
-        errors.load(Ordering::Relaxed),
-    )
+    let done = done.load(Ordering::Relaxed);
+    let cpu = process_cpu_secs(server) - cpu_before;
+    Load {
+        per_sec: done as f64 / secs as f64,
+        errors: errors.load(Ordering::Relaxed),
+        mean_bytes: bytes.load(Ordering::Relaxed) as f64 / done.max(1) as f64,
+        server_cpu_per_request: Duration::from_secs_f64(cpu.max(0.0) / done.max(1) as f64),
+    }
+}
+
+/// User + system CPU seconds a running process has used so far.
+fn process_cpu_secs(pid: u32) -> f64 {
+    stat_cpu_secs(&format!("/proc/{pid}/stat"), [11, 12])
 }
 
 fn main() {
@@ -225,7 +274,13 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(3000);
     let pages = Arc::new(support::article_pages());
-    let dir = tempfile::tempdir().unwrap();
+    // POLYWIRE_BENCH_KEEP=1 leaves the config and the ingested store behind
+    // (for profiling `polywire run` or `polywire feed` on them).
+    let mut dir = tempfile::tempdir().unwrap();
+    if std::env::var("POLYWIRE_BENCH_KEEP").as_deref() == Ok("1") {
+        dir.disable_cleanup(true);
+        eprintln!("keeping {}", dir.path().display());
+    }
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -338,16 +393,52 @@ fn main() {
         format!("{:.0} ms", cold.as_secs_f64() * 1e3),
         "`polywire run` on the ingested store".into(),
     ));
+    let server_pid = server.id();
     let cached_url = format!("http://{listen}/feed.rss?limit=50");
-    let (cached, cached_errors) =
-        runtime.block_on(load(Arc::new(move |_| cached_url.clone()), 32, 10));
-    rows.push(Row(
-        "cached feed requests".into(),
-        format!("{cached:.0} req/s"),
-        format!("32 keep-alive clients, 10 s, {cached_errors} errors; target ≥ 5,000/s"),
-    ));
+    let url = cached_url.clone();
+    let etag = runtime.block_on(async {
+        let resp = reqwest::get(&url).await.expect("first feed request");
+        resp.headers()["etag"].to_str().unwrap().to_string()
+    });
+    let etag: &'static str = Box::leak(etag.into_boxed_str());
+    let cases: [LoadCase; 3] = [
+        (
+            "cached feed requests, brotli",
+            &[("accept-encoding", "gzip, br")],
+            reqwest::StatusCode::OK,
+        ),
+        (
+            "cached feed requests, identity",
+            &[],
+            reqwest::StatusCode::OK,
+        ),
+        (
+            "cached feed requests, conditional (304)",
+            Box::leak(Box::new([
+                ("if-none-match", etag),
+                ("accept-encoding", "gzip, br"),
+            ])),
+            reqwest::StatusCode::NOT_MODIFIED,
+        ),
+    ];
+    for (name, headers, expect) in cases {
+        let url = cached_url.clone();
+        let run = runtime.block_on(load(
+            Arc::new(move |_| url.clone()),
+            headers,
+            expect,
+            server_pid,
+            32,
+            10,
+        ));
+        rows.push(load_row(
+            name,
+            &run,
+            "`/feed.rss?limit=50`; target ≥ 5,000/s",
+        ));
+    }
     let listen2 = listen.clone();
-    let (uncached, uncached_errors) = runtime.block_on(load(
+    let uncached = runtime.block_on(load(
         // A distinct `since` per request: every request misses the render cache.
         Arc::new(move |n| {
             format!(
@@ -357,56 +448,87 @@ fn main() {
                 n % 60
             )
         }),
+        &[("accept-encoding", "gzip, br")],
+        reqwest::StatusCode::OK,
+        server_pid,
         32,
         10,
     ));
-    rows.push(Row(
-        "uncached feed requests (distinct queries)".into(),
-        format!("{uncached:.0} req/s"),
-        format!("32 clients, 10 s, {uncached_errors} errors"),
+    rows.push(load_row(
+        "uncached feed requests (distinct queries)",
+        &uncached,
+        "`/feed.atom?lang=en&limit=20&since=…`, rendered and compressed each time",
     ));
     let _ = Command::new("kill")
         .args(["-TERM", &server.id().to_string()])
         .status();
     let _ = server.wait();
 
-    // The same work as the peers, in this process.
-    let started = Instant::now();
+    // The same work as the peers, in this process, on this thread's CPU
+    // clock (scripts/peers.py times the peers on theirs).
     let url = url::Url::parse("https://corpus.example/page.html").unwrap();
-    for page in pages.iter() {
-        let (text, _) = polywire::fetch::charset::decode(page, None);
-        std::hint::black_box(polywire::extract::extract_article(&text, &url, None, "UTC"));
-    }
-    let ours_extract = started.elapsed().as_secs_f64() / pages.len() as f64;
-    let feed_docs = support::feed_documents();
-    let started = Instant::now();
-    for _ in 0..5 {
-        for doc in &feed_docs {
-            let (text, encoding) = polywire::fetch::charset::decode(doc, None);
-            let raw = polywire::model::RawDocument {
-                url: url.clone(),
-                content_type: None,
-                text,
-                charset: encoding.name(),
-                fetched_at: jiff::Timestamp::now(),
-            };
-            let _ = std::hint::black_box(polywire::extract::parse_index(
-                &raw,
-                polywire::config::IndexKind::Rss,
-                None,
-                "UTC",
-            ));
+    let ours_extract = cpu_secs_per(pages.len(), || {
+        for page in pages.iter() {
+            let (text, _) = polywire::fetch::charset::decode(page, None);
+            std::hint::black_box(polywire::extract::extract_article(&text, &url, None, "UTC"));
         }
-    }
-    let ours_parse = started.elapsed().as_secs_f64() / (5 * feed_docs.len()) as f64;
+    });
+    let feed_docs = support::feed_documents();
+    let ours_parse = cpu_secs_per(5 * feed_docs.len(), || {
+        for _ in 0..5 {
+            for doc in &feed_docs {
+                let (text, encoding) = polywire::fetch::charset::decode(doc, None);
+                let raw = polywire::model::RawDocument {
+                    url: url.clone(),
+                    content_type: None,
+                    text,
+                    charset: encoding.name(),
+                    fetched_at: jiff::Timestamp::now(),
+                };
+                let _ = std::hint::black_box(polywire::extract::parse_index(
+                    &raw,
+                    polywire::config::IndexKind::Rss,
+                    None,
+                    "UTC",
+                ));
+            }
+        }
+    });
+    let feed = support::peer_feed();
+    let rounds = 200;
+    let ours_render = cpu_secs_per(2 * rounds, || {
+        for _ in 0..rounds {
+            for format in [
+                polywire::config::FeedFormat::Rss,
+                polywire::config::FeedFormat::Atom,
+            ] {
+                std::hint::black_box(polywire::emit::render(&feed, format));
+            }
+        }
+    });
     let seed = std::fs::read_to_string(support::corpus().join("../seed/000_44b2adcac121026c.txt"))
         .unwrap();
     let text = seed.repeat((1_000_000 / seed.len()).max(1));
-    let started = Instant::now();
-    for _ in 0..3 {
-        std::hint::black_box(polywire::normalize::script::to_simplified(&text));
-    }
-    let ours_opencc = text.len() as f64 / (started.elapsed().as_secs_f64() / 3.0) / 1e6;
+    // The peer's conversion (OpenCC `t2s`), and the one polywire runs on
+    // every story (Taiwan phrases and variants first, then `t2s`).
+    let mut t2s = opencc_fmmseg::OpenCC::new();
+    t2s.set_parallel(false);
+    std::hint::black_box(t2s.t2s("臺灣", false));
+    let ours_t2s = text.len() as f64
+        / cpu_secs_per(3, || {
+            for _ in 0..3 {
+                std::hint::black_box(t2s.t2s(&text, false));
+            }
+        })
+        / 1e6;
+    std::hint::black_box(polywire::normalize::script::to_simplified("臺灣"));
+    let ours_tw2sp = text.len() as f64
+        / cpu_secs_per(3, || {
+            for _ in 0..3 {
+                std::hint::black_box(polywire::normalize::script::to_simplified(&text));
+            }
+        })
+        / 1e6;
 
     let peers: Option<serde_json::Value> = std::env::var("POLYWIRE_PEERS")
         .ok()
@@ -441,18 +563,55 @@ fn main() {
         ),
     ));
     rows.push(Row(
-        "script conversion t2s (1 MB prose)".into(),
-        format!("{ours_opencc:.1} MB/s"),
+        "feed rendering (50 items, RSS and Atom)".into(),
+        format!("{:.3} ms/feed", ours_render * 1e3),
         format!(
-            "OpenCC (Python): {} → {}",
+            "feedgen: {} → {} faster (same items, `scripts/peers.py`)",
+            peer("feedgen_s_per_feed_of_50")
+                .map(|s| format!("{:.2} ms", s * 1e3))
+                .unwrap_or("-".into()),
+            ratio(peer("feedgen_s_per_feed_of_50"), ours_render, false)
+        ),
+    ));
+    rows.push(Row(
+        "script conversion t2s (1 MB prose)".into(),
+        format!("{ours_t2s:.1} MB/s"),
+        format!(
+            "OpenCC (Python) t2s: {} → {}; opencc-fmmseg, as polywire links it",
             peer("opencc_t2s_mb_per_s")
                 .map(|s| format!("{s:.1} MB/s"))
                 .unwrap_or("-".into()),
-            ratio(peer("opencc_t2s_mb_per_s"), ours_opencc, true)
+            ratio(peer("opencc_t2s_mb_per_s"), ours_t2s, true)
         ),
+    ));
+    rows.push(Row(
+        "script conversion as polywire folds (tw2sp, 1 MB prose)".into(),
+        format!("{ours_tw2sp:.1} MB/s"),
+        "Taiwan phrases and variants, then t2s: more work than the peer's t2s".into(),
     ));
 
     print_table(pages.len(), count, &rows);
+}
+
+/// CPU seconds of this thread per unit of `work` done `units` times.
+fn cpu_secs_per(units: usize, work: impl FnOnce()) -> f64 {
+    let start = support::thread_cpu();
+    work();
+    (support::thread_cpu() - start).as_secs_f64() / units.max(1) as f64
+}
+
+fn load_row(name: &str, run: &Load, what: &str) -> Row {
+    let cpu_us = run.server_cpu_per_request.as_secs_f64() * 1e6;
+    Row(
+        name.into(),
+        format!("{:.0} req/s", run.per_sec),
+        format!(
+            "{what}; 32 keep-alive clients, 10 s, {} errors, {:.1} KiB a response; server CPU {cpu_us:.0} µs a request (two idle cores → {:.0}/s)",
+            run.errors,
+            run.mean_bytes / 1024.0,
+            2e6 / cpu_us.max(1e-3)
+        ),
+    )
 }
 
 fn print_table(pages: usize, count: usize, rows: &[Row]) {
