@@ -224,3 +224,36 @@ async fn the_binary_fetches_and_prints_a_filtered_atom_feed() {
     assert!(out.status.success());
     assert_eq!(Store::open(&config.db()).unwrap().count().unwrap(), 7);
 }
+
+/// Wires keep listing stories retention has removed; those must stay gone,
+/// not come back as new on the next cycle and go again at the next pass.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stories_retention_removed_are_not_stored_again() {
+    let wire = WireServer::start(fixture("wire")).await;
+    let config = TestConfig::new(&wire_sources(&wire.base));
+    let first: u64 = run_cycle(&config).await.iter().map(|r| r.new).sum();
+    assert_eq!(first, 7);
+
+    let removed: u64 = {
+        let mut store = Store::open(&config.db()).unwrap();
+        let keep_one = polywire::config::RetentionConfig {
+            max_age_days: None,
+            max_per_source: Some(1),
+        };
+        let removed = store.apply_retention(|_| keep_one).unwrap();
+        removed.iter().map(|(_, n)| n).sum()
+    };
+    assert!(removed >= 3, "{removed} removed");
+    let kept = Store::open(&config.db()).unwrap().count().unwrap();
+    assert_eq!(kept, 7 - removed);
+    let a1_hits = wire.hits("articles/a1.html");
+
+    let reports = run_cycle(&config).await;
+    for report in &reports {
+        assert_eq!(report.status, "ok", "{report:?}");
+        assert_eq!((report.new, report.failed), (0, 0), "{report:?}");
+    }
+    assert_eq!(Store::open(&config.db()).unwrap().count().unwrap(), kept);
+    // Kept or removed, a1's page is not fetched again.
+    assert_eq!(wire.hits("articles/a1.html"), a1_hits);
+}

@@ -42,6 +42,9 @@ pub enum StoreError {
         #[source]
         source: serde_json::Error,
     },
+    /// The write of a story was lost with the thread doing it (a panic).
+    #[error("the store writer stopped before the story was written")]
+    WriterLost,
     /// The database folder could not be created.
     #[error("cannot create {path}: {source}")]
     Io {
@@ -62,6 +65,10 @@ pub enum Upsert {
     Updated(i64),
     /// A known story, identical to what was stored.
     Unchanged(i64),
+    /// A story retention removed lately (see [`Store::apply_retention`]): not stored
+    /// again, or an old-dated item still listed by its wire would come back
+    /// as new on every fetch and go again at every retention pass.
+    Retired,
 }
 
 /// Fetch validators remembered for one URL.
@@ -200,148 +207,61 @@ impl Store {
         row: &StoryRow,
         item_updated: Option<Timestamp>,
     ) -> Result<Upsert, StoreError> {
-        let StoryRow {
-            article,
-            tags,
-            data,
-            hash,
-            fts_text,
-        } = row;
-        let hash = *hash;
-        let now = Timestamp::now().as_second();
-        let sort_time = article.published.map(|t| t.as_second()).unwrap_or(now);
-        let primary = |list: &[Tag]| list.iter().find(|t| t.primary).map(|t| t.id.clone());
-        let item_updated = item_updated.map(|t| t.as_second());
+        let mut outcomes = self.upsert_rows(&[(row, item_updated)])?;
+        Ok(outcomes.remove(0))
+    }
 
-        // The same twelve values key an update (by id) and an insert (by URL).
-        macro_rules! row {
-            ($key:expr) => {
-                params![
-                    $key,
-                    article.source,
-                    article.lang,
-                    article.published.map(|t| t.as_second()),
-                    sort_time,
-                    now,
-                    item_updated,
-                    hash,
-                    article.fingerprint as i64,
-                    primary(&tags.regions),
-                    primary(&tags.industries),
-                    data
-                ]
-            };
-        }
-        let tx = self.conn.transaction()?;
-        let existing: Option<(i64, i64)> = tx
-            .prepare_cached("SELECT id, content_hash FROM articles WHERE url = ?1")?
-            .query_row([&article.url], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        let outcome = match existing {
-            Some((id, old_hash)) if old_hash == hash => {
-                tx.prepare_cached(
-                    "UPDATE articles SET item_updated = COALESCE(?2, item_updated) WHERE id = ?1",
-                )?
-                .execute(params![id, item_updated])?;
-                Upsert::Unchanged(id)
-            }
-            Some((id, _)) => {
-                tx.prepare_cached(
-                    "UPDATE articles SET source = ?2, lang = ?3, published = ?4, sort_time = ?5,
-                        updated = ?6, item_updated = COALESCE(?7, item_updated), content_hash = ?8,
-                        fingerprint = ?9, primary_region = ?10, primary_industry = ?11, data = ?12
-                     WHERE id = ?1",
-                )?
-                .execute(row!(id))?;
-                tx.prepare_cached("DELETE FROM article_tags WHERE article_id = ?1")?
-                    .execute([id])?;
-                tx.prepare_cached("DELETE FROM fingerprint_bands WHERE article_id = ?1")?
-                    .execute([id])?;
-                tx.prepare_cached("DELETE FROM articles_fts WHERE rowid = ?1")?
-                    .execute([id])?;
-                Upsert::Updated(id)
-            }
-            None => {
-                // Looked up before the insert, so a story never finds itself.
-                let found_cluster = match find_recent_cluster(
-                    &mut self.recent,
+    /// Stores many stories in one transaction: all or none. One commit
+    /// (and one full-text index flush) for many stories is what lets a
+    /// single writer keep up with the CPU stages on every core; see
+    /// docs/BENCHMARKS.md.
+    pub fn upsert_rows(
+        &mut self,
+        rows: &[(&StoryRow, Option<Timestamp>)],
+    ) -> Result<Vec<Upsert>, StoreError> {
+        let written = (|| {
+            let tx = self.conn.transaction()?;
+            let mut outcomes = Vec::with_capacity(rows.len());
+            let mut fts = Vec::with_capacity(rows.len());
+            for (row, item_updated) in rows {
+                outcomes.push(write_row(
                     &tx,
-                    article.fingerprint,
-                    sort_time,
-                )? {
-                    Some(cluster) => Some(cluster),
-                    None => find_cluster(&tx, article.fingerprint)?,
-                };
-                tx.prepare_cached("INSERT INTO articles (url, source, lang, published, sort_time, first_seen, updated,
-                        item_updated, content_hash, fingerprint, cluster, primary_region, primary_industry, data)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9, 0, ?10, ?11, ?12)")?.execute(
-                    row!(article.url),
-                )?;
-                let id = tx.last_insert_rowid();
-                let cluster = found_cluster.unwrap_or(id);
-                tx.prepare_cached("UPDATE articles SET cluster = ?2 WHERE id = ?1")?
-                    .execute(params![id, cluster])?;
-                if article.fingerprint != 0
-                    && let Some(recent) = self.recent.as_mut()
-                {
-                    recent.push(Recent {
-                        sort_time,
-                        fingerprint: article.fingerprint,
-                        cluster,
-                    });
-                }
-                Upsert::New(id)
+                    &mut self.recent,
+                    &mut fts,
+                    row,
+                    *item_updated,
+                )?);
             }
-        };
-        if let Upsert::New(id) | Upsert::Updated(id) = outcome {
-            let mut insert = tx.prepare_cached(
-                "INSERT OR REPLACE INTO article_tags (article_id, kind, tag, score, is_primary, sort_time, lang)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?;
-            for (kind, list) in [
-                (TagKind::Region, &tags.regions),
-                (TagKind::Industry, &tags.industries),
-            ] {
-                for tag in list {
-                    insert.execute(params![
-                        id,
-                        kind.as_str(),
-                        tag.id,
-                        tag.score as f64,
-                        tag.primary,
-                        sort_time,
-                        article.lang
-                    ])?;
-                }
+            // Last and together: FTS5 flushes its pending terms to disk at
+            // every statement savepoint, and the other writes open some.
+            let mut insert =
+                tx.prepare_cached("INSERT INTO articles_fts (rowid, text) VALUES (?1, ?2)")?;
+            for (id, text) in fts {
+                insert.execute(params![id, text])?;
             }
             drop(insert);
-            if article.fingerprint != 0 {
-                for band in bands(article.fingerprint) {
-                    tx.prepare_cached("INSERT OR IGNORE INTO fingerprint_bands (band, article_id) VALUES (?1, ?2)")?.execute(
-                        params![band, id],
-                    )?;
-                }
-            }
-            tx.prepare_cached("INSERT INTO articles_fts (rowid, text) VALUES (?1, ?2)")?
-                .execute(params![id, fts_text])?;
+            tx.commit()?;
+            Ok(outcomes)
+        })();
+        if written.is_err() {
+            // Rolled back: the near-duplicate window may hold stories that
+            // are not there; it is read again on the next write.
+            self.recent = None;
         }
-        tx.commit()?;
-        Ok(outcome)
+        written
     }
 
     /// True when the story at `url` is stored and its feed item does not say
     /// it changed since, so its page need not be fetched again.
+    /// A URL retention removed lately counts as fresh: it is not wanted back.
     pub fn is_fresh(&self, url: &str, item_updated: Option<Timestamp>) -> Result<bool, StoreError> {
         let stored: Option<Option<i64>> = self
             .conn
-            .query_row(
-                "SELECT item_updated FROM articles WHERE url = ?1",
-                [url],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT item_updated FROM articles WHERE url = ?1")?
+            .query_row([url], |r| r.get(0))
             .optional()?;
         Ok(match (stored, item_updated) {
-            (None, _) => false,
+            (None, _) => retention::is_retired(&self.conn, url)?,
             (Some(_), None) => true,
             (Some(None), Some(_)) => false,
             (Some(Some(old)), Some(new)) => new.as_second() <= old,
@@ -522,6 +442,146 @@ impl Store {
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+/// One story's writes inside the caller's transaction, but for its
+/// full-text row, which joins `fts` for the caller to insert.
+fn write_row<'r>(
+    tx: &rusqlite::Transaction<'_>,
+    recent: &mut Option<Vec<Recent>>,
+    fts: &mut Vec<(i64, &'r str)>,
+    row: &'r StoryRow,
+    item_updated: Option<Timestamp>,
+) -> Result<Upsert, StoreError> {
+    let StoryRow {
+        article,
+        tags,
+        data,
+        hash,
+        fts_text,
+    } = row;
+    let hash = *hash;
+    let now = Timestamp::now().as_second();
+    let sort_time = article.published.map(|t| t.as_second()).unwrap_or(now);
+    let primary = |list: &[Tag]| list.iter().find(|t| t.primary).map(|t| t.id.clone());
+    let item_updated = item_updated.map(|t| t.as_second());
+
+    // The same twelve values key an update (by id) and an insert (by URL).
+    macro_rules! row {
+        ($key:expr) => {
+            params![
+                $key,
+                article.source,
+                article.lang,
+                article.published.map(|t| t.as_second()),
+                sort_time,
+                now,
+                item_updated,
+                hash,
+                article.fingerprint as i64,
+                primary(&tags.regions),
+                primary(&tags.industries),
+                data
+            ]
+        };
+    }
+    let existing: Option<(i64, i64)> = tx
+        .prepare_cached("SELECT id, content_hash FROM articles WHERE url = ?1")?
+        .query_row([&article.url], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    if existing.is_none() && retention::is_retired(tx, &article.url)? {
+        return Ok(Upsert::Retired);
+    }
+    let outcome = match existing {
+        Some((id, old_hash)) if old_hash == hash => {
+            tx.prepare_cached(
+                "UPDATE articles SET item_updated = COALESCE(?2, item_updated) WHERE id = ?1",
+            )?
+            .execute(params![id, item_updated])?;
+            Upsert::Unchanged(id)
+        }
+        Some((id, _)) => {
+            tx.prepare_cached(
+                "UPDATE articles SET source = ?2, lang = ?3, published = ?4, sort_time = ?5,
+                    updated = ?6, item_updated = COALESCE(?7, item_updated), content_hash = ?8,
+                    fingerprint = ?9, primary_region = ?10, primary_industry = ?11, data = ?12
+                 WHERE id = ?1",
+            )?
+            .execute(row!(id))?;
+            tx.prepare_cached("DELETE FROM article_tags WHERE article_id = ?1")?
+                .execute([id])?;
+            tx.prepare_cached("DELETE FROM fingerprint_bands WHERE article_id = ?1")?
+                .execute([id])?;
+            // Its text may be waiting from earlier in this transaction.
+            let waiting = fts.len();
+            fts.retain(|(pending, _)| *pending != id);
+            if fts.len() == waiting {
+                tx.prepare_cached("DELETE FROM articles_fts WHERE rowid = ?1")?
+                    .execute([id])?;
+            }
+            Upsert::Updated(id)
+        }
+        None => {
+            // Looked up before the insert, so a story never finds itself.
+            let found_cluster =
+                match find_recent_cluster(recent, tx, article.fingerprint, sort_time)? {
+                    Some(cluster) => Some(cluster),
+                    None => find_cluster(tx, article.fingerprint)?,
+                };
+            tx.prepare_cached("INSERT INTO articles (url, source, lang, published, sort_time, first_seen, updated,
+                    item_updated, content_hash, fingerprint, cluster, primary_region, primary_industry, data)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9, 0, ?10, ?11, ?12)")?.execute(
+                row!(article.url),
+            )?;
+            let id = tx.last_insert_rowid();
+            let cluster = found_cluster.unwrap_or(id);
+            tx.prepare_cached("UPDATE articles SET cluster = ?2 WHERE id = ?1")?
+                .execute(params![id, cluster])?;
+            if article.fingerprint != 0
+                && let Some(recent) = recent.as_mut()
+            {
+                recent.push(Recent {
+                    sort_time,
+                    fingerprint: article.fingerprint,
+                    cluster,
+                });
+            }
+            Upsert::New(id)
+        }
+    };
+    if let Upsert::New(id) | Upsert::Updated(id) = outcome {
+        let mut insert = tx.prepare_cached(
+            "INSERT OR REPLACE INTO article_tags (article_id, kind, tag, score, is_primary, sort_time, lang)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for (kind, list) in [
+            (TagKind::Region, &tags.regions),
+            (TagKind::Industry, &tags.industries),
+        ] {
+            for tag in list {
+                insert.execute(params![
+                    id,
+                    kind.as_str(),
+                    tag.id,
+                    tag.score as f64,
+                    tag.primary,
+                    sort_time,
+                    article.lang
+                ])?;
+            }
+        }
+        drop(insert);
+        if article.fingerprint != 0 {
+            for band in bands(article.fingerprint) {
+                tx.prepare_cached(
+                    "INSERT OR IGNORE INTO fingerprint_bands (band, article_id) VALUES (?1, ?2)",
+                )?
+                .execute(params![band, id])?;
+            }
+        }
+        fts.push((id, fts_text));
+    }
+    Ok(outcome)
 }
 
 /// The cluster of a story within [`CLUSTER_WINDOW_SECS`] whose fingerprint

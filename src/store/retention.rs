@@ -1,10 +1,32 @@
 //! Retention: each source's stories are trimmed by the rule in force for
 //! that source (its own `[retention]`, else the daemon's), and the freed
 //! pages are given back to the file system.
+//!
+//! Each removed story leaves a tombstone (its URL in `retired`): wires keep
+//! listing old items, and an item older than `max_age_days` would otherwise
+//! be fetched and stored as new on every cycle, then removed again at every
+//! pass. Tombstones go after [`TOMBSTONE_DAYS`], which bounds their table by
+//! what a month of retention removes (a URL per story, against the kilobytes
+//! of the story itself).
 
 use super::{Store, StoreError};
 use crate::config::RetentionConfig;
 use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension};
+
+/// How long a removed story's URL is refused. Wires drop items from their
+/// indexes within days (news sitemaps after two); one still listed after
+/// this comes back once and leaves again at the next pass.
+pub const TOMBSTONE_DAYS: i64 = 30;
+
+/// Whether retention removed the story at `url` within [`TOMBSTONE_DAYS`].
+pub(super) fn is_retired(conn: &Connection, url: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM retired WHERE url = ?1")?
+        .query_row([url], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
 
 impl Store {
     /// For every source that has stories, removes those older than its
@@ -52,15 +74,25 @@ impl Store {
             doomed.sort_unstable();
             doomed.dedup();
             for id in &doomed {
-                tx.execute("DELETE FROM articles_fts WHERE rowid = ?1", [id])?;
-                tx.execute("DELETE FROM articles WHERE id = ?1", [id])?;
+                tx.prepare_cached(
+                    "INSERT OR REPLACE INTO retired (url, retired_at)
+                     SELECT url, ?2 FROM articles WHERE id = ?1",
+                )?
+                .execute([id, &now])?;
+                tx.prepare_cached("DELETE FROM articles_fts WHERE rowid = ?1")?
+                    .execute([id])?;
+                tx.prepare_cached("DELETE FROM articles WHERE id = ?1")?
+                    .execute([id])?;
             }
             if !doomed.is_empty() {
                 removed.push((source, doomed.len() as u64));
             }
         }
+        let expired = tx
+            .prepare_cached("DELETE FROM retired WHERE retired_at < ?1")?
+            .execute([now.saturating_sub(TOMBSTONE_DAYS * 86_400)])?;
         tx.commit()?;
-        if !removed.is_empty() {
+        if !removed.is_empty() || expired > 0 {
             self.reclaim_free_pages()?;
         }
         Ok(removed)

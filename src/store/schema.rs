@@ -112,6 +112,16 @@ CREATE INDEX tags_by_tag_lang ON article_tags(kind, tag, lang, sort_time DESC, a
 CREATE INDEX articles_by_primary_industry ON articles(primary_industry, sort_time DESC, id DESC);
 "#,
         ),
+        // Tombstones of stories retention removed (see retention.rs).
+        M::up(
+            r#"
+CREATE TABLE retired (
+    url        TEXT PRIMARY KEY,
+    retired_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX retired_by_time ON retired(retired_at);
+"#,
+        ),
     ])
 }
 

@@ -46,7 +46,11 @@ pub fn extract(
 ) -> ExtractedArticle {
     // Only sources with CSS selectors pay for html5ever (scraper's selector
     // engine needs its tree); every other page takes the built-in parser.
-    let scraped = selectors.map(|s| (selectors::SiteRules::new(s), Html::parse_document(html)));
+    // An `[article]` table without selectors only says "scrape the pages":
+    // the fast built-in parser, not html5ever, which selectors need.
+    let scraped = selectors
+        .filter(|s| s.all().next().is_some())
+        .map(|s| (selectors::SiteRules::new(s), Html::parse_document(html)));
     let (mut dom, ids) = match &scraped {
         Some((_, doc)) => {
             let (dom, ids) = Dom::from_scraper(doc);
