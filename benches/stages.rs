@@ -8,6 +8,7 @@
 //! ```text
 //! cargo bench --bench stages                         # 2,000 stories
 //! POLYWIRE_BENCH_PAGES=10000 cargo bench --bench stages
+//! POLYWIRE_BENCH_BATCH=16 cargo bench --bench stages  # 16 stories a transaction
 //! ```
 //!
 //! On two cores the pipeline runs every stage but the store write on both
@@ -37,6 +38,13 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(2000);
+    // Stories per store transaction, as the pipeline's group commit makes
+    // them when stories wait for the store.
+    let batch: usize = std::env::var("POLYWIRE_BENCH_BATCH")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
+        .max(1);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let taxonomy = Taxonomy::load(&root.join("config/taxonomy")).expect("taxonomy");
     let pages = support::article_pages();
@@ -59,10 +67,11 @@ fn main() {
         "normalize",
         "classify",
         "store row (JSON, full-text text)",
-        "store write (one transaction)",
+        "store write",
     ];
     let mut spent = [Duration::ZERO; 6];
     let mut stored = 0usize;
+    let mut waiting: Vec<StoryRow> = Vec::with_capacity(batch);
     for i in 0..count {
         let bytes = &pages[i % pages.len()];
         let url = url::Url::parse(&format!("http://127.0.0.1/p/{i}.html")).unwrap();
@@ -80,13 +89,22 @@ fn main() {
             dateline.region = tags.dateline_region.clone();
         }
         let row = timed(&mut spent[4], || StoryRow::new(article, tags)).unwrap();
-        let outcome = timed(&mut spent[5], || store.upsert_row(&row, None)).unwrap();
-        stored += matches!(outcome, polywire::store::Upsert::New(_)) as usize;
+        waiting.push(row);
+        if waiting.len() == batch || i + 1 == count {
+            let rows: Vec<_> = waiting.iter().map(|row| (row, None)).collect();
+            let outcomes = timed(&mut spent[5], || store.upsert_rows(&rows)).unwrap();
+            stored += outcomes
+                .iter()
+                .filter(|o| matches!(o, polywire::store::Upsert::New(_)))
+                .count();
+            waiting.clear();
+        }
     }
     let total: Duration = spent.iter().sum();
     let per = |d: Duration| d.as_secs_f64() * 1e3 / count as f64;
     println!(
-        "\n## CPU per story by stage ({} corpus pages as {count} stories, {stored} stored)\n",
+        "\n## CPU per story by stage ({} corpus pages as {count} stories, {stored} stored, \
+         {batch} a transaction)\n",
         pages.len()
     );
     println!("| stage | CPU per story | share |\n|---|---|---|");

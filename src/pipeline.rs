@@ -1,6 +1,6 @@
 //! One source's way through every stage: fetch the index, read its entries,
 //! fetch and extract the story pages that need it, normalize, classify and
-//! store each story in its own transaction.
+//! store the stories, those ready together in one transaction.
 //!
 //! Ordering rules, enforced here:
 //! * The index's validators are saved only after every story of the run
@@ -48,7 +48,6 @@ pub struct Pipeline {
 
 /// Bounds on the blocking threads a pipeline's runs use, shared by all
 /// sources.
-#[derive(Debug)]
 pub struct Lanes {
     /// CPU-bound stage work (extract, normalize, classify): one permit per
     /// core. More would only queue on the cores and hold more pages in
@@ -58,6 +57,31 @@ pub struct Lanes {
     /// keeps stories waiting for the store on the async side instead of
     /// each parking a blocking thread on the store's lock.
     store: Semaphore,
+    /// Stories ready to be written, taken together by whoever holds the
+    /// store's turn next ([`Pipeline::queue_write`]).
+    pending: Mutex<Vec<PendingWrite>>,
+}
+
+/// A story waiting for the store, and where its outcome goes.
+struct PendingWrite {
+    row: StoryRow,
+    item_updated: Option<Timestamp>,
+    queued_at: std::time::Instant,
+    done: tokio::sync::oneshot::Sender<Result<Upsert, StoreError>>,
+}
+
+/// Stories written in one transaction at most: the commit and full-text
+/// flush are shared, and no story waits behind an unbounded batch.
+const MAX_WRITE_BATCH: usize = 64;
+
+/// How long a story may wait in the queue for others to fill its batch
+/// (checked whenever a story joins; every run writes the rest at its end).
+const MAX_WRITE_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
+impl std::fmt::Debug for Lanes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lanes").finish_non_exhaustive()
+    }
 }
 
 impl Lanes {
@@ -67,6 +91,7 @@ impl Lanes {
         Arc::new(Lanes {
             cpu: Semaphore::new(cores),
             store: Semaphore::new(1),
+            pending: Mutex::new(Vec::new()),
         })
     }
 }
@@ -101,6 +126,17 @@ pub struct RunReport {
 }
 
 impl RunReport {
+    fn count(&mut self, outcome: StoryOutcome) {
+        match outcome {
+            StoryOutcome::Stored(Upsert::New(_)) => self.new += 1,
+            StoryOutcome::Stored(Upsert::Updated(_)) => self.updated += 1,
+            StoryOutcome::Stored(Upsert::Unchanged(_) | Upsert::Retired) | StoryOutcome::Fresh => {
+                self.unchanged += 1
+            }
+            StoryOutcome::Failed => self.failed += 1,
+        }
+    }
+
     /// True when the index itself could not be read.
     pub fn is_failure(&self) -> bool {
         self.error.is_some()
@@ -112,6 +148,13 @@ enum StoryOutcome {
     Stored(Upsert),
     Fresh,
     Failed,
+}
+
+/// Where one story is once its CPU work is done: ended, or waiting in the
+/// write queue for its transaction (the future resolves after the commit).
+enum Staged {
+    Done(StoryOutcome),
+    Queued(futures_util::future::BoxFuture<'static, StoryOutcome>),
 }
 
 impl Pipeline {
@@ -232,6 +275,25 @@ impl Pipeline {
         };
         entries.truncate(limits.max_stories_per_run);
 
+        // Pages already stored (and not changed since, by their feed items)
+        // are not fetched again: looked up for the whole index in one store
+        // turn, so no story waits for the store before its fetch.
+        if source.article.is_some() || !index_carries_content(source.index.kind) {
+            let keys: Vec<(String, Option<Timestamp>)> =
+                entries.iter().map(|e| (e.url.clone(), e.updated)).collect();
+            let fresh = self
+                .with_store(move |s| {
+                    keys.iter()
+                        .map(|(url, updated)| s.is_fresh(url, *updated))
+                        .collect::<Result<Vec<bool>, _>>()
+                })
+                .await?;
+            let before = entries.len();
+            let mut fresh = fresh.into_iter();
+            entries.retain(|_| !fresh.next().unwrap_or(false));
+            report.unchanged += (before - entries.len()) as u64;
+        }
+
         let concurrency = self.config.daemon.fetch.concurrency.max(1);
         let mut outcomes = futures_util::stream::iter(entries.into_iter().map(|entry| {
             let this = self.clone();
@@ -246,16 +308,24 @@ impl Pipeline {
         }))
         .buffer_unordered(concurrency);
         let mut interrupted = false;
-        while let Some(outcome) = outcomes.next().await {
-            match outcome {
-                None => interrupted = true,
-                Some(StoryOutcome::Stored(Upsert::New(_))) => report.new += 1,
-                Some(StoryOutcome::Stored(Upsert::Updated(_))) => report.updated += 1,
-                Some(StoryOutcome::Stored(Upsert::Unchanged(_))) | Some(StoryOutcome::Fresh) => {
-                    report.unchanged += 1
-                }
-                Some(StoryOutcome::Failed) => report.failed += 1,
+        // Stories in the write queue; a slot of `concurrency` is free as
+        // soon as its story is queued.
+        let mut queued = futures_util::stream::FuturesUnordered::new();
+        loop {
+            tokio::select! {
+                staged = outcomes.next() => match staged {
+                    None => break,
+                    Some(None) => interrupted = true,
+                    Some(Some(Staged::Done(outcome))) => report.count(outcome),
+                    Some(Some(Staged::Queued(stored))) => queued.push(stored),
+                },
+                Some(outcome) = queued.next(), if !queued.is_empty() => report.count(outcome),
             }
+        }
+        // Every story of the run is written before the run ends.
+        self.flush_writes().await;
+        while let Some(outcome) = queued.next().await {
+            report.count(outcome);
         }
         if interrupted {
             report.status = "interrupted".into();
@@ -324,27 +394,18 @@ impl Pipeline {
         Ok(entries)
     }
 
-    /// One story: page (if the source scrapes pages), then extract,
-    /// normalize and classify on the CPU pool, then store.
+    /// One story: page (if the source scrapes pages and it is not fresh,
+    /// which the run checked), then extract, normalize and classify on the
+    /// CPU pool, then store.
     async fn run_story(
         &self,
         source: &SourceConfig,
         entry: IndexEntry,
         fetched_at: Timestamp,
-    ) -> StoryOutcome {
+    ) -> Staged {
         let scrape = source.article.is_some() || !index_carries_content(source.index.kind);
         let page = match scrape {
             true => {
-                let url = entry.url.clone();
-                let updated = entry.updated;
-                match self.with_store(move |s| s.is_fresh(&url, updated)).await {
-                    Ok(true) => return StoryOutcome::Fresh,
-                    Ok(false) => {}
-                    Err(err) => {
-                        tracing::error!(url = %entry.url, error = %err, "Cannot read the store.");
-                        return StoryOutcome::Failed;
-                    }
-                }
                 let request = FetchRequest {
                     url: entry.url.clone(),
                     allow_private: source.allow_private_addresses,
@@ -353,10 +414,10 @@ impl Pipeline {
                 };
                 match self.fetch_counted(&source.id, &request).await {
                     Ok(FetchResponse::Fetched { doc, .. }) => Some(doc),
-                    Ok(FetchResponse::NotModified) => return StoryOutcome::Fresh,
+                    Ok(FetchResponse::NotModified) => return Staged::Done(StoryOutcome::Fresh),
                     Err(err) => {
                         tracing::warn!(source = %source.id, url = %entry.url, error = %err, "Story page skipped.");
-                        return StoryOutcome::Failed;
+                        return Staged::Done(StoryOutcome::Failed);
                     }
                 }
             }
@@ -370,36 +431,40 @@ impl Pipeline {
             .await;
         let row = match prepared {
             Some(Some(row)) => row,
-            Some(None) => return StoryOutcome::Failed,
+            Some(None) => return Staged::Done(StoryOutcome::Failed),
             None => {
                 tracing::error!(source = %source.id, url = %entry_url, "Story skipped: its processing failed.");
-                return StoryOutcome::Failed;
+                return Staged::Done(StoryOutcome::Failed);
             }
         };
         let url = row.article.url.clone();
-        match self
-            .with_store(move |s| s.upsert_row(&row, item_updated))
-            .await
-        {
-            Ok(outcome) => {
-                match outcome {
-                    Upsert::New(id) => {
-                        tracing::info!(source = %source.id, id, url = %url, "Story stored.")
+        let written = self.queue_write(row, item_updated).await;
+        let source_id = source.id.clone();
+        Staged::Queued(Box::pin(async move {
+            match written.await.unwrap_or(Err(StoreError::WriterLost)) {
+                Ok(outcome) => {
+                    match outcome {
+                        Upsert::New(id) => {
+                            tracing::info!(source = %source_id, id, url = %url, "Story stored.")
+                        }
+                        Upsert::Updated(id) => {
+                            tracing::info!(source = %source_id, id, url = %url, "Story updated.")
+                        }
+                        Upsert::Unchanged(_) => {
+                            tracing::debug!(source = %source_id, url = %url, "Story unchanged.")
+                        }
+                        Upsert::Retired => {
+                            tracing::debug!(source = %source_id, url = %url, "Story skipped: retention removed it.")
+                        }
                     }
-                    Upsert::Updated(id) => {
-                        tracing::info!(source = %source.id, id, url = %url, "Story updated.")
-                    }
-                    Upsert::Unchanged(_) => {
-                        tracing::debug!(source = %source.id, url = %url, "Story unchanged.")
-                    }
+                    StoryOutcome::Stored(outcome)
                 }
-                StoryOutcome::Stored(outcome)
+                Err(err) => {
+                    tracing::error!(source = %source_id, url = %entry_url, error = %err, "Story not stored.");
+                    StoryOutcome::Failed
+                }
             }
-            Err(err) => {
-                tracing::error!(source = %source.id, url = %entry_url, error = %err, "Story not stored.");
-                StoryOutcome::Failed
-            }
-        }
+        }))
     }
 
     /// Records the run for `polywire sources` and `/healthz`, counting
@@ -487,6 +552,47 @@ impl Pipeline {
         tokio::task::spawn_blocking(work).await.ok()
     }
 
+    /// Puts a story in the write queue and returns where its outcome will
+    /// come once its transaction committed. The queue is written
+    /// ([`Pipeline::flush_writes`]) when it holds a full batch or its oldest
+    /// story has waited [`MAX_WRITE_WAIT`], and at the end of every run, so
+    /// one commit and one full-text flush serve many stories.
+    async fn queue_write(
+        &self,
+        row: StoryRow,
+        item_updated: Option<Timestamp>,
+    ) -> tokio::sync::oneshot::Receiver<Result<Upsert, StoreError>> {
+        let (done, outcome) = tokio::sync::oneshot::channel();
+        let due = {
+            let mut pending = lock(&self.lanes.pending);
+            pending.push(PendingWrite {
+                row,
+                item_updated,
+                queued_at: std::time::Instant::now(),
+                done,
+            });
+            pending.len() >= MAX_WRITE_BATCH || pending[0].queued_at.elapsed() >= MAX_WRITE_WAIT
+        };
+        if due {
+            self.flush_writes().await;
+        }
+        outcome
+    }
+
+    /// Writes every queued story, on the store's turn.
+    async fn flush_writes(&self) {
+        // The semaphore is never closed.
+        let _turn = self.lanes.store.acquire().await.ok();
+        let batch = std::mem::take(&mut *lock(&self.lanes.pending));
+        if batch.is_empty() {
+            return;
+        }
+        let store = self.store.clone();
+        // Runs to the end even if this task is dropped; a panic in it drops
+        // the senders, which their stories report as a failure.
+        let _ = tokio::task::spawn_blocking(move || write_batches(&mut lock(&store), batch)).await;
+    }
+
     /// Runs blocking store work off the async threads.
     async fn with_store<T: Send + 'static>(
         &self,
@@ -495,13 +601,42 @@ impl Pipeline {
         let store = self.store.clone();
         // The semaphore is never closed.
         let _turn = self.lanes.store.acquire().await.ok();
-        tokio::task::spawn_blocking(move || {
-            let mut guard = store.lock().unwrap_or_else(|e| e.into_inner());
-            work(&mut guard)
-        })
-        .await
-        .expect("store task panicked")
+        tokio::task::spawn_blocking(move || work(&mut lock(&store)))
+            .await
+            .expect("store task panicked")
     }
+}
+
+/// Writes the queued stories, [`MAX_WRITE_BATCH`] to a transaction, and
+/// tells each its outcome. A transaction that fails is written again one
+/// story at a time, so one bad story cannot fail the others.
+fn write_batches(store: &mut Store, batch: Vec<PendingWrite>) {
+    let mut batch = batch.into_iter().peekable();
+    while batch.peek().is_some() {
+        let chunk: Vec<PendingWrite> = batch.by_ref().take(MAX_WRITE_BATCH).collect();
+        let rows: Vec<(&StoryRow, Option<Timestamp>)> =
+            chunk.iter().map(|w| (&w.row, w.item_updated)).collect();
+        match store.upsert_rows(&rows) {
+            Ok(outcomes) => {
+                for (write, outcome) in chunk.into_iter().zip(outcomes) {
+                    let _ = write.done.send(Ok(outcome));
+                }
+            }
+            Err(err) => {
+                tracing::warn!(stories = chunk.len(), error = %err, "Batch write failed; writing its stories one by one.");
+                for write in chunk {
+                    let outcome = store.upsert_row(&write.row, write.item_updated);
+                    let _ = write.done.send(outcome);
+                }
+            }
+        }
+    }
+}
+
+/// A lock that a panicked holder left behind is still usable: the store
+/// and the queue are consistent between statements.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Extract (when a page was fetched), normalize and classify one story,

@@ -12,6 +12,11 @@ use whatlang::Lang;
 /// How many characters are looked at; a story's opening decides.
 const SAMPLE: usize = 4000;
 
+/// How many of those whatlang reads: its trigram model is sure of a
+/// language well within a thousand characters of prose, and it was a tenth
+/// of a story's CPU on four thousand (docs/BENCHMARKS.md).
+const WHATLANG_SAMPLE: usize = 1000;
+
 /// The primary subtag of a BCP 47 tag: `zh-Hant` → `zh`, `EN_us` → `en`.
 pub fn primary_subtag(tag: &str) -> Option<String> {
     let primary = tag.split(['-', '_']).next()?.trim().to_ascii_lowercase();
@@ -48,7 +53,7 @@ pub fn detect(text: &str, hints: &[Option<&str>]) -> String {
             _ => "zh".into(),
         };
     }
-    let sample: String = text.chars().take(SAMPLE).collect();
+    let sample: String = text.chars().take(WHATLANG_SAMPLE).collect();
     match whatlang::detect(&sample) {
         Some(info) if info.is_reliable() || hint.is_none() => iso639_1(info.lang()).to_string(),
         _ => hint.unwrap_or_else(|| "und".into()),
