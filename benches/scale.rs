@@ -8,6 +8,8 @@
 //! POLYWIRE_BENCH_DB=/tmp/pw.db cargo bench --bench scale   # reuse a filled db
 //! ```
 
+mod support;
+
 use jiff::Timestamp;
 use polywire::model::{Article, Classification, Tag};
 use polywire::store::{FeedQuery, Store};
@@ -223,6 +225,31 @@ fn story(i: u64, rng: &mut fastrand::Rng) -> (Article, Classification) {
     (article, tags)
 }
 
+/// Latencies of one kind of query.
+struct Measured {
+    name: String,
+    p50: Duration,
+    p99: Duration,
+    cpu_p99: Duration,
+    returned: f64,
+}
+
+/// A region and every region below it in [`REGIONS`], as the server
+/// expands a `primary=true` filter.
+fn descendants(region: &str) -> Vec<String> {
+    let mut out = vec![region.to_string()];
+    for group in REGIONS {
+        if let Some(at) = group.iter().position(|r| *r == region) {
+            for r in &group[..at] {
+                if !out.iter().any(|o| o == r) {
+                    out.push(r.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
@@ -273,56 +300,100 @@ fn main() {
     let rss_before = rss_kib("VmRSS:");
     let store = Store::open(&path).unwrap();
     let mut rng = fastrand::Rng::with_seed(11);
+    // Wall time, and this thread's CPU time (what the query costs without
+    // the neighbours on a shared machine). The first 20 of each kind warm
+    // the page cache and are not counted.
     let mut measure = |name: &str, make: &mut dyn FnMut(&mut fastrand::Rng) -> FeedQuery| {
-        let mut times = Vec::new();
+        let mut wall = Vec::new();
+        let mut cpu = Vec::new();
         let mut returned = 0;
-        for _ in 0..400 {
+        for round in 0..420 {
             let q = make(&mut rng);
-            let start = Instant::now();
-            returned += store.query(&q).unwrap().len();
-            times.push(start.elapsed());
+            let (start, cpu_start) = (Instant::now(), support::thread_cpu());
+            let n = store.query(&q).unwrap().len();
+            let (w, c) = (start.elapsed(), support::thread_cpu() - cpu_start);
+            if round >= 20 {
+                returned += n;
+                wall.push(w);
+                cpu.push(c);
+            }
         }
-        times.sort();
-        (
-            name.to_string(),
-            percentile(&times, 0.5),
-            percentile(&times, 0.99),
-            returned as f64 / times.len() as f64,
-        )
+        wall.sort();
+        cpu.sort();
+        Measured {
+            name: name.to_string(),
+            p50: percentile(&wall, 0.5),
+            p99: percentile(&wall, 0.99),
+            cpu_p99: percentile(&cpu, 0.99),
+            returned: returned as f64 / wall.len() as f64,
+        }
     };
     let parents = ["cn-yrd", "cn-gba", "cn", "jp", "eu", "cn-zj", "us"];
+    let langs = ["zh", "en", "ja", "ko"];
+    let pick = |r: &mut fastrand::Rng, list: &[&str]| list[r.usize(..list.len())].to_string();
     let rows = vec![
         measure("latest 50", &mut |_| FeedQuery::default()),
         measure("region + industry + lang", &mut |r| FeedQuery {
-            regions: vec![parents[r.usize(..parents.len())].into()],
-            industries: vec![INDUSTRIES[r.usize(..INDUSTRIES.len())].into()],
-            langs: vec![["zh", "en", "ja", "ko"][r.usize(..4)].into()],
+            regions: vec![pick(r, &parents)],
+            industries: vec![pick(r, INDUSTRIES)],
+            langs: vec![pick(r, &langs)],
             ..FeedQuery::default()
         }),
-        measure("region + industry (primary)", &mut |r| FeedQuery {
-            regions: vec![parents[r.usize(..parents.len())].into()],
-            industries: vec![INDUSTRIES[r.usize(..INDUSTRIES.len())].into()],
-            primary_only: true,
+        measure("region + two industries + two langs", &mut |r| FeedQuery {
+            regions: vec![pick(r, &parents)],
+            industries: vec![pick(r, INDUSTRIES), pick(r, INDUSTRIES)],
+            langs: vec![pick(r, &langs), pick(r, &langs)],
             ..FeedQuery::default()
         }),
-        measure("q= two-char CJK word", &mut |r| FeedQuery {
-            q: Some(ZH_WORDS[r.usize(..ZH_WORDS.len())].into()),
+        measure("region + industry, primary=true", &mut |r| {
+            let region = pick(r, &parents);
+            FeedQuery {
+                primary_region_scope: descendants(&region),
+                regions: vec![region],
+                industries: vec![pick(r, INDUSTRIES)],
+                primary_only: true,
+                ..FeedQuery::default()
+            }
+        }),
+        measure("q= common CJK word", &mut |r| FeedQuery {
+            q: Some(pick(r, ZH_WORDS)),
             ..FeedQuery::default()
         }),
-        measure("q= English word + lang", &mut |r| FeedQuery {
-            q: Some(EN_WORDS[r.usize(..EN_WORDS.len())].into()),
+        measure("q= rare CJK phrase (two words)", &mut |r| FeedQuery {
+            q: Some(format!("{}{}", pick(r, ZH_WORDS), pick(r, ZH_WORDS))),
+            ..FeedQuery::default()
+        }),
+        measure("q= common English word + lang=en", &mut |r| FeedQuery {
+            q: Some(pick(r, EN_WORDS)),
             langs: vec!["en".into()],
             ..FeedQuery::default()
         }),
-        measure("q= rare CJK phrase", &mut |r| FeedQuery {
-            q: Some(format!(
-                "{}{}",
-                ZH_WORDS[r.usize(..ZH_WORDS.len())],
-                ZH_WORDS[r.usize(..ZH_WORDS.len())]
-            )),
+        measure("q= rare English (three words, all required)", &mut |r| {
+            FeedQuery {
+                q: Some(format!(
+                    "{} {} {}",
+                    pick(r, EN_WORDS),
+                    pick(r, EN_WORDS),
+                    pick(r, EN_WORDS)
+                )),
+                ..FeedQuery::default()
+            }
+        }),
+        measure("q= + region + industry", &mut |r| FeedQuery {
+            q: Some(pick(r, ZH_WORDS)),
+            regions: vec![pick(r, &parents)],
+            industries: vec![pick(r, INDUSTRIES)],
             ..FeedQuery::default()
         }),
     ];
+    // Every feed also reads the store's last change for Last-Modified.
+    let mut last_change = Vec::new();
+    for _ in 0..200 {
+        let start = Instant::now();
+        std::hint::black_box(store.last_change().unwrap());
+        last_change.push(start.elapsed());
+    }
+    last_change.sort();
     let rss_after = rss_kib("VmRSS:");
     let count = store.count().unwrap();
     let bytes: u64 = ["", "-wal"]
@@ -335,14 +406,23 @@ fn main() {
     if filled > 0 {
         println!("fill through Store::upsert: {filled} stories at {fill_rate:.0} stories/s\n");
     }
-    println!("| query | p50 | p99 | stories returned (mean) |\n|---|---|---|---|");
-    for (name, p50, p99, returned) in &rows {
+    println!("| query | p50 | p99 | p99 CPU | stories returned (mean) |\n|---|---|---|---|---|");
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    for m in &rows {
         println!(
-            "| {name} | {:.2} ms | {:.2} ms | {returned:.1} |",
-            p50.as_secs_f64() * 1e3,
-            p99.as_secs_f64() * 1e3
+            "| {} | {:.2} ms | {:.2} ms | {:.2} ms | {:.1} |",
+            m.name,
+            ms(m.p50),
+            ms(m.p99),
+            ms(m.cpu_p99),
+            m.returned
         );
     }
+    println!(
+        "| last change (Last-Modified of every feed) | {:.3} ms | {:.3} ms | | |",
+        ms(percentile(&last_change, 0.5)),
+        ms(percentile(&last_change, 0.99))
+    );
     println!("\n| measure | value |\n|---|---|");
     println!(
         "| database size | {:.1} MiB ({:.0} bytes/story) |",
@@ -351,12 +431,159 @@ fn main() {
     );
     println!(
         "| resident memory after opening + {} queries | {:.1} MiB (VmRSS; {:.1} MiB before opening) |",
-        rows.len() * 400,
+        rows.len() * 420,
         rss_after as f64 / 1024.0,
         rss_before as f64 / 1024.0
     );
     println!(
         "| peak resident memory of this process | {:.1} MiB (VmHWM, includes the fill) |",
         rss_kib("VmHWM:") as f64 / 1024.0
+    );
+    drop(store);
+    serve_over(&path);
+}
+
+/// `polywire run` over the filled store: its cold start, the latency of
+/// whole feed requests (query, render, compression) and its resident
+/// memory after serving every named feed and a spread of filtered ones.
+fn serve_over(db: &std::path::Path) {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let binary = repo.join("target/release/polywire");
+    if !binary.exists() {
+        println!("\n(server not measured: build it with `cargo build --release --bin polywire`)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("sources")).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let config = dir.path().join("polywire.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[server]\nlisten = \"127.0.0.1:{port}\"\n[store]\npath = \"{}\"\n[paths]\nsources = \"sources\"\ntaxonomy = \"{}\"\nfeeds = \"{}\"\n[log]\nlevel = \"warn\"\n",
+            db.display(),
+            repo.join("config/taxonomy").display(),
+            repo.join("feeds").display()
+        ),
+    )
+    .unwrap();
+    let started = Instant::now();
+    let mut server = std::process::Command::new(&binary)
+        .args(["run", "--config"])
+        .arg(&config)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // One HTTP/1.1 request on a fresh connection: status, body bytes, time.
+    let get = |path: &str| -> Option<(u16, usize, Duration)> {
+        use std::io::{Read, Write};
+        let start = Instant::now();
+        let mut conn = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+        write!(
+            conn,
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: br\r\nConnection: close\r\n\r\n"
+        )
+        .ok()?;
+        let mut reply = Vec::new();
+        conn.read_to_end(&mut reply).ok()?;
+        let took = start.elapsed();
+        let head_end = reply.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+        let status = std::str::from_utf8(&reply[..head_end])
+            .ok()?
+            .split_whitespace()
+            .nth(1)?
+            .parse()
+            .ok()?;
+        Some((status, reply.len() - head_end, took))
+    };
+    let mut cold = None;
+    while started.elapsed() < Duration::from_secs(120) {
+        if get("/healthz").is_some() {
+            cold = Some(started.elapsed());
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let mut paths: Vec<String> = std::fs::read_dir(repo.join("feeds"))
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().into_string().ok()?;
+            let stem = name.strip_suffix(".toml")?.to_string();
+            Some(stem)
+        })
+        .flat_map(|name| ["rss", "atom", "json"].map(|ext| format!("/feeds/{name}.{ext}")))
+        .collect();
+    for region in ["cn-yrd", "cn-gba", "jp", "eu", "us"] {
+        for industry in ["biomedicine", "ai", "semiconductors", "finance"] {
+            for lang in ["zh", "en", "ja", "ko"] {
+                paths.push(format!(
+                    "/feed.rss?region={region}&industry={industry}&lang={lang}"
+                ));
+            }
+        }
+    }
+    for word in ["产业", "芯片", "market", "battery"] {
+        paths.push(format!("/feed.atom?q={word}"));
+    }
+    let mut first = Vec::new();
+    let mut again = Vec::new();
+    let mut failed = 0;
+    for path in &paths {
+        match get(path) {
+            Some((200, _, took)) => first.push(took),
+            _ => failed += 1,
+        }
+        if let Some((200, _, took)) = get(path) {
+            again.push(took);
+        }
+    }
+    first.sort();
+    again.sort();
+    let status =
+        std::fs::read_to_string(format!("/proc/{}/status", server.id())).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+            .unwrap_or(0.0)
+            / 1024.0
+    };
+    let (rss, hwm) = (field("VmRSS:"), field("VmHWM:"));
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status();
+    let _ = server.wait();
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    println!("\n### `polywire run` over this store\n");
+    println!("| measure | value |\n|---|---|");
+    println!(
+        "| cold start to first /healthz answer | {} |",
+        cold.map_or("did not answer".to_string(), |c| format!("{:.0} ms", ms(c)))
+    );
+    if !first.is_empty() && !again.is_empty() {
+        println!(
+            "| whole feed request, rendered ({} feeds{}, brotli) | p50 {:.1} ms, p99 {:.1} ms |",
+            first.len(),
+            if failed > 0 {
+                format!(", {failed} failed")
+            } else {
+                String::new()
+            },
+            ms(percentile(&first, 0.5)),
+            ms(percentile(&first, 0.99))
+        );
+        println!(
+            "| the same request again, from the cache | p50 {:.1} ms, p99 {:.1} ms |",
+            ms(percentile(&again, 0.5)),
+            ms(percentile(&again, 0.99))
+        );
+    }
+    println!(
+        "| server resident memory after these requests | {rss:.1} MiB (VmRSS; peak {hwm:.1} MiB) |"
     );
 }

@@ -4,8 +4,10 @@ uses, through trafilatura (extraction), feedparser (feed parsing), feedgen
 (feed rendering) and OpenCC's Python package (script conversion).
 
 Run by scripts/bench.sh inside a throwaway virtualenv; prints one JSON object.
-Single process, timing only the library call, as the corpus README measures.
-`--extract-only` times trafilatura alone (benches/extract_quality.rs runs it
+Single process, timing only the library call, as the corpus README measures,
+on the thread's CPU clock (time.thread_time): the bench machine is shared,
+and polywire's side of each comparison is timed the same way (trafilatura's
+wall time is reported too). `--extract-only` times trafilatura alone (benches/extract_quality.rs runs it
 that way when POLYWIRE_PEER_PYTHON names the virtualenv's python).
 """
 import json
@@ -58,11 +60,11 @@ def bench_trafilatura(pages):
 def bench_feedparser(docs, rounds=5):
     import feedparser
 
-    start = time.perf_counter()
+    start = time.thread_time()
     for _ in range(rounds):
         for doc in docs:
             feedparser.parse(doc)
-    return (time.perf_counter() - start) / (rounds * len(docs))
+    return (time.thread_time() - start) / (rounds * len(docs))
 
 
 def render_items(n=50):
@@ -85,7 +87,7 @@ def bench_feedgen(rounds=200):
     from feedgen.feed import FeedGenerator
 
     items = render_items()
-    start = time.perf_counter()
+    start = time.thread_time()
     for _ in range(rounds):
         for fmt in ("rss", "atom"):
             fg = FeedGenerator()
@@ -106,17 +108,17 @@ def bench_feedgen(rounds=200):
                 for cat in item["categories"]:
                     fe.category(term=cat)
             fg.rss_str() if fmt == "rss" else fg.atom_str()
-    return (time.perf_counter() - start) / (rounds * 2)
+    return (time.thread_time() - start) / (rounds * 2)
 
 
 def bench_opencc(text, rounds=3):
     import opencc
 
     converter = opencc.OpenCC("t2s")
-    start = time.perf_counter()
+    start = time.thread_time()
     for _ in range(rounds):
         converter.convert(text)
-    seconds = (time.perf_counter() - start) / rounds
+    seconds = (time.thread_time() - start) / rounds
     return len(text.encode("utf-8")) / seconds / 1e6
 
 

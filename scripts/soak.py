@@ -5,14 +5,18 @@
     python3 scripts/soak.py                 # 10 minutes
     python3 scripts/soak.py --seconds 120   # a shorter run
 
-Serves 50 RSS wires on 127.0.0.1 (a new story every few seconds on each;
-some wires broken on purpose: HTTP 500, invalid XML, a slow server), runs
-`polywire run` with every source on a 5-second schedule, and checks:
+Serves 50 RSS wires on 127.0.0.1 (a new story every 3 seconds on each;
+some wires broken on purpose: HTTP 500, an error page instead of a feed, a
+server slower than the timeout; one slow but in time), runs `polywire run`
+with every source on a 5-second schedule, and checks:
 
 * memory stays flat: resident memory late in the run is within 25 % of the
-  level after warm-up;
+  level after warm-up (every sample is printed, one line a minute);
 * no error goes unreported: every broken wire shows up in /healthz with
-  failures and a reason, and in /metrics;
+  failures, a reason code and the error in words, in /metrics under its own
+  source and status, and in the JSON log as a warning naming the source;
+* the healthy wires keep being read: stories are still being stored in the
+  last fifth of the run, and no healthy wire is in trouble;
 * every feed stays valid: /feed.rss, /feed.atom, /feed.json and a per-source
   feed parse as XML/JSON at every sample.
 
@@ -35,7 +39,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOURCES = 50
 BROKEN_500 = {7, 19}
 BROKEN_XML = {23, 41}
+TIMEOUT = {45}
 SLOW = {33}
+BROKEN = BROKEN_500 | BROKEN_XML | TIMEOUT
 START = time.time()
 
 
@@ -47,11 +53,14 @@ class Wire(BaseHTTPRequestHandler):
 
     def send(self, status, body, ctype):
         data = body.encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the daemon gave up on a wire slower than its timeout
 
     def do_GET(self):
         parts = self.path.strip("/").split("/")
@@ -64,6 +73,8 @@ class Wire(BaseHTTPRequestHandler):
             return self.send(500, "boom", "text/plain")
         if n in SLOW:
             time.sleep(2)
+        if n in TIMEOUT:
+            time.sleep(7)  # past the daemon's 5-second timeouts
         if parts[1] == "rss.xml":
             if n in BROKEN_XML:
                 # Not a feed at all (an error page): the lenient reader
@@ -151,13 +162,22 @@ def main():
 
     samples = []
     invalid = []
-    end = time.time() + args.seconds
+    begun = time.time()
+    end = begun + args.seconds
+    print(" elapsed  RSS MiB  stories")
     while time.time() < end:
         time.sleep(10)
         if daemon.poll() is not None:
             print("FAIL: the daemon exited", file=sys.stderr)
             return 1
-        samples.append((time.time() - START, rss_kib(daemon.pid)))
+        try:
+            stories = json.loads(get(api + "/healthz")[1]).get("stories")
+        except Exception:  # noqa: BLE001 - a bad health answer shows as None
+            stories = None
+        samples.append((time.time() - begun, rss_kib(daemon.pid), stories))
+        if len(samples) % 6 == 0 or len(samples) == 1:
+            t, kib, n = samples[-1]
+            print(f"{t:7.0f}s {kib / 1024:8.1f} {n!s:>8}", flush=True)
         for path, kind in [("/feed.rss", "xml"), ("/feed.atom", "xml"), ("/feed.json", "json"), ("/feed.rss?source=s3", "xml")]:
             try:
                 status, body = get(api + path)
@@ -181,8 +201,8 @@ def main():
     log.close()
 
     failures = []
-    warm = [kib for t, kib in samples if t > args.seconds * 0.3]
-    late = [kib for t, kib in samples if t > args.seconds * 0.8]
+    warm = [kib for t, kib, _ in samples if t > args.seconds * 0.3]
+    late = [kib for t, kib, _ in samples if t > args.seconds * 0.8]
     if warm and late:
         base_kib = sorted(warm)[len(warm) // 2]
         late_kib = max(late)
@@ -190,16 +210,33 @@ def main():
         print(f"memory: {base_kib / 1024:.1f} MiB after warm-up, at most {late_kib / 1024:.1f} MiB late ({growth:+.0%})")
         if growth > 0.25:
             failures.append(f"memory grew {growth:+.0%}")
+    counts = [n for t, _, n in samples if n is not None and t > args.seconds * 0.8]
+    if len(counts) < 2 or counts[-1] <= counts[0]:
+        failures.append(f"no stories stored in the last fifth of the run: {counts}")
     sources = {s.get("id"): s for s in health_json.get("sources", [])}
-    for n in sorted(BROKEN_500 | BROKEN_XML):
+    for n in sorted(BROKEN):
         state = sources.get(f"s{n}", {})
-        if not state.get("failures") or state.get("last_status") in (None, "ok"):
+        if not state.get("failures") or state.get("last_status") in (None, "ok") or not state.get("last_error"):
             failures.append(f"broken wire s{n} not reported in /healthz: {state}")
+        else:
+            print(f"/healthz s{n}: failures {state['failures']}, {state['last_status']}: {state['last_error']}")
+    for n in sorted(set(range(SOURCES)) - BROKEN):
+        state = sources.get(f"s{n}", {})
+        if state.get("in_trouble") or not state.get("last_run"):
+            failures.append(f"healthy wire s{n} is not healthy in /healthz: {state}")
     text = metrics.decode()
-    if 'status="http_500"' not in text or "polywire_parse_failures_total{" not in text:
-        failures.append("/metrics does not count the broken wires")
+    expected = [f'polywire_fetches_total{{source="s{n}",status="http_500"}}' for n in BROKEN_500]
+    expected += [f'polywire_parse_failures_total{{source="s{n}"}}' for n in BROKEN_XML]
+    expected += [f'polywire_fetches_total{{source="s{n}",status="timeout"}}' for n in TIMEOUT]
+    for line in expected:
+        if line not in text:
+            failures.append(f"/metrics lacks {line}")
     with open(log_path) as f:
         lines = f.readlines()
+    for n in sorted(BROKEN):
+        warned = [l for l in lines if f'"source":"s{n}"' in l and ('"level":"WARN"' in l or '"level":"ERROR"' in l)]
+        if not warned:
+            failures.append(f"broken wire s{n} has no warning in the log")
     panics = [l for l in lines if "panicked" in l]
     if panics:
         failures.append(f"{len(panics)} panics in the log")

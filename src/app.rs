@@ -70,5 +70,6 @@ pub fn pipeline(
         fetcher,
         store,
         on_change: Arc::new(|| {}),
+        lanes: crate::pipeline::Lanes::per_core(),
     })
 }

@@ -120,7 +120,7 @@ pub async fn run(config_path: PathBuf, loaded: Loaded) -> Result<(), DaemonError
     ))];
     let retention = tokio::spawn(retention_loop(
         store.clone(),
-        loaded.clone(),
+        state.clone(),
         shutdown.clone(),
     ));
     let mut reloads = reload_signals();
@@ -195,24 +195,41 @@ fn reload_signals() -> tokio::sync::mpsc::Receiver<()> {
     rx
 }
 
-/// Applies `[retention]` at start and then hourly.
-async fn retention_loop(store: Arc<Mutex<Store>>, loaded: Loaded, shutdown: CancellationToken) {
-    let retention = loaded.config.daemon.retention.clone();
-    if retention.max_age_days.is_none() && retention.max_per_source.is_none() {
-        return;
-    }
+/// Applies retention at start and then hourly, each source by its own rule
+/// (its `[retention]`, else the daemon's), under the configuration in force
+/// at that hour, so a reload's new rules apply from the next pass.
+async fn retention_loop(store: Arc<Mutex<Store>>, state: AppState, shutdown: CancellationToken) {
     loop {
-        let store = store.clone();
-        let retention = retention.clone();
-        let removed = tokio::task::spawn_blocking(move || {
-            let mut store = store.lock().unwrap_or_else(|e| e.into_inner());
-            store.apply_retention(retention.max_age_days, retention.max_per_source)
-        })
-        .await;
-        match removed {
-            Ok(Ok(n)) if n > 0 => tracing::info!(removed = n, "Retention removed old stories."),
-            Ok(Err(err)) => tracing::error!(error = %err, "Retention failed."),
-            _ => {}
+        let snapshot = state.snapshot();
+        if snapshot.config.daemon.retention.keeps_everything()
+            && snapshot
+                .config
+                .sources
+                .iter()
+                .all(|s| s.retention == Default::default())
+        {
+            tracing::debug!("No retention configured; every story is kept.");
+        } else {
+            let store = store.clone();
+            let removed = tokio::task::spawn_blocking(move || {
+                let mut store = store.lock().unwrap_or_else(|e| e.into_inner());
+                store.apply_retention(|source| snapshot.config.retention_for(source))
+            })
+            .await;
+            match removed {
+                Ok(Ok(removed)) => {
+                    for (source, n) in removed {
+                        crate::metrics::count(
+                            "polywire_retention_removed_total",
+                            &[("source", &source)],
+                            n,
+                        );
+                        tracing::info!(source = %source, removed = n, "Retention removed old stories.");
+                    }
+                }
+                Ok(Err(err)) => tracing::error!(error = %err, "Retention failed."),
+                Err(err) => tracing::error!(error = %err, "Retention task failed."),
+            }
         }
         tokio::select! {
             _ = shutdown.cancelled() => return,

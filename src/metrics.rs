@@ -59,6 +59,11 @@ const HELP: &[(&str, &str, &str)] = &[
         "Source runs by source and status.",
     ),
     (
+        "polywire_retention_removed_total",
+        "counter",
+        "Stories removed by retention, by source.",
+    ),
+    (
         "polywire_feed_requests_total",
         "counter",
         "Feed HTTP requests by status code.",

@@ -19,10 +19,11 @@ use crate::fetch::{FetchError, FetchRequest, FetchResponse, Fetcher};
 use crate::metrics;
 use crate::model::{ExtractedArticle, IndexEntry, RawDocument};
 use crate::normalize::{NormalizeContext, normalize};
-use crate::store::{SourceState, Store, StoreError, Upsert, Validators};
+use crate::store::{SourceState, Store, StoreError, StoryRow, Upsert, Validators};
 use futures_util::StreamExt;
 use jiff::Timestamp;
 use std::sync::{Arc, Mutex};
+use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 /// Child sitemaps of a sitemap index fetched per run at most.
@@ -41,6 +42,33 @@ pub struct Pipeline {
     pub store: Arc<Mutex<Store>>,
     /// Called after a run stored or changed stories (cache invalidation).
     pub on_change: Arc<dyn Fn() + Send + Sync>,
+    /// Who may use which blocking threads.
+    pub lanes: Arc<Lanes>,
+}
+
+/// Bounds on the blocking threads a pipeline's runs use, shared by all
+/// sources.
+#[derive(Debug)]
+pub struct Lanes {
+    /// CPU-bound stage work (extract, normalize, classify): one permit per
+    /// core. More would only queue on the cores and hold more pages in
+    /// memory; fewer would leave a core idle.
+    cpu: Semaphore,
+    /// Store work: one at a time, since one connection writes anyway. It
+    /// keeps stories waiting for the store on the async side instead of
+    /// each parking a blocking thread on the store's lock.
+    store: Semaphore,
+}
+
+impl Lanes {
+    /// One CPU lane per core and one store lane.
+    pub fn per_core() -> Arc<Lanes> {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Arc::new(Lanes {
+            cpu: Semaphore::new(cores),
+            store: Semaphore::new(1),
+        })
+    }
 }
 
 impl std::fmt::Debug for Pipeline {
@@ -216,7 +244,7 @@ impl Pipeline {
                 Some(this.run_story(&source, entry, doc.fetched_at).await)
             }
         }))
-        .buffered(concurrency);
+        .buffer_unordered(concurrency);
         let mut interrupted = false;
         while let Some(outcome) = outcomes.next().await {
             match outcome {
@@ -296,7 +324,8 @@ impl Pipeline {
         Ok(entries)
     }
 
-    /// One story: page (if the source scrapes pages), normalize, classify, store.
+    /// One story: page (if the source scrapes pages), then extract,
+    /// normalize and classify on the CPU pool, then store.
     async fn run_story(
         &self,
         source: &SourceConfig,
@@ -304,7 +333,7 @@ impl Pipeline {
         fetched_at: Timestamp,
     ) -> StoryOutcome {
         let scrape = source.article.is_some() || !index_carries_content(source.index.kind);
-        let extracted = match scrape {
+        let page = match scrape {
             true => {
                 let url = entry.url.clone();
                 let updated = entry.updated;
@@ -323,15 +352,7 @@ impl Pipeline {
                     ..FetchRequest::default()
                 };
                 match self.fetch_counted(&source.id, &request).await {
-                    Ok(FetchResponse::Fetched { doc, .. }) => {
-                        let page = extract::extract_article(
-                            &doc.text,
-                            &doc.url,
-                            source.article.as_ref(),
-                            source.timezone.get_ref(),
-                        );
-                        merge_entry(page, &entry)
-                    }
+                    Ok(FetchResponse::Fetched { doc, .. }) => Some(doc),
                     Ok(FetchResponse::NotModified) => return StoryOutcome::Fresh,
                     Err(err) => {
                         tracing::warn!(source = %source.id, url = %entry.url, error = %err, "Story page skipped.");
@@ -339,27 +360,25 @@ impl Pipeline {
                     }
                 }
             }
-            false => extract::entry_to_article(&entry),
+            false => None,
         };
-        if extracted.url.is_empty() || (extracted.title.is_empty() && extracted.body.is_empty()) {
-            tracing::warn!(source = %source.id, url = %entry.url, "Story skipped: nothing extracted.");
-            return StoryOutcome::Failed;
-        }
-        let ctx = NormalizeContext {
-            source: source.id.clone(),
-            language: source.language.clone(),
-            timezone: source.timezone.get_ref().clone(),
-            fetched_at,
-        };
-        let mut article = normalize(extracted, &ctx);
-        let tags = classify(&article, &self.taxonomy);
-        if let Some(dateline) = article.dateline.as_mut() {
-            dateline.region = tags.dateline_region.clone();
-        }
         let item_updated = entry.updated;
-        let url = article.url.clone();
+        let entry_url = entry.url.clone();
+        let (cpu_source, taxonomy) = (source.clone(), self.taxonomy.clone());
+        let prepared = self
+            .on_cpu(move || prepare(&cpu_source, &entry, page, fetched_at, &taxonomy))
+            .await;
+        let row = match prepared {
+            Some(Some(row)) => row,
+            Some(None) => return StoryOutcome::Failed,
+            None => {
+                tracing::error!(source = %source.id, url = %entry_url, "Story skipped: its processing failed.");
+                return StoryOutcome::Failed;
+            }
+        };
+        let url = row.article.url.clone();
         match self
-            .with_store(move |s| s.upsert(&article, &tags, item_updated))
+            .with_store(move |s| s.upsert_row(&row, item_updated))
             .await
         {
             Ok(outcome) => {
@@ -377,7 +396,7 @@ impl Pipeline {
                 StoryOutcome::Stored(outcome)
             }
             Err(err) => {
-                tracing::error!(source = %source.id, url = %entry.url, error = %err, "Story not stored.");
+                tracing::error!(source = %source.id, url = %entry_url, error = %err, "Story not stored.");
                 StoryOutcome::Failed
             }
         }
@@ -454,12 +473,28 @@ impl Pipeline {
         result
     }
 
+    /// Runs CPU-bound stage work on a blocking thread, at most one such
+    /// job per core at a time (see [`Lanes`]), so every core
+    /// works on stories while the async threads keep fetching and serving.
+    /// `None` if the work panicked (a bug, logged by the caller): one bad
+    /// page must not take the run down.
+    async fn on_cpu<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Option<T> {
+        // The semaphore is never closed.
+        let _permit = self.lanes.cpu.acquire().await.ok()?;
+        tokio::task::spawn_blocking(work).await.ok()
+    }
+
     /// Runs blocking store work off the async threads.
     async fn with_store<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
         let store = self.store.clone();
+        // The semaphore is never closed.
+        let _turn = self.lanes.store.acquire().await.ok();
         tokio::task::spawn_blocking(move || {
             let mut guard = store.lock().unwrap_or_else(|e| e.into_inner());
             work(&mut guard)
@@ -467,6 +502,50 @@ impl Pipeline {
         .await
         .expect("store task panicked")
     }
+}
+
+/// Extract (when a page was fetched), normalize and classify one story,
+/// and make its store row: the CPU-bound part of its way, free of I/O.
+/// `None` when nothing usable was extracted (logged).
+fn prepare(
+    source: &SourceConfig,
+    entry: &IndexEntry,
+    page: Option<RawDocument>,
+    fetched_at: Timestamp,
+    taxonomy: &Taxonomy,
+) -> Option<StoryRow> {
+    let extracted = match page {
+        Some(doc) => {
+            let page = extract::extract_article(
+                &doc.text,
+                &doc.url,
+                source.article.as_ref(),
+                source.timezone.get_ref(),
+            );
+            merge_entry(page, entry)
+        }
+        None => extract::entry_to_article(entry),
+    };
+    if extracted.url.is_empty() || (extracted.title.is_empty() && extracted.body.is_empty()) {
+        tracing::warn!(source = %source.id, url = %entry.url, "Story skipped: nothing extracted.");
+        return None;
+    }
+    let ctx = NormalizeContext {
+        source: source.id.clone(),
+        language: source.language.clone(),
+        timezone: source.timezone.get_ref().clone(),
+        fetched_at,
+    };
+    let mut article = normalize(extracted, &ctx);
+    let tags = classify(&article, taxonomy);
+    if let Some(dateline) = article.dateline.as_mut() {
+        dateline.region = tags.dateline_region.clone();
+    }
+    StoryRow::new(article, tags)
+        .inspect_err(|err| {
+            tracing::error!(source = %source.id, url = %entry.url, error = %err, "Story not stored.")
+        })
+        .ok()
 }
 
 /// Fills what the page did not give from the feed item.

@@ -1,5 +1,5 @@
 //! SIGHUP reloads sources, taxonomy and feeds; a bad configuration is
-//! refused and the old one keeps serving.
+//! refused and the old one keeps serving; a run in flight finishes whole.
 #![cfg(unix)]
 
 mod support;
@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use support::TestConfig;
+use support::{TestConfig, WireServer};
 
 const FEED: &str = "name = \"first\"\ntitle = \"First\"\n[filters]\nregion = [\"cn-yrd\"]\n";
 
@@ -143,6 +143,125 @@ async fn sighup_reloads_feeds_and_refuses_a_broken_configuration() {
     );
 
     signal(pid, "-TERM");
+    let status = tokio::task::block_in_place(|| daemon.wait().unwrap());
+    assert!(status.success());
+}
+
+/// A wire of `n` stories named `{prefix}N` whose pages answer slowly, with
+/// its index at `{prefix}.xml`.
+fn write_wire(dir: &std::path::Path, prefix: &str, n: usize) {
+    let mut rss = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>Wire</title><link>{{BASE}}/</link><description>d</description>\n",
+    );
+    for i in 0..n {
+        rss.push_str(&format!(
+            "<item><title>{prefix} {i}</title><link>{{{{BASE}}}}/{prefix}{i}.html</link><pubDate>Tue, 23 Dec 2025 10:{i:02}:00 +0800</pubDate></item>\n"
+        ));
+        std::fs::write(
+            dir.join(format!("{prefix}{i}.html")),
+            format!(
+                "<html><head><title>{prefix} {i}</title></head><body><h1>{prefix} {i}</h1><div class=\"body\"><p>Ningbo port volumes rose for the {i}th week, the city's port authority said on Tuesday.</p></div></body></html>"
+            ),
+        )
+        .unwrap();
+    }
+    rss.push_str("</channel></rss>\n");
+    std::fs::write(dir.join(format!("{prefix}.xml")), rss).unwrap();
+}
+
+fn source(id: &str, base: &str, prefix: &str) -> String {
+    format!(
+        "id = \"{id}\"\nname = \"{id}\"\nlanguage = \"en\"\ntimezone = \"Asia/Shanghai\"\nschedule = \"* * * * * *\"\n[index]\nkind = \"rss\"\nurl = \"{base}/{prefix}.xml\"\n[article]\nbody = \".body\"\n"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_mid_run_lets_the_run_finish_and_starts_new_sources() {
+    polywire::fetch::install_crypto_provider();
+    // Long enough (60 pages, 500 ms each, two at a time: 15 s) that the
+    // reload (loading the taxonomy takes seconds in a debug build) lands
+    // mid-run.
+    const SLOW: usize = 60;
+    let wire_dir = tempfile::tempdir().unwrap();
+    write_wire(wire_dir.path(), "slow", SLOW);
+    write_wire(wire_dir.path(), "added", 3);
+    let wire =
+        WireServer::start_with_delay(wire_dir.path().to_path_buf(), Duration::from_millis(500))
+            .await;
+    let config = TestConfig::new(&[("slow", source("slow", &wire.base, "slow"))]);
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let mut daemon = Command::new(env!("CARGO_BIN_EXE_polywire"))
+        .args(["run", "--config"])
+        .arg(&config.path)
+        .env("RUST_LOG", "polywire=info")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = daemon.stderr.take().unwrap();
+    let _reaper = Reaper(daemon.id());
+    let sink = log.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            sink.lock().unwrap().push(line);
+        }
+    });
+
+    // Mid-run (a few of the 30 slow pages stored), a new source and SIGHUP.
+    tokio::task::block_in_place(|| wait_for_log(&log, "Story stored.", 0));
+    let stored_before = log
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|l| l.contains("Story stored."))
+        .count();
+    assert!(stored_before < SLOW, "the run is still in flight");
+    std::fs::write(
+        config.dir.path().join("config/sources/added.toml"),
+        source("added", &wire.base, "added"),
+    )
+    .unwrap();
+    let seen = log.lock().unwrap().len();
+    signal(daemon.id(), "-HUP");
+    tokio::task::block_in_place(|| wait_for_log(&log, "Configuration reloaded.", seen));
+    let reloaded_at = log.lock().unwrap().len();
+
+    assert!(
+        log.lock().unwrap()[..reloaded_at]
+            .iter()
+            .all(|l| !l.contains("Source run finished. source=slow")),
+        "the slow run was still in flight when the reload took effect"
+    );
+    // The run in flight finished whole under the old configuration...
+    let finished = tokio::task::block_in_place(|| {
+        wait_for_log(
+            &log,
+            "Source run finished. source=slow entries=60 new=60",
+            reloaded_at,
+        )
+    });
+    assert!(finished.contains("status=ok"), "{finished}");
+    // ...and the new source runs.
+    tokio::task::block_in_place(|| wait_for_log(&log, "source=added entries=3 new=3", reloaded_at));
+
+    let conn = rusqlite::Connection::open(config.db()).unwrap();
+    let count = |source: &str| -> i64 {
+        conn.query_row(
+            "SELECT COUNT(*) FROM articles WHERE source = ?1",
+            [source],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(count("slow"), SLOW as i64);
+    assert_eq!(count("added"), 3);
+    let log = log.lock().unwrap();
+    assert!(
+        !log.iter()
+            .any(|l| l.contains("status=interrupted") || l.contains("ERROR")),
+        "{log:#?}"
+    );
+    drop(log);
+    signal(daemon.id(), "-TERM");
     let status = tokio::task::block_in_place(|| daemon.wait().unwrap());
     assert!(status.success());
 }

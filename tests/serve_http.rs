@@ -167,6 +167,99 @@ async fn gzip_and_brotli_by_accept_encoding() {
     assert_eq!(text, plain.body);
 }
 
+/// Status, headers and raw body bytes of a GET with `accept-encoding`.
+async fn get_encoded(
+    state: &AppState,
+    uri: &str,
+    accept: &str,
+) -> (StatusCode, axum::http::HeaderMap, axum::body::Bytes) {
+    use tower::ServiceExt;
+    let req = axum::http::Request::builder()
+        .uri(uri)
+        .header("accept-encoding", accept)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let resp = polywire::serve::router(state.clone())
+        .oneshot(req)
+        .await
+        .unwrap();
+    let (status, headers) = (resp.status(), resp.headers().clone());
+    let bytes = axum::body::to_bytes(resp.into_body(), 1 << 26)
+        .await
+        .unwrap();
+    (status, headers, bytes)
+}
+
+#[tokio::test]
+async fn a_cached_feed_is_answered_in_every_coding_without_the_store() {
+    let (state, store) = state();
+    let uri = "/feeds/yrd-biomedicine.rss";
+    let plain = get(&state, uri).await;
+    assert_eq!(plain.status, StatusCode::OK);
+    // Another thread holds the store from here on: a request that needs
+    // it waits, one answered from the cache does not.
+    let (locked_tx, locked) = std::sync::mpsc::channel();
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let holder = {
+        let store = store.clone();
+        std::thread::spawn(move || {
+            let _guard = store.lock().unwrap();
+            locked_tx.send(()).unwrap();
+            let _ = released.recv();
+        })
+    };
+    locked.recv().unwrap();
+    let patience = std::time::Duration::from_secs(20);
+    for round in 0..2 {
+        let (status, headers, br) =
+            tokio::time::timeout(patience, get_encoded(&state, uri, "gzip, br"))
+                .await
+                .expect("a cache hit must not wait for the store");
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers["content-encoding"], "br", "round {round}");
+        assert_eq!(headers["vary"], "accept-encoding");
+        assert_eq!(headers["etag"], plain.headers["etag"]);
+        let mut decoded = Vec::new();
+        brotli::BrotliDecompress(&mut &br[..], &mut decoded).unwrap();
+        assert_eq!(String::from_utf8(decoded).unwrap(), plain.body);
+
+        let (_, headers, gz) = tokio::time::timeout(patience, get_encoded(&state, uri, "gzip"))
+            .await
+            .expect("a cache hit must not wait for the store");
+        assert_eq!(headers["content-encoding"], "gzip");
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&gz[..])
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(text, plain.body);
+    }
+    // Conditional requests are answered from the cache too, with Vary.
+    let etag = plain.headers["etag"].to_str().unwrap();
+    let not_modified = tokio::time::timeout(
+        patience,
+        call(
+            &state,
+            "GET",
+            uri,
+            &[("if-none-match", etag), ("accept-encoding", "br")],
+        ),
+    )
+    .await
+    .expect("a cache hit must not wait for the store");
+    assert_eq!(not_modified.status, StatusCode::NOT_MODIFIED);
+    assert_eq!(not_modified.headers["vary"], "accept-encoding");
+    assert!(not_modified.headers.get("content-encoding").is_none());
+    // The lock is real: a feed not rendered yet has to wait for it.
+    let miss = tokio::time::timeout(
+        std::time::Duration::from_millis(300),
+        get(&state, "/feeds/yrd-biomedicine.json"),
+    )
+    .await;
+    assert!(miss.is_err(), "rendering a new feed needs the store");
+    release.send(()).unwrap();
+    holder.join().unwrap();
+}
+
 fn new_story() -> (Article, Classification) {
     (
         Article {
@@ -253,7 +346,7 @@ fn run(id: &str, failures: u32) -> SourceState {
         id: id.into(),
         last_run: Some(Timestamp::now()),
         last_status: Some(if failures == 0 { "ok" } else { "http_503" }.into()),
-        last_error: None,
+        last_error: (failures > 0).then(|| format!("https://{id}.example/rss.xml: HTTP 503")),
         stories_new: 0,
         stories_updated: 0,
         failures,
@@ -295,6 +388,7 @@ async fn healthz_is_ready_until_every_source_that_ran_is_in_trouble() {
     assert_eq!(cna["failures"], 3);
     assert_eq!(cna["in_trouble"], true);
     assert_eq!(cna["last_status"], "http_503");
+    assert_eq!(cna["last_error"], "https://cna.example/rss.xml: HTTP 503");
 
     store.lock().unwrap().record_run(&run("nikkei", 4)).unwrap();
     let r = get(&state, "/healthz").await;

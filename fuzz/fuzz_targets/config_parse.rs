@@ -1,12 +1,7 @@
-//! Any text as each kind of configuration file: an error, never a panic.
+//! See `polywire_fuzz::config_parse`: the same entry replays kept inputs in `cargo test`.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use polywire::config::{DaemonConfig, FeedConfig, SourceConfig, parse_toml};
-use std::path::Path;
 
-fuzz_target!(|text: &str| {
-    let file = Path::new("fuzz.toml");
-    let _ = parse_toml::<DaemonConfig>(file, text);
-    let _ = parse_toml::<SourceConfig>(file, text);
-    let _ = parse_toml::<FeedConfig>(file, text);
+fuzz_target!(|data: &[u8]| {
+    polywire_fuzz::config_parse(data);
 });

@@ -1,9 +1,5 @@
-//! Any bytes as an article page: never a panic.
+//! See `polywire_fuzz::html_extract`: the same entry replays kept inputs in `cargo test`.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    let (text, _) = polywire::fetch::charset::decode(data, None);
-    let url = url::Url::parse("https://wire.example/story.html").unwrap();
-    let _ = polywire::extract::extract_article(&text, &url, None, "Asia/Tokyo");
-});
+fuzz_target!(|data: &[u8]| polywire_fuzz::html_extract(data));

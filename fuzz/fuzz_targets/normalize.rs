@@ -1,16 +1,5 @@
-//! Any text as wire copy through normalization: never a panic.
+//! See `polywire_fuzz::normalize`: the same entry replays kept inputs in `cargo test`.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use polywire::normalize::{NormalizeContext, normalize, plain_text_story};
 
-fuzz_target!(|text: &str| {
-    let ctx = NormalizeContext {
-        source: "fuzz".into(),
-        language: "zh-Hant".into(),
-        timezone: "Asia/Shanghai".into(),
-        fetched_at: jiff::Timestamp::UNIX_EPOCH,
-    };
-    let mut story = plain_text_story(text);
-    story.title = text.chars().take(40).collect();
-    let _ = normalize(story, &ctx);
-});
+fuzz_target!(|data: &[u8]| polywire_fuzz::normalize(data));

@@ -7,7 +7,7 @@ use crate::config::{ConfigError, ConfigErrors};
 use crate::model::TagKind;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 /// Context words that decide whether one alias counts at a given place.
@@ -231,9 +231,33 @@ pub struct Taxonomy {
 impl Taxonomy {
     /// Loads and validates `regions.toml` and `industries.toml` from a folder.
     pub fn load(dir: &Path) -> Result<Taxonomy, ConfigErrors> {
+        let read = |path: PathBuf| {
+            std::fs::read_to_string(&path)
+                .map(|text| (path.clone(), text))
+                .map_err(|e| ConfigError::file(&path, format!("cannot read: {e}")))
+        };
+        match (
+            read(dir.join("regions.toml")),
+            read(dir.join("industries.toml")),
+        ) {
+            (Ok((rpath, rtext)), Ok((ipath, itext))) => {
+                Taxonomy::parse((&rpath, &rtext), (&ipath, &itext))
+            }
+            (r, i) => Err(ConfigErrors(
+                [r.err(), i.err()].into_iter().flatten().collect(),
+            )),
+        }
+    }
+
+    /// Validates the texts of `regions.toml` and `industries.toml` (each with
+    /// the path its errors name) and builds the taxonomy from them.
+    pub fn parse(
+        regions: (&Path, &str),
+        industries: (&Path, &str),
+    ) -> Result<Taxonomy, ConfigErrors> {
         let mut errors = ConfigErrors::default();
-        let regions = load_kind(&dir.join("regions.toml"), TagKind::Region, &mut errors);
-        let industries = load_kind(&dir.join("industries.toml"), TagKind::Industry, &mut errors);
+        let regions = parse_kind(regions.0, regions.1, TagKind::Region, &mut errors);
+        let industries = parse_kind(industries.0, industries.1, TagKind::Industry, &mut errors);
         let (Some((rdefs, rrules)), Some((idefs, irules))) = (regions, industries) else {
             return Err(errors);
         };
@@ -420,19 +444,13 @@ struct RawTag {
 }
 
 /// Reads, parses and validates one file; `None` when it cannot be used.
-fn load_kind(
+fn parse_kind(
     path: &Path,
+    text: &str,
     kind: TagKind,
     errors: &mut ConfigErrors,
 ) -> Option<(Vec<TagDef>, KindRules)> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) => {
-            errors.push(ConfigError::file(path, format!("cannot read: {e}")));
-            return None;
-        }
-    };
-    let raw: RawFile = match crate::config::parse_toml(path, &text) {
+    let raw: RawFile = match crate::config::parse_toml(path, text) {
         Ok(raw) => raw,
         Err(e) => {
             errors.0.extend(e.0);
@@ -440,7 +458,7 @@ fn load_kind(
         }
     };
     let before = errors.0.len();
-    let at = |offset: usize, msg: String| ConfigError::at_offset(path, &text, offset, msg);
+    let at = |offset: usize, msg: String| ConfigError::at_offset(path, text, offset, msg);
     let (tags, other) = match kind {
         TagKind::Region => (raw.region, raw.industry),
         TagKind::Industry => (raw.industry, raw.region),

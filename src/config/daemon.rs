@@ -189,13 +189,54 @@ impl Default for LimitsConfig {
 }
 
 /// `[retention]`: stories older or more numerous than this are removed.
-#[derive(Debug, Clone, Deserialize, Default)]
+/// The default of every source; a source file's own `[retention]` overrides
+/// it key by key (see [`crate::config::Config::retention_for`]).
+#[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
 pub struct RetentionConfig {
-    /// Keep stories at most this many days (by publication time). Unset: forever.
+    /// Keep stories at most this many days (by publication time), 1 to
+    /// 36500. Unset: forever.
+    #[serde(deserialize_with = "age_days")]
     pub max_age_days: Option<u64>,
-    /// Keep at most this many stories per source, newest first. Unset: all.
+    /// Keep at most this many stories per source, newest first; at least 1.
+    /// Unset: all.
+    #[serde(deserialize_with = "story_count")]
     pub max_per_source: Option<u64>,
+}
+
+impl RetentionConfig {
+    /// True when neither bound is set: nothing is ever removed.
+    pub fn keeps_everything(&self) -> bool {
+        self.max_age_days.is_none() && self.max_per_source.is_none()
+    }
+}
+
+/// Longest retention accepted, in days (a century): larger values are
+/// typos, and would overflow the cutoff arithmetic.
+pub const MAX_RETENTION_DAYS: u64 = 36_500;
+
+/// A retention age in days, refused (with the value's line) outside
+/// 1..=[`MAX_RETENTION_DAYS`]: 0 would remove every story.
+pub(crate) fn age_days<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    let days = u64::deserialize(d)?;
+    if (1..=MAX_RETENTION_DAYS).contains(&days) {
+        Ok(Some(days))
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "a retention age must be 1 to {MAX_RETENTION_DAYS} days, not {days} (leave the key out to keep stories forever)"
+        )))
+    }
+}
+
+/// A retention count, refused (with the value's line) when 0: that would
+/// remove every story.
+pub(crate) fn story_count<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    match u64::deserialize(d)? {
+        0 => Err(serde::de::Error::custom(
+            "a retention count must be at least 1 (leave the key out to keep every story)",
+        )),
+        n => Ok(Some(n)),
+    }
 }
 
 /// `[log]`

@@ -10,12 +10,12 @@ mod feed;
 mod source;
 
 pub use daemon::{
-    DaemonConfig, FetchConfig, LimitsConfig, LogConfig, LogFormat, PathsConfig, RetentionConfig,
-    ServerConfig, StoreConfig, default_user_agent,
+    DaemonConfig, FetchConfig, LimitsConfig, LogConfig, LogFormat, MAX_RETENTION_DAYS, PathsConfig,
+    RetentionConfig, ServerConfig, StoreConfig, default_user_agent,
 };
 pub use error::{ConfigError, ConfigErrors, line_of};
 pub use feed::{FeedConfig, FeedFilters, FeedFormat};
-pub use source::{ArticleSelectors, IndexConfig, IndexKind, SourceConfig};
+pub use source::{ArticleSelectors, IndexConfig, IndexKind, SourceConfig, SourceRetention};
 
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
@@ -155,6 +155,20 @@ impl Config {
         self.sources.iter().find(|s| s.id == id)
     }
 
+    /// The retention in force for a source's stories: its own `[retention]`
+    /// keys, else the daemon's. A source no longer configured (its stories
+    /// are still stored) gets the daemon's.
+    pub fn retention_for(&self, source_id: &str) -> RetentionConfig {
+        let default = self.daemon.retention;
+        let Some(own) = self.source(source_id).map(|s| s.retention) else {
+            return default;
+        };
+        RetentionConfig {
+            max_age_days: own.max_age_days.or(default.max_age_days),
+            max_per_source: own.max_stories.or(default.max_per_source),
+        }
+    }
+
     /// The named feed.
     pub fn feed(&self, name: &str) -> Option<&FeedConfig> {
         self.feeds.iter().find(|f| f.name == name)
@@ -164,6 +178,28 @@ impl Config {
 /// Parses one TOML document, locating any error.
 pub fn parse_toml<T: DeserializeOwned>(file: &Path, text: &str) -> Result<T, ConfigErrors> {
     toml::from_str(text).map_err(|e| ConfigError::from_toml(file, text, &e).into())
+}
+
+/// Parses and validates the text of one source file, as [`Config::load`]
+/// does for each file of `sources/`.
+pub fn parse_source(file: &Path, text: &str) -> Result<SourceConfig, ConfigErrors> {
+    let source: SourceConfig = parse_toml(file, text)?;
+    let mut errors = ConfigErrors::default();
+    validate_source(&source, file, text, &mut errors);
+    errors.into_result(source)
+}
+
+/// Parses and validates the text of one feed file against the sources it
+/// may name, as [`Config::load`] does for each file of `feeds/`.
+pub fn parse_feed(
+    file: &Path,
+    text: &str,
+    sources: &[SourceConfig],
+) -> Result<FeedConfig, ConfigErrors> {
+    let feed: FeedConfig = parse_toml(file, text)?;
+    let mut errors = ConfigErrors::default();
+    validate_feed(&feed, file, text, sources, &mut errors);
+    errors.into_result(feed)
 }
 
 /// Every `*.toml` file of a folder, sorted by name. A missing folder is an

@@ -32,6 +32,22 @@ pub struct SourceConfig {
     /// When present, each story's page is fetched and scraped with these
     /// selectors; otherwise the index item's own content is the story.
     pub article: Option<ArticleSelectors>,
+    /// This wire's own retention; each key set overrides the `[retention]`
+    /// default of `polywire.toml` for this wire's stories.
+    #[serde(default)]
+    pub retention: SourceRetention,
+}
+
+/// `[retention]` of a source file. Unset keys take the daemon's default.
+#[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SourceRetention {
+    /// Keep this wire's stories at most this many days, 1 to 36500.
+    #[serde(deserialize_with = "super::daemon::age_days")]
+    pub max_age_days: Option<u64>,
+    /// Keep at most this many of this wire's stories, newest first.
+    #[serde(deserialize_with = "super::daemon::story_count")]
+    pub max_stories: Option<u64>,
 }
 
 fn yes() -> bool {

@@ -23,16 +23,31 @@ fn is_unwanted(c: char) -> bool {
 /// Removes XML-illegal characters and direction overrides; keeps tabs and
 /// line breaks.
 pub fn clean_text(text: &str) -> String {
-    text.chars().filter(|&c| !is_unwanted(c)).collect()
+    cleaned(text).into_owned()
+}
+
+/// [`clean_text`] without a copy when there is nothing to remove, as for
+/// nearly all text: a feed render passes every paragraph through here.
+fn cleaned(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(is_unwanted) {
+        text.chars().filter(|&c| !is_unwanted(c)).collect()
+    } else {
+        text.into()
+    }
 }
 
 /// [`clean_text`], then every run of white space (line breaks included)
 /// becomes one space: for titles, names and labels.
 pub fn one_line(text: &str) -> String {
-    clean_text(text)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    let text = cleaned(text);
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// An absolute `http(s)` URL, resolved against `base` when relative;

@@ -56,23 +56,28 @@ const NOT_CREDIT_AFTER: &[char] = &[
 /// Last characters before `摄` that make it a verb (`拍摄`, `所摄`).
 const NOT_CREDIT_BEFORE: &[char] = &['拍', '所', '被', '航', '偷', '抓', '自', '跟', '攝', '摄'];
 
-/// Credits in other scripts, each with a `name` group (or `org`).
-static OTHER_CREDITS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+/// Credits in other scripts, each with a `name` group (or `org`), and
+/// words of which every match holds at least one. Most paragraphs hold
+/// none of them, and finding that out with a substring search is much
+/// cheaper than running the end-anchored patterns, which read long runs of
+/// letters backwards before they fail.
+static OTHER_CREDITS: LazyLock<Vec<(Regex, &'static [&'static str])>> = LazyLock::new(|| {
     let name = r"\p{Lu}[\p{L}.'’\-]*(?:[ ]\p{Lu}[\p{L}.'’\-]*){0,3}";
+    let reuters: &[&str] = &["Reuters/", "REUTERS/"];
     [
-        r"\((?:Reuters|REUTERS)/(?P<name>[^()/]{2,60}?)(?:/File(?: Photo)?)?\)".to_string(),
-        format!(r"(?:REUTERS|Reuters)/(?P<name>{name})(?:/File(?: Photo)?)?"),
-        r"\(?AP Photo/(?P<name>[^()/,]{2,60}?)(?:,[ ]?File)?\)".to_string(),
-        format!(r"(?P<name>{name})[ ]?/[ ]?(?:AFP|dpa|EFE|AP)(?:[ ]via[ ]Getty[ ]Images|/Getty[ ]Images)?\.?$"),
-        format!(r"(?:EFE|AFP)[ ]?/[ ]?(?P<name>{name})\.?$"),
-        r"(?:^|[.|][ ]?)(?P<credit>(?:[Pp]hoto|[Pp]hotograph|Foto|Bild)(?:[ ]?:|[ ]by))[ ]?(?P<name>[^/\n]{2,60}?)(?:[ ]?/[ ]?(?P<org>[^/\n]{2,30}))?\.?$".to_string(),
-        r"[(（]?写真[・:：][ ]?(?P<name>[^()（）\n]{1,30}?)[)）]?$".to_string(),
-        r"[(（][^()（）＝=]{1,10}[＝=][^()（）／/]{1,20}[／/](?P<name>[^()（）]{1,20})[)）]".to_string(),
-        r"[(（](?P<name>[^()（）\s]{1,20}?)(?:氏)?撮影[)）]".to_string(),
-        r"[(\[]사진[ ]?=[ ]?(?P<name>(?:[^()\[\]]|\([^()]*\))*)[)\]]".to_string(),
+        (r"\((?:Reuters|REUTERS)/(?P<name>[^()/]{2,60}?)(?:/File(?: Photo)?)?\)".to_string(), reuters),
+        (format!(r"(?:REUTERS|Reuters)/(?P<name>{name})(?:/File(?: Photo)?)?"), reuters),
+        (r"\(?AP Photo/(?P<name>[^()/,]{2,60}?)(?:,[ ]?File)?\)".to_string(), &["AP Photo/"]),
+        (format!(r"(?P<name>{name})[ ]?/[ ]?(?:AFP|dpa|EFE|AP)(?:[ ]via[ ]Getty[ ]Images|/Getty[ ]Images)?\.?$"), &["AFP", "dpa", "EFE", "AP"]),
+        (format!(r"(?:EFE|AFP)[ ]?/[ ]?(?P<name>{name})\.?$"), &["EFE", "AFP"]),
+        (r"(?:^|[.|][ ]?)(?P<credit>(?:[Pp]hoto|[Pp]hotograph|Foto|Bild)(?:[ ]?:|[ ]by))[ ]?(?P<name>[^/\n]{2,60}?)(?:[ ]?/[ ]?(?P<org>[^/\n]{2,30}))?\.?$".to_string(), &["hoto", "Foto", "Bild"]),
+        (r"[(（]?写真[・:：][ ]?(?P<name>[^()（）\n]{1,30}?)[)）]?$".to_string(), &["写真"]),
+        (r"[(（][^()（）＝=]{1,10}[＝=][^()（）／/]{1,20}[／/](?P<name>[^()（）]{1,20})[)）]".to_string(), &["=", "＝"]),
+        (r"[(（](?P<name>[^()（）\s]{1,20}?)(?:氏)?撮影[)）]".to_string(), &["撮影"]),
+        (r"[(\[]사진[ ]?=[ ]?(?P<name>(?:[^()\[\]]|\([^()]*\))*)[)\]]".to_string(), &["사진"]),
     ]
-    .iter()
-    .map(|p| Regex::new(p).expect("static regex"))
+    .into_iter()
+    .map(|(p, words)| (Regex::new(&p).expect("static regex"), words))
     .collect()
 });
 
@@ -138,7 +143,8 @@ fn chinese_hit(text: &str) -> Option<Hit> {
 fn other_hit(text: &str) -> Option<Hit> {
     let caps = OTHER_CREDITS
         .iter()
-        .filter_map(|re| re.captures(text))
+        .filter(|(_, words)| words.iter().any(|w| text.contains(w)))
+        .filter_map(|(re, _)| re.captures(text))
         .min_by_key(|c| c.get(0).map_or(usize::MAX, |m| m.start()))?;
     let whole = caps.get(0)?;
     let raw = caps.name("name").map_or("", |m| m.as_str()).trim();

@@ -36,13 +36,12 @@ pub fn fingerprint<S: AsRef<str>>(paragraphs: &[S]) -> u64 {
         .collect::<Vec<_>>()
         .join("\n");
     let folded = to_simplified(&joined);
-    let tokens = tokens(&folded);
+    let tokens = Tokens::of(&folded);
     let mut shingles: Vec<u64> = if tokens.len() < SHINGLE {
-        tokens.iter().map(|t| fnv1a(t.as_bytes())).collect()
+        (0..tokens.len()).map(|i| tokens.hash(i..i + 1)).collect()
     } else {
-        tokens
-            .windows(SHINGLE)
-            .map(|w| fnv1a(w.join("\u{1F}").as_bytes()))
+        (0..=tokens.len() - SHINGLE)
+            .map(|i| tokens.hash(i..i + SHINGLE))
             .collect()
     };
     shingles.sort_unstable();
@@ -50,38 +49,98 @@ pub fn fingerprint<S: AsRef<str>>(paragraphs: &[S]) -> u64 {
     simhash(&shingles)
 }
 
-fn tokens(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut word = String::new();
-    for c in text.chars() {
-        if is_cjk(c) {
-            if !word.is_empty() {
-                out.push(std::mem::take(&mut word));
-            }
-            out.push(c.to_string());
-        } else if c.is_alphanumeric() {
-            word.extend(c.to_lowercase());
-        } else if !word.is_empty() {
-            out.push(std::mem::take(&mut word));
-        }
-    }
-    if !word.is_empty() {
-        out.push(word);
-    }
-    out
+/// The tokens of a text, written one after the other into one buffer:
+/// a story has thousands, and a `String` each was most of the time spent.
+struct Tokens {
+    text: String,
+    /// Byte range of each token in `text`.
+    spans: Vec<(usize, usize)>,
 }
 
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        hash ^= u64::from(*b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
+impl Tokens {
+    fn of(text: &str) -> Tokens {
+        let mut out = Tokens {
+            text: String::with_capacity(text.len()),
+            spans: Vec::new(),
+        };
+        let mut word_start: Option<usize> = None;
+        for c in text.chars() {
+            if is_cjk(c) {
+                out.end_word(&mut word_start);
+                let start = out.text.len();
+                out.text.push(c);
+                out.spans.push((start, out.text.len()));
+            } else if c.is_alphanumeric() {
+                word_start.get_or_insert(out.text.len());
+                out.text.extend(c.to_lowercase());
+            } else {
+                out.end_word(&mut word_start);
+            }
+        }
+        out.end_word(&mut word_start);
+        out
     }
-    // FNV's low bits mix poorly for short inputs; finish with splitmix64.
-    let mut z = hash.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
+
+    fn end_word(&mut self, start: &mut Option<usize>) {
+        if let Some(start) = start.take() {
+            self.spans.push((start, self.text.len()));
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let (start, end) = self.spans[i];
+        &self.text[start..end]
+    }
+
+    /// The hash of tokens `range` joined by U+001F, as one string.
+    fn hash(&self, range: std::ops::Range<usize>) -> u64 {
+        let mut hash = Fnv1a::default();
+        for i in range.clone() {
+            if i > range.start {
+                hash.feed(b"\x1F");
+            }
+            hash.feed(self.get(i).as_bytes());
+        }
+        hash.finish()
+    }
+}
+
+#[cfg(test)]
+fn tokens(text: &str) -> Vec<String> {
+    let tokens = Tokens::of(text);
+    (0..tokens.len())
+        .map(|i| tokens.get(i).to_string())
+        .collect()
+}
+
+/// FNV-1a, fed in pieces.
+struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv1a {
+    fn feed(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        // FNV's low bits mix poorly for short inputs; finish with splitmix64.
+        let mut z = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
 }
 
 fn simhash(hashes: &[u64]) -> u64 {

@@ -14,14 +14,32 @@ static CONVERTER: LazyLock<OpenCC> = LazyLock::new(|| {
     cc
 });
 
+/// The first character OpenCC's dictionaries can change (CJK Radicals
+/// Supplement); the test `nothing_below_the_cjk_blocks_converts` holds
+/// the dictionaries to it.
+const FIRST_CONVERTIBLE: char = '\u{2E80}';
+
+/// True when `text` may hold something to convert. English or Korean
+/// stories skip the converter, which otherwise walks every character
+/// through its dictionaries.
+fn may_convert(text: &str) -> bool {
+    text.chars().any(|c| c >= FIRST_CONVERTIBLE)
+}
+
 /// Converts Traditional Chinese (including Taiwan and Hong Kong vocabulary)
 /// to Simplified, phrase by phrase. Non-Chinese text passes through.
 pub fn to_simplified(text: &str) -> String {
+    if !may_convert(text) {
+        return text.to_string();
+    }
     CONVERTER.tw2sp(text, false)
 }
 
 /// Converts Simplified Chinese to Traditional (OpenCC standard forms).
 pub fn to_traditional(text: &str) -> String {
+    if !may_convert(text) {
+        return text.to_string();
+    }
     CONVERTER.s2t(text, false)
 }
 
@@ -53,6 +71,15 @@ mod tests {
         assert_eq!(to_simplified("生物醫藥"), "生物医药");
         assert_eq!(to_traditional("生物医药产业"), "生物醫藥產業");
         assert_eq!(to_simplified("乾隆"), "乾隆");
+    }
+
+    #[test]
+    fn nothing_below_the_cjk_blocks_converts() {
+        let below: String = ('\0'..FIRST_CONVERTIBLE).collect();
+        assert_eq!(CONVERTER.tw2sp(&below, false), below);
+        assert_eq!(CONVERTER.s2t(&below, false), below);
+        assert!(!may_convert(&below));
+        assert!(may_convert("Taipei 臺北"));
     }
 
     #[test]

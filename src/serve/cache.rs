@@ -5,24 +5,29 @@
 //! goes first. It is emptied whenever stories are stored (the state's
 //! generation moves on), so a cached feed is never staler than the store.
 
+use super::encoding::{self, Coding, MIN_COMPRESS_BYTES};
 use axum::body::Bytes;
 use axum::http::HeaderMap;
 use axum::http::header::{IF_MODIFIED_SINCE, IF_NONE_MATCH};
 use jiff::Timestamp;
 use std::collections::{HashMap, VecDeque};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-/// A document ready to send.
+/// A document ready to send, with its compressed forms once asked for.
 #[derive(Debug, Clone)]
 pub struct CachedDoc {
     /// Body bytes.
     pub body: Bytes,
     /// `Content-Type`.
     pub content_type: &'static str,
-    /// Weak validator over the body.
+    /// Weak validator over the body (the same for every coding).
     pub etag: String,
     /// When the stories behind it last changed.
     pub last_modified: Option<Timestamp>,
+    /// The body gzip-compressed (`None` inside: compression failed).
+    gzip: OnceLock<Option<Bytes>>,
+    /// The body brotli-compressed.
+    brotli: OnceLock<Option<Bytes>>,
 }
 
 impl CachedDoc {
@@ -34,12 +39,68 @@ impl CachedDoc {
             content_type,
             etag,
             last_modified,
+            gzip: OnceLock::new(),
+            brotli: OnceLock::new(),
         }
+    }
+
+    /// The coding this document goes out in for a client that prefers
+    /// `preferred`: short bodies are not worth compressing.
+    pub fn coding_for(&self, preferred: Coding) -> Coding {
+        if self.body.len() < MIN_COMPRESS_BYTES {
+            Coding::Identity
+        } else {
+            preferred
+        }
+    }
+
+    fn slot(&self, coding: Coding) -> Option<&OnceLock<Option<Bytes>>> {
+        match coding {
+            Coding::Identity => None,
+            Coding::Gzip => Some(&self.gzip),
+            Coding::Brotli => Some(&self.brotli),
+        }
+    }
+
+    /// The body in `coding` if it is at hand without compressing (always
+    /// for identity), with the coding it is really in.
+    pub fn ready(&self, coding: Coding) -> Option<(Coding, Bytes)> {
+        match self.slot(coding) {
+            None => Some((Coding::Identity, self.body.clone())),
+            Some(slot) => slot.get().map(|made| self.or_identity(coding, made)),
+        }
+    }
+
+    /// The body in `coding`, compressing it the first time (CPU-heavy for a
+    /// large feed: call it off the async threads). Falls back to identity
+    /// if compression failed.
+    pub fn encode(&self, coding: Coding) -> (Coding, Bytes) {
+        match self.slot(coding) {
+            None => (Coding::Identity, self.body.clone()),
+            Some(slot) => {
+                let made = slot.get_or_init(|| encoding::compress(&self.body, coding));
+                self.or_identity(coding, made)
+            }
+        }
+    }
+
+    fn or_identity(&self, coding: Coding, made: &Option<Bytes>) -> (Coding, Bytes) {
+        match made {
+            Some(bytes) => (coding, bytes.clone()),
+            None => (Coding::Identity, self.body.clone()),
+        }
+    }
+
+    /// Bytes this document is charged in the cache: its body plus room
+    /// for the compressed forms, which together stay well under half of a
+    /// feed's size.
+    pub fn budget_bytes(&self) -> usize {
+        self.body.len() + self.body.len() / 2
     }
 }
 
 /// `W/"<hash>"`: weak, because compression changes the bytes on the wire
-/// but not the document.
+/// but not the document, so one validator serves every coding.
 pub fn etag_of(body: &[u8]) -> String {
     format!(
         "W/\"{:016x}-{:x}\"",
@@ -78,12 +139,12 @@ impl RenderCache {
     /// Stores a document, evicting the oldest entries to stay in bounds.
     /// Documents larger than the whole budget are not kept.
     pub fn insert(&mut self, key: String, doc: Arc<CachedDoc>) {
-        let size = doc.body.len() + key.len();
+        let size = doc.budget_bytes() + key.len();
         if size > self.max_bytes || self.max_entries == 0 {
             return;
         }
         if let Some(old) = self.map.remove(&key) {
-            self.bytes -= old.body.len() + key.len();
+            self.bytes -= old.budget_bytes() + key.len();
             self.order.retain(|k| k != &key);
         }
         while self.bytes + size > self.max_bytes || self.map.len() >= self.max_entries {
@@ -91,7 +152,7 @@ impl RenderCache {
                 break;
             };
             if let Some(old) = self.map.remove(&oldest) {
-                self.bytes -= old.body.len() + oldest.len();
+                self.bytes -= old.budget_bytes() + oldest.len();
             }
         }
         self.bytes += size;
@@ -168,14 +229,16 @@ mod tests {
 
     #[test]
     fn stays_within_its_byte_budget_evicting_the_oldest() {
-        let mut cache = RenderCache::new(30, 10);
+        // Each entry is charged 10 bytes of body, 5 for its compressed
+        // forms and 1 of key: two fit in 40, three do not.
+        let mut cache = RenderCache::new(40, 10);
         cache.insert("a".into(), doc("0123456789"));
         cache.insert("b".into(), doc("0123456789"));
         assert_eq!(cache.len(), 2);
         cache.insert("c".into(), doc("0123456789"));
         assert!(cache.get("a").is_none());
         assert!(cache.get("c").is_some());
-        assert!(cache.bytes() <= 30);
+        assert!(cache.bytes() <= 40);
         cache.insert("huge".into(), doc(&"x".repeat(100)));
         assert!(cache.get("huge").is_none());
     }

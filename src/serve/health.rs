@@ -23,6 +23,10 @@ pub struct SourceHealth {
     pub last_run: Option<String>,
     /// `ok`, `not_modified` or a failure reason code.
     pub last_status: Option<String>,
+    /// What went wrong in the last run, in words (the URL and the cause),
+    /// so the operator sees why without reading the logs; `null` when it
+    /// went well.
+    pub last_error: Option<String>,
     /// Consecutive failed runs.
     pub failures: u32,
     /// When the next run is due (RFC 3339).
@@ -92,6 +96,7 @@ fn source_health(id: &str, state: Option<&SourceState>) -> SourceHealth {
         id: id.to_string(),
         last_run: ts(state.and_then(|s| s.last_run)),
         last_status: state.and_then(|s| s.last_status.clone()),
+        last_error: state.and_then(|s| s.last_error.clone()),
         failures: state.map_or(0, |s| s.failures),
         next_run: ts(state.and_then(|s| s.next_run)),
         in_trouble: state.is_some_and(|s| s.failures >= TROUBLE_AFTER),

@@ -4,6 +4,8 @@
 //! * [`render`]: one request → one document (also used by `polywire feed`).
 //! * [`rsshub`]: RSSHub's post-query filters.
 //! * [`cache`]: bounded render cache, ETag/Last-Modified, 304 rules.
+//! * [`encoding`]: Accept-Encoding negotiation and compression (kept per
+//!   coding beside the cached document).
 //! * [`page`]: the index page and OPML from config + store.
 //! * [`health`]: the `/healthz` report.
 //! * [`websub`]: hub notifications when feeds change.
@@ -14,6 +16,7 @@
 //! `/opml` (and `/opml.xml`), `/healthz`. HEAD works on each. See `docs/feeds.md`.
 
 pub mod cache;
+pub mod encoding;
 pub mod export;
 pub mod health;
 pub mod observe;

@@ -1,7 +1,8 @@
-//! HTTP handlers: parse, look in the cache, render on a blocking thread,
-//! answer with validators (or 304).
+//! HTTP handlers: look in the cache, else parse and render on a blocking
+//! thread; answer with validators (or 304), compressed as accepted.
 
 use super::cache::{CachedDoc, http_date, not_modified};
+use super::encoding::{self, Coding};
 use super::params::FeedParams;
 use super::render::{FeedRequest, RenderError, render_feed};
 use super::{AppState, health, page};
@@ -11,15 +12,14 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, LAST_MODIFIED,
-    X_CONTENT_TYPE_OPTIONS,
+    CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, LAST_MODIFIED,
+    VARY, X_CONTENT_TYPE_OPTIONS,
 };
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use jiff::Timestamp;
 use std::sync::Arc;
-use tower_http::compression::CompressionLayer;
 
 const HTML: &str = "text/html; charset=utf-8";
 /// The index page needs no script at all; should anything slip through the
@@ -40,7 +40,6 @@ pub(super) fn router(state: AppState) -> Router {
         .route("/opml.xml", get(opml))
         .route("/healthz", get(healthz))
         .fallback(not_found)
-        .layer(CompressionLayer::new())
         .with_state(state)
 }
 
@@ -77,8 +76,9 @@ fn render_error(e: &RenderError) -> Response {
     }
 }
 
-/// 200 with the document and its validators, or 304.
-fn respond(state: &AppState, headers: &HeaderMap, doc: &CachedDoc) -> Response {
+/// 200 with the document (compressed as the client accepts) and its
+/// validators, or 304. A cached document is compressed once per coding.
+async fn respond(state: &AppState, headers: &HeaderMap, doc: &Arc<CachedDoc>) -> Response {
     let snapshot = state.snapshot();
     let cache_control = HeaderValue::from_str(&snapshot.config.daemon.server.cache_control)
         .unwrap_or_else(|_| HeaderValue::from_static("public, max-age=300"));
@@ -93,15 +93,45 @@ fn respond(state: &AppState, headers: &HeaderMap, doc: &CachedDoc) -> Response {
         h.insert(LAST_MODIFIED, v);
     }
     h.insert(CACHE_CONTROL, cache_control);
+    // The body depends on Accept-Encoding, a 304 included (RFC 9110 §12.5.5).
+    h.insert(VARY, HeaderValue::from_static("accept-encoding"));
     if not_modified(headers, doc) {
         return (StatusCode::NOT_MODIFIED, h).into_response();
+    }
+    let wanted = doc.coding_for(encoding::negotiate(headers));
+    let (coding, body) = match doc.ready(wanted) {
+        Some(ready) => ready,
+        None => {
+            let doc = doc.clone();
+            let fallback = doc.body.clone();
+            tokio::task::spawn_blocking(move || doc.encode(wanted))
+                .await
+                .unwrap_or((Coding::Identity, fallback))
+        }
+    };
+    if let Some(name) = coding.header() {
+        h.insert(CONTENT_ENCODING, HeaderValue::from_static(name));
     }
     h.insert(CONTENT_TYPE, HeaderValue::from_static(doc.content_type));
     h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     if doc.content_type == HTML {
         h.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(HTML_CSP));
     }
-    (StatusCode::OK, h, Body::from(doc.body.clone())).into_response()
+    (StatusCode::OK, h, Body::from(body)).into_response()
+}
+
+/// The cache key of a request: path and query as sent.
+fn cache_key(uri: &Uri) -> String {
+    uri.path_and_query()
+        .map_or_else(|| uri.path().to_string(), |pq| pq.as_str().to_string())
+}
+
+/// The cached document for this request, answered without parsing,
+/// querying or rendering anything: only successful renders are cached,
+/// so a hit stands for a request that was already checked.
+async fn from_cache(state: &AppState, uri: &Uri, headers: &HeaderMap) -> Option<Response> {
+    let hit = state.lock_cache().get(&cache_key(uri))?;
+    Some(respond(state, headers, &hit).await)
 }
 
 /// Cache lookup, else `make` on a blocking thread (it may query the
@@ -118,12 +148,8 @@ where
         + Send
         + 'static,
 {
-    let key = uri
-        .path_and_query()
-        .map_or_else(|| uri.path().to_string(), |pq| pq.as_str().to_string());
-    let hit = state.lock_cache().get(&key);
-    if let Some(doc) = hit {
-        return respond(state, headers, &doc);
+    if let Some(response) = from_cache(state, uri, headers).await {
+        return response;
     }
     let generation = state.generation();
     let snapshot = state.snapshot();
@@ -145,10 +171,10 @@ where
         let mut cache = state.lock_cache();
         // A render that raced with an invalidation must not be kept.
         if state.generation() == generation {
-            cache.insert(key, doc.clone());
+            cache.insert(cache_key(uri), doc.clone());
         }
     }
-    respond(state, headers, &doc)
+    respond(state, headers, &doc).await
 }
 
 async fn feed(
@@ -158,6 +184,9 @@ async fn feed(
     name: Option<String>,
     format: FeedFormat,
 ) -> Response {
+    if let Some(response) = from_cache(&state, &uri, &headers).await {
+        return response;
+    }
     let snapshot = state.snapshot();
     let query = uri.query().unwrap_or("").to_string();
     let params = match FeedParams::parse(&query, &snapshot.config, &snapshot.taxonomy) {

@@ -4,12 +4,14 @@
 //! * [`search`]: the bigram full-text index that finds short CJK words.
 //! * [`query`]: [`FeedQuery`] → SQL.
 //! * this file: opening, upserting stories (one transaction each), fetch
-//!   validators, per-source run state and retention.
+//!   validators and per-source run state.
+//! * [`retention`]: removing what each source's retention rule no longer keeps.
 //!
 //! Stories are keyed by canonical URL: fetching a story again updates it in
 //! place and never duplicates it.
 
 mod query;
+mod retention;
 mod schema;
 pub mod search;
 
@@ -92,6 +94,36 @@ pub struct SourceState {
     pub next_run: Option<Timestamp>,
 }
 
+/// A story ready to be stored: the stored JSON, the content hash and the
+/// full-text index text are computed here, without the database, so the
+/// pipeline makes them on its CPU threads and the single writer only
+/// writes.
+#[derive(Debug, Clone)]
+pub struct StoryRow {
+    /// The story.
+    pub article: Article,
+    /// Its tags.
+    pub tags: Classification,
+    data: String,
+    hash: i64,
+    fts_text: String,
+}
+
+impl StoryRow {
+    /// Prepares a story for [`Store::upsert_row`].
+    pub fn new(article: Article, tags: Classification) -> Result<StoryRow, StoreError> {
+        let data = serde_json::to_string(&article)
+            .map_err(|source| StoreError::Corrupt { id: 0, source })?;
+        Ok(StoryRow {
+            hash: content_hash(&article, &tags),
+            fts_text: search::index_text(&article.title, &article.body),
+            data,
+            article,
+            tags,
+        })
+    }
+}
+
 /// A handle on the database. Cheap to open; the daemon opens one for
 /// writing and the server one for reading (WAL lets them run together).
 #[derive(Debug)]
@@ -157,13 +189,28 @@ impl Store {
         tags: &Classification,
         item_updated: Option<Timestamp>,
     ) -> Result<Upsert, StoreError> {
+        let row = StoryRow::new(article.clone(), tags.clone())?;
+        self.upsert_row(&row, item_updated)
+    }
+
+    /// [`Store::upsert`] of a story whose row was made beforehand, maybe on
+    /// another thread: this is the part that needs the connection.
+    pub fn upsert_row(
+        &mut self,
+        row: &StoryRow,
+        item_updated: Option<Timestamp>,
+    ) -> Result<Upsert, StoreError> {
+        let StoryRow {
+            article,
+            tags,
+            data,
+            hash,
+            fts_text,
+        } = row;
+        let hash = *hash;
         let now = Timestamp::now().as_second();
-        let data = serde_json::to_string(article)
-            .map_err(|source| StoreError::Corrupt { id: 0, source })?;
-        let hash = content_hash(article, tags);
         let sort_time = article.published.map(|t| t.as_second()).unwrap_or(now);
         let primary = |list: &[Tag]| list.iter().find(|t| t.primary).map(|t| t.id.clone());
-        let fts_text = search::index_text(&article.title, &article.body);
         let item_updated = item_updated.map(|t| t.as_second());
 
         // The same twelve values key an update (by id) and an insert (by URL).
@@ -187,31 +234,31 @@ impl Store {
         }
         let tx = self.conn.transaction()?;
         let existing: Option<(i64, i64)> = tx
-            .query_row(
-                "SELECT id, content_hash FROM articles WHERE url = ?1",
-                [&article.url],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .prepare_cached("SELECT id, content_hash FROM articles WHERE url = ?1")?
+            .query_row([&article.url], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         let outcome = match existing {
             Some((id, old_hash)) if old_hash == hash => {
-                tx.execute(
+                tx.prepare_cached(
                     "UPDATE articles SET item_updated = COALESCE(?2, item_updated) WHERE id = ?1",
-                    params![id, item_updated],
-                )?;
+                )?
+                .execute(params![id, item_updated])?;
                 Upsert::Unchanged(id)
             }
             Some((id, _)) => {
-                tx.execute(
+                tx.prepare_cached(
                     "UPDATE articles SET source = ?2, lang = ?3, published = ?4, sort_time = ?5,
                         updated = ?6, item_updated = COALESCE(?7, item_updated), content_hash = ?8,
                         fingerprint = ?9, primary_region = ?10, primary_industry = ?11, data = ?12
                      WHERE id = ?1",
-                    row!(id),
-                )?;
-                tx.execute("DELETE FROM article_tags WHERE article_id = ?1", [id])?;
-                tx.execute("DELETE FROM fingerprint_bands WHERE article_id = ?1", [id])?;
-                tx.execute("DELETE FROM articles_fts WHERE rowid = ?1", [id])?;
+                )?
+                .execute(row!(id))?;
+                tx.prepare_cached("DELETE FROM article_tags WHERE article_id = ?1")?
+                    .execute([id])?;
+                tx.prepare_cached("DELETE FROM fingerprint_bands WHERE article_id = ?1")?
+                    .execute([id])?;
+                tx.prepare_cached("DELETE FROM articles_fts WHERE rowid = ?1")?
+                    .execute([id])?;
                 Upsert::Updated(id)
             }
             None => {
@@ -225,18 +272,15 @@ impl Store {
                     Some(cluster) => Some(cluster),
                     None => find_cluster(&tx, article.fingerprint)?,
                 };
-                tx.execute(
-                    "INSERT INTO articles (url, source, lang, published, sort_time, first_seen, updated,
+                tx.prepare_cached("INSERT INTO articles (url, source, lang, published, sort_time, first_seen, updated,
                         item_updated, content_hash, fingerprint, cluster, primary_region, primary_industry, data)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9, 0, ?10, ?11, ?12)",
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9, 0, ?10, ?11, ?12)")?.execute(
                     row!(article.url),
                 )?;
                 let id = tx.last_insert_rowid();
                 let cluster = found_cluster.unwrap_or(id);
-                tx.execute(
-                    "UPDATE articles SET cluster = ?2 WHERE id = ?1",
-                    params![id, cluster],
-                )?;
+                tx.prepare_cached("UPDATE articles SET cluster = ?2 WHERE id = ?1")?
+                    .execute(params![id, cluster])?;
                 if article.fingerprint != 0
                     && let Some(recent) = self.recent.as_mut()
                 {
@@ -251,8 +295,8 @@ impl Store {
         };
         if let Upsert::New(id) | Upsert::Updated(id) = outcome {
             let mut insert = tx.prepare_cached(
-                "INSERT OR REPLACE INTO article_tags (article_id, kind, tag, score, is_primary, sort_time)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT OR REPLACE INTO article_tags (article_id, kind, tag, score, is_primary, sort_time, lang)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             for (kind, list) in [
                 (TagKind::Region, &tags.regions),
@@ -265,23 +309,21 @@ impl Store {
                         tag.id,
                         tag.score as f64,
                         tag.primary,
-                        sort_time
+                        sort_time,
+                        article.lang
                     ])?;
                 }
             }
             drop(insert);
             if article.fingerprint != 0 {
                 for band in bands(article.fingerprint) {
-                    tx.execute(
-                        "INSERT OR IGNORE INTO fingerprint_bands (band, article_id) VALUES (?1, ?2)",
+                    tx.prepare_cached("INSERT OR IGNORE INTO fingerprint_bands (band, article_id) VALUES (?1, ?2)")?.execute(
                         params![band, id],
                     )?;
                 }
             }
-            tx.execute(
-                "INSERT INTO articles_fts (rowid, text) VALUES (?1, ?2)",
-                params![id, fts_text],
-            )?;
+            tx.prepare_cached("INSERT INTO articles_fts (rowid, text) VALUES (?1, ?2)")?
+                .execute(params![id, fts_text])?;
         }
         tx.commit()?;
         Ok(outcome)
@@ -479,46 +521,6 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// Removes stories older than `max_age_days` and, per source, beyond the
-    /// newest `max_per_source`; gives the space back. Returns how many went.
-    pub fn apply_retention(
-        &mut self,
-        max_age_days: Option<u64>,
-        max_per_source: Option<u64>,
-    ) -> Result<u64, StoreError> {
-        let tx = self.conn.transaction()?;
-        let mut doomed: Vec<i64> = Vec::new();
-        if let Some(days) = max_age_days {
-            let cutoff = Timestamp::now().as_second() - (days as i64) * 86_400;
-            let mut stmt = tx.prepare("SELECT id FROM articles WHERE sort_time < ?1")?;
-            doomed.extend(
-                stmt.query_map([cutoff], |r| r.get::<_, i64>(0))?
-                    .collect::<Result<Vec<_>, _>>()?,
-            );
-        }
-        if let Some(keep) = max_per_source {
-            let mut stmt = tx.prepare(
-                "SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY source ORDER BY sort_time DESC, id DESC) AS n
-                 FROM articles) WHERE n > ?1",
-            )?;
-            doomed.extend(
-                stmt.query_map([keep as i64], |r| r.get::<_, i64>(0))?
-                    .collect::<Result<Vec<_>, _>>()?,
-            );
-        }
-        doomed.sort_unstable();
-        doomed.dedup();
-        for id in &doomed {
-            tx.execute("DELETE FROM articles_fts WHERE rowid = ?1", [id])?;
-            tx.execute("DELETE FROM articles WHERE id = ?1", [id])?;
-        }
-        tx.commit()?;
-        if !doomed.is_empty() {
-            self.conn.execute_batch("PRAGMA incremental_vacuum;")?;
-        }
-        Ok(doomed.len() as u64)
     }
 }
 

@@ -4,8 +4,9 @@ use rusqlite_migration::{M, Migrations};
 
 /// Every schema version, oldest first.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(
-        r#"
+    Migrations::new(vec![
+        M::up(
+            r#"
 CREATE TABLE sources (
     id              TEXT PRIMARY KEY,
     last_run        INTEGER,
@@ -94,7 +95,24 @@ CREATE VIRTUAL TABLE articles_fts USING fts5(
     tokenize = 'unicode61 remove_diacritics 2'
 );
 "#,
-    )])
+        ),
+        // Indexes for feeds at a million stories (docs/BENCHMARKS.md).
+        M::up(
+            r#"
+-- MAX(updated), the Last-Modified of every feed, from an index, not a scan.
+CREATE INDEX articles_by_updated ON articles(updated);
+
+-- The story's language on its tag rows, so a tag + language filter walks
+-- only the stories that have both (see query.rs).
+ALTER TABLE article_tags ADD COLUMN lang TEXT NOT NULL DEFAULT '';
+UPDATE article_tags SET lang = (SELECT a.lang FROM articles a WHERE a.id = article_tags.article_id);
+CREATE INDEX tags_by_tag_lang ON article_tags(kind, tag, lang, sort_time DESC, article_id DESC);
+
+-- primary=true feeds walk the primary industry in time order.
+CREATE INDEX articles_by_primary_industry ON articles(primary_industry, sort_time DESC, id DESC);
+"#,
+        ),
+    ])
 }
 
 #[cfg(test)]

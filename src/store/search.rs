@@ -25,13 +25,18 @@ fn is_cjk(c: char) -> bool {
 
 /// The text to index for a story.
 pub fn index_text(title: &str, body: &[String]) -> String {
-    let mut text =
-        String::with_capacity(title.len() * 2 + body.iter().map(|p| p.len() * 2).sum::<usize>());
-    expand_into(&to_simplified(title), &mut text);
+    // One call to the converter for the whole story rather than one per
+    // paragraph (the result is the same: phrases never span a newline).
+    let mut joined =
+        String::with_capacity(title.len() + body.iter().map(|p| p.len() + 1).sum::<usize>());
+    joined.push_str(title);
     for para in body {
-        text.push('\n');
-        expand_into(&to_simplified(para), &mut text);
+        joined.push('\n');
+        joined.push_str(para);
     }
+    let folded = to_simplified(&joined);
+    let mut text = String::with_capacity(folded.len() * 2);
+    expand_into(&folded, &mut text);
     text
 }
 

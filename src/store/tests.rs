@@ -349,7 +349,18 @@ fn retention_removes_old_and_surplus_stories_with_their_rows() {
         )
         .unwrap();
     // Everything but the new story is decades old.
-    assert_eq!(store.apply_retention(Some(30), None).unwrap(), 4);
+    let rule = |age, count| {
+        move |_: &str| crate::config::RetentionConfig {
+            max_age_days: age,
+            max_per_source: count,
+        }
+    };
+    let removed = store.apply_retention(rule(Some(30), None)).unwrap();
+    assert_eq!(
+        removed.iter().map(|(_, n)| n).sum::<u64>(),
+        4,
+        "{removed:?}"
+    );
     assert_eq!(store.count().unwrap(), 1);
     let orphans: i64 = store
         .connection()
@@ -370,41 +381,94 @@ fn retention_removes_old_and_surplus_stories_with_their_rows() {
             .is_empty()
     );
     let mut store = filled();
-    assert_eq!(store.apply_retention(None, Some(1)).unwrap(), 1); // chinanews keeps its newest
+    // chinanews keeps its newest
+    let removed = store.apply_retention(rule(None, Some(1))).unwrap();
+    assert_eq!(removed, vec![("chinanews".to_string(), 1)]);
     assert_eq!(store.count().unwrap(), 3);
 }
 
 #[test]
 fn queries_start_from_an_ordered_index_and_never_sort_everything() {
     let store = filled();
-    let plan = |q: &FeedQuery| {
+    // Every walk of a query, its plan.
+    let plans = |q: &FeedQuery| -> Vec<String> {
         let driver = store.pick_driver(q).unwrap();
-        let (sql, args) = query::build_sql(q, driver);
-        let sql = format!("EXPLAIN QUERY PLAN {}", sql.unwrap());
-        let mut stmt = store.conn.prepare(&sql).unwrap();
-        let rows = stmt
-            .query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(3))
-            .unwrap()
-            .collect::<Result<Vec<_>, _>>()
-            .unwrap();
-        rows.join("\n")
+        query::statements(q, driver)
+            .into_iter()
+            .map(|(sql, args)| {
+                let sql = format!("EXPLAIN QUERY PLAN {sql}");
+                let mut stmt = store.conn.prepare(&sql).unwrap();
+                let rows = stmt
+                    .query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(3))
+                    .unwrap()
+                    .collect::<Result<Vec<_>, _>>()
+                    .unwrap();
+                rows.join("\n")
+            })
+            .collect()
     };
-    for q in [
-        FeedQuery::default(),
-        FeedQuery {
-            regions: vec!["cn-yrd".into()],
-            industries: vec!["biomedicine".into()],
-            langs: vec!["zh".into()],
-            ..FeedQuery::default()
-        },
-        FeedQuery {
-            q: Some("醫藥".into()),
-            langs: vec!["zh".into()],
-            ..FeedQuery::default()
-        },
-    ] {
-        let plan = plan(&q);
-        assert!(!plan.contains("TEMP B-TREE FOR ORDER BY"), "{q:?}\n{plan}");
+    let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let cases = [
+        (FeedQuery::default(), 1, "articles_by_time"),
+        (
+            FeedQuery {
+                regions: strings(&["cn-yrd"]),
+                industries: strings(&["biomedicine"]),
+                langs: strings(&["zh"]),
+                ..FeedQuery::default()
+            },
+            1,
+            "tags_by_tag_lang",
+        ),
+        // Two industries and two languages: four walks, each in order.
+        (
+            FeedQuery {
+                industries: strings(&["biomedicine", "semiconductors"]),
+                langs: strings(&["zh", "en"]),
+                ..FeedQuery::default()
+            },
+            4,
+            "tags_by_tag_lang",
+        ),
+        (
+            FeedQuery {
+                regions: strings(&["cn", "jp"]),
+                ..FeedQuery::default()
+            },
+            2,
+            "tags_by_tag",
+        ),
+        (
+            FeedQuery {
+                regions: strings(&["cn-yrd"]),
+                industries: strings(&["biomedicine"]),
+                primary_only: true,
+                primary_region_scope: strings(&["cn-yrd", "cn-zj", "cn-zj-hangzhou", "cn-sh"]),
+                ..FeedQuery::default()
+            },
+            1,
+            "articles_by_primary_industry",
+        ),
+        (
+            FeedQuery {
+                q: Some("醫藥".into()),
+                langs: strings(&["zh"]),
+                ..FeedQuery::default()
+            },
+            1,
+            "VIRTUAL TABLE",
+        ),
+    ];
+    for (q, walks, index) in cases {
+        let plans = plans(&q);
+        assert_eq!(plans.len(), walks, "{q:?}\n{plans:#?}");
+        for plan in plans {
+            assert!(!plan.contains("TEMP B-TREE FOR ORDER BY"), "{q:?}\n{plan}");
+            assert!(
+                plan.contains(index),
+                "{q:?} should start from {index}:\n{plan}"
+            );
+        }
     }
     // The rarer filter drives: biomedicine (2 stories) rather than cn (3).
     let q = FeedQuery {
