@@ -353,7 +353,10 @@ mod tests {
             depth
         };
         let deepest = (0..dom.nodes.len()).map(depth).max().unwrap();
-        assert!(deepest <= super::super::parse::MAX_DEPTH + 1, "depth {deepest}");
+        assert!(
+            deepest <= super::super::parse::MAX_DEPTH + 1,
+            "depth {deepest}"
+        );
         // Still a preorder tree, and no text is lost.
         for (i, node) in dom.nodes.iter().enumerate().skip(1) {
             let parent = node.parent.unwrap();

@@ -75,6 +75,7 @@ pub fn extract(
             dom.refresh_weights();
             roots.insert(0, lead);
         }
+        generic::drop_link_boxes(&mut dom, &roots);
     }
     let mut assembled = text::assemble(&dom, &roots);
     if generic {
