@@ -16,9 +16,11 @@
 //!     cargo bench --bench extract_quality
 //! ```
 //!
-//! Optional: `POLYWIRE_BENCH_ROUNDS` (timing rounds, default 5),
-//! `POLYWIRE_BENCH_WORST=N` (list the N worst pages),
-//! `POLYWIRE_BENCH_DUMP=DIR` (write each page's extracted text there).
+//! Optional: `POLYWIRE_BENCH_ROUNDS` (timing rounds, default 5; 0 skips
+//! the speed part), `POLYWIRE_BENCH_WORST=N` (list the N worst pages),
+//! `POLYWIRE_BENCH_DUMP=DIR` (write each page's extracted text there),
+//! `POLYWIRE_BENCH_SCORES=FILE` (one line per page: id, origin, kind, P, R,
+//! F1, to compare two versions page by page).
 
 use polywire::extract::article::{self, quality};
 use serde_json::Value;
@@ -31,6 +33,8 @@ struct Page {
     id: String,
     lang: String,
     kind: String,
+    /// Short name of the origin repository (`origin.repo` of the truth).
+    origin: String,
     bytes: Vec<u8>,
     url: url::Url,
     body: Option<String>,
@@ -77,6 +81,7 @@ fn load(corpus: &Path) -> Vec<Page> {
             id: entry["id"].as_str().unwrap_or("").to_string(),
             lang: entry["lang"].as_str().unwrap_or("").to_string(),
             kind,
+            origin: origin_name(truth["origin"]["repo"].as_str().unwrap_or("?")),
             bytes: std::fs::read(path("html")).expect("page bytes"),
             url,
             body: truth["body"].as_str().map(String::from),
@@ -85,6 +90,17 @@ fn load(corpus: &Path) -> Vec<Page> {
         });
     }
     pages
+}
+
+/// `mozilla/readability` → `readability`; the repository name is enough to
+/// tell the origins apart.
+fn origin_name(repo: &str) -> String {
+    match repo.rsplit('/').next().unwrap_or(repo) {
+        "article-extraction-benchmark" => "scrapinghub".to_string(),
+        "Chinese-Web-Content-Extraction-Dataset" => "cwce".to_string(),
+        "GeneralNewsExtractor" => "gne".to_string(),
+        name => name.to_string(),
+    }
 }
 
 fn extract_text(page: &Page) -> String {
@@ -303,6 +319,22 @@ impl Speed {
     }
 }
 
+/// One origin's scores.
+#[derive(Default)]
+struct OriginScores {
+    pages: Vec<quality::Score>,
+    snippet_pages: usize,
+    snippets: quality::SnippetCounts,
+}
+
+fn origin_entry<'m>(
+    map: &'m mut BTreeMap<(String, String), OriginScores>,
+    page: &Page,
+) -> &'m mut OriginScores {
+    map.entry((page.origin.clone(), page.kind.clone()))
+        .or_default()
+}
+
 fn row(label: &str, n: usize, s: quality::Score) {
     println!(
         "| {label:<18} | {n:>5} | {:.3} | {:.3} | {:.3} |",
@@ -322,8 +354,7 @@ fn main() {
     let rounds: usize = std::env::var("POLYWIRE_BENCH_ROUNDS")
         .ok()
         .and_then(|r| r.parse().ok())
-        .unwrap_or(5)
-        .max(1);
+        .unwrap_or(5);
     let dump = std::env::var_os("POLYWIRE_BENCH_DUMP").map(PathBuf::from);
     if let Ok(id) = std::env::var("POLYWIRE_BENCH_SHOW") {
         for page in pages.iter().filter(|p| p.id == id) {
@@ -339,6 +370,9 @@ fn main() {
     let mut snippets: BTreeMap<String, (usize, quality::SnippetCounts)> = BTreeMap::new();
     let mut all_snippets = quality::SnippetCounts::default();
     let mut ranked = Vec::new();
+    // Per origin: full and silver pages by mean, snippet pages by micro counts.
+    let mut by_origin: BTreeMap<(String, String), OriginScores> = BTreeMap::new();
+    let mut per_page = String::new();
     for page in &pages {
         let text = extract_text(page);
         if let Some(dir) = &dump {
@@ -350,11 +384,13 @@ fn main() {
                 let score = quality::bag_score(&text, page.body.as_deref().unwrap_or(""));
                 full.entry(page.lang.clone()).or_default().push(score);
                 all_full.push(score);
+                origin_entry(&mut by_origin, page).pages.push(score);
                 ranked.push((score, page.id.clone(), page.kind.clone()));
             }
             "silver" => {
                 let score = quality::bag_score(&text, page.body.as_deref().unwrap_or(""));
                 silver.push(score);
+                origin_entry(&mut by_origin, page).pages.push(score);
                 ranked.push((score, page.id.clone(), page.kind.clone()));
             }
             _ => {
@@ -363,6 +399,9 @@ fn main() {
                 entry.0 += 1;
                 entry.1.add(counts);
                 all_snippets.add(counts);
+                let origin = origin_entry(&mut by_origin, page);
+                origin.snippet_pages += 1;
+                origin.snippets.add(counts);
                 let mut one = quality::SnippetCounts::default();
                 one.add(counts);
                 ranked.push((one.score(), page.id.clone(), page.kind.clone()));
@@ -370,8 +409,19 @@ fn main() {
         }
     }
 
-    let speed = measure_speed(&pages, rounds);
-    let peer = peer_timing(&corpus);
+    for (score, id, kind) in &ranked {
+        let origin = pages
+            .iter()
+            .find(|p| &p.id == id)
+            .map_or("?", |p| &p.origin);
+        per_page.push_str(&format!(
+            "{id}\t{origin}\t{kind}\t{:.4}\t{:.4}\t{:.4}\n",
+            score.precision, score.recall, score.f1
+        ));
+    }
+    if let Some(path) = std::env::var_os("POLYWIRE_BENCH_SCORES") {
+        let _ = std::fs::write(path, &per_page);
+    }
 
     println!(
         "corpus: {} ({} pages with ground truth)",
@@ -403,7 +453,28 @@ fn main() {
         quality::Score::mean(&silver),
     );
     println!();
-    speed.print(peer.as_ref());
+    println!("per origin (full and silver: mean over pages; snippets: micro)");
+    println!("| origin             | kind     | pages |   P   |   R   |  F1   |");
+    println!("|--------------------|----------|-------|-------|-------|-------|");
+    for ((origin, kind), scores) in &by_origin {
+        let (n, s) = if kind == "snippets" {
+            (scores.snippet_pages, scores.snippets.score())
+        } else {
+            (scores.pages.len(), quality::Score::mean(&scores.pages))
+        };
+        println!(
+            "| {origin:<18} | {kind:<8} | {n:>5} | {:.3} | {:.3} | {:.3} |",
+            s.precision, s.recall, s.f1
+        );
+    }
+    println!();
+    if rounds > 0 {
+        let speed = measure_speed(&pages, rounds);
+        let peer = peer_timing(&corpus);
+        speed.print(peer.as_ref());
+    } else {
+        println!("speed: not measured (POLYWIRE_BENCH_ROUNDS=0)");
+    }
 
     if let Some(n) = std::env::var("POLYWIRE_BENCH_WORST")
         .ok()

@@ -9,7 +9,10 @@
 //! is declared: single-byte encodings such as ISO-8859-1 decode anything
 //! "cleanly", so a UTF-8 feed declared Latin-1 would otherwise turn to
 //! mojibake, while legacy text that happens to be valid UTF-8 is vanishingly
-//! rare. Invalid bytes are replaced, never an error.
+//! rare. For the same reason a single-byte declaration loses to detection
+//! when the detector reads the bytes as a CJK encoding they decode under
+//! without errors (GBK templates that say ISO-8859-1). Invalid bytes are
+//! replaced, never an error.
 
 use encoding_rs::Encoding;
 
@@ -32,8 +35,13 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> (String, &'static Enc
         .and_then(charset_from_content_type)
         .or_else(|| declared_in_document(bytes));
     if let Some(encoding) = declared.map(widen) {
-        // A declaration that decodes cleanly is believed.
+        // A declaration that decodes cleanly is believed, unless it is a
+        // single-byte one over bytes that read as CJK text.
         if let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(bytes) {
+            if let Some(cjk) = cjk_behind_single_byte(encoding, bytes) {
+                let (text, _) = cjk.decode_without_bom_handling(bytes);
+                return (text.into_owned(), cjk);
+            }
             return (text.into_owned(), encoding);
         }
         // Pages in the legacy CJK encodings often hold a stray byte or a
@@ -51,6 +59,23 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> (String, &'static Enc
     let encoding = detect(bytes);
     let (text, _) = encoding.decode_without_bom_handling(bytes);
     (text.into_owned(), encoding)
+}
+
+/// A legacy CJK encoding that bytes declared in a single-byte encoding
+/// really are in. Single-byte tables decode any bytes "cleanly", and
+/// templates say ISO-8859-1 over GBK text often enough; when the detector
+/// reads the bytes as a CJK encoding under which they decode without a
+/// single error, the declaration is the lie.
+fn cjk_behind_single_byte(declared: &'static Encoding, bytes: &[u8]) -> Option<&'static Encoding> {
+    if !declared.is_single_byte() || bytes.is_ascii() {
+        return None;
+    }
+    let guess = detect(bytes);
+    (is_legacy_multibyte(guess)
+        && guess
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .is_some())
+    .then_some(guess)
 }
 
 /// The CJK multi-byte encodings, whose pages break in small places.
@@ -207,6 +232,22 @@ mod tests {
             (text.as_str(), encoding),
             ("Außenhandel wächst", encoding_rs::WINDOWS_1252)
         );
+    }
+
+    #[test]
+    fn gbk_bytes_declared_latin1_are_read_as_gbk() {
+        let (gbk, _, _) = encoding_rs::GBK.encode(
+            "<meta charset=\"iso-8859-1\"><p>长三角产业创新发展大会在杭州举行，生物医药企业聚集，园区规模继续扩大。</p>",
+        );
+        let (text, encoding) = decode(&gbk, None);
+        assert_eq!(encoding, encoding_rs::GB18030);
+        assert!(text.contains("生物医药企业聚集"), "{text}");
+        // Latin-1 prose keeps its declaration.
+        let (latin1, _, _) = encoding_rs::WINDOWS_1252
+            .encode("<meta charset=\"iso-8859-1\"><p>Le président a annoncé à Genève une réforme fiscale très attendue, été comme hiver.</p>");
+        let (text, encoding) = decode(&latin1, None);
+        assert_eq!(encoding, encoding_rs::WINDOWS_1252);
+        assert!(text.contains("président a annoncé à Genève"), "{text}");
     }
 
     #[test]

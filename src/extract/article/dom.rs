@@ -104,11 +104,18 @@ impl<'a> Dom<'a> {
 
     /// Flattens a page parsed by html5ever (for selector matching) and
     /// cleans it; also returns each arena node's id in scraper's tree.
+    ///
+    /// html5ever keeps any depth; nesting is capped here as the built-in
+    /// parser caps it ([`super::parse::MAX_DEPTH`]): an element deeper than
+    /// that becomes an empty sibling and its content moves up to the
+    /// deepest kept ancestor, so later passes never face hostile depth.
     pub fn from_scraper(html: &'a scraper::Html) -> (Dom<'a>, Vec<ego_tree::NodeId>) {
         let mut nodes: Vec<Node<'a>> = Vec::with_capacity(1024);
         let mut attrs: Vec<Attr<'a>> = Vec::with_capacity(1024);
         let mut ids = Vec::with_capacity(1024);
         let mut stack: Vec<usize> = Vec::with_capacity(64);
+        // For each open node of scraper's tree, whether it is on `stack`.
+        let mut kept: Vec<bool> = Vec::with_capacity(64);
         for edge in html.tree.root().traverse() {
             match edge {
                 ego_tree::iter::Edge::Open(node) => {
@@ -134,10 +141,17 @@ impl<'a> Dom<'a> {
                         kind,
                     });
                     ids.push(node.id());
-                    stack.push(index);
+                    // The root is not counted, as in the built-in parser.
+                    let keep = stack.len() <= super::parse::MAX_DEPTH;
+                    if keep {
+                        stack.push(index);
+                    }
+                    kept.push(keep);
                 }
                 ego_tree::iter::Edge::Close(_) => {
-                    if let Some(index) = stack.pop() {
+                    if kept.pop() == Some(true)
+                        && let Some(index) = stack.pop()
+                    {
                         nodes[index].end = nodes.len();
                     }
                 }
@@ -318,4 +332,37 @@ pub fn is_block(name: &str) -> bool {
 /// Headings `h1`–`h6`.
 pub fn is_heading(name: &str) -> bool {
     matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html5ever_trees_are_flattened_with_the_depth_capped() {
+        let page = "<div>".repeat(3000) + "deep text" + &"</div>".repeat(3000) + "<p>after</p>";
+        let html = scraper::Html::parse_document(&page);
+        let (dom, ids) = Dom::from_scraper(&html);
+        assert_eq!(ids.len(), dom.nodes.len());
+        let depth = |mut at: usize| {
+            let mut depth = 0;
+            while let Some(p) = dom.nodes[at].parent {
+                depth += 1;
+                at = p;
+            }
+            depth
+        };
+        let deepest = (0..dom.nodes.len()).map(depth).max().unwrap();
+        assert!(
+            deepest <= super::super::parse::MAX_DEPTH + 1,
+            "depth {deepest}"
+        );
+        // Still a preorder tree, and no text is lost.
+        for (i, node) in dom.nodes.iter().enumerate().skip(1) {
+            let parent = node.parent.unwrap();
+            assert!(parent < i && node.end > i && node.end <= dom.nodes[parent].end);
+        }
+        let texts: Vec<&str> = (0..dom.nodes.len()).filter_map(|i| dom.text(i)).collect();
+        assert_eq!(texts, ["deep text", "after"]);
+    }
 }

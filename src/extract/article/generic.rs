@@ -242,6 +242,62 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
     roots
 }
 
+/// Non-link text a link box may hold: its label ("Read more", "Related").
+const LINK_BOX_LABEL_WEIGHT: u32 = 50;
+
+/// Marks removed the link boxes inside the story: a `div`, `section` or
+/// `aside` around a list whose text is links to other pages but for a
+/// label. Such a box
+/// ("Read more" with two headlines) sits between paragraphs, where a bare
+/// list of links is kept as part of the story (a digest's highlights); the
+/// wrapper is what tells the two apart.
+pub fn drop_link_boxes(dom: &mut Dom, roots: &[usize]) {
+    let mut dropped = false;
+    for &root in roots {
+        let mut i = root + 1;
+        while i < dom.nodes[root].end {
+            let end = dom.nodes[i].end;
+            if !dom.removed[i] && is_link_box(dom, i) {
+                dom.remove_subtree(i);
+                dropped = true;
+                i = end;
+            } else {
+                i += 1;
+            }
+        }
+    }
+    if dropped {
+        dom.refresh_weights();
+    }
+}
+
+fn is_link_box(dom: &Dom, i: usize) -> bool {
+    if !matches!(dom.tag(i), Some("div" | "section" | "aside")) {
+        return false;
+    }
+    let (weight, links) = (dom.weight[i], dom.link_weight[i]);
+    if weight == 0 || links * 10 < weight * 7 || weight - links >= LINK_BOX_LABEL_WEIGHT {
+        return false;
+    }
+    // Links within the page (`#section`) make a table of contents, which
+    // is part of the story.
+    let inside = i + 1..dom.nodes[i].end;
+    let (mut outward, mut in_page) = (0, 0);
+    for j in inside.clone().filter(|&j| dom.is_link(j)) {
+        let href = dom.element(j).and_then(|el| el.attr("href")).unwrap_or("");
+        if href.trim_start().starts_with('#') {
+            in_page += 1;
+        } else {
+            outward += 1;
+        }
+    }
+    outward >= 2
+        && outward > in_page
+        && inside
+            .into_iter()
+            .any(|j| matches!(dom.tag(j), Some("ul" | "ol")))
+}
+
 /// The element that schema.org microdata names the story's body
 /// (`itemprop="articleBody"`), when there is one and it agrees with the
 /// best candidate: it holds the candidate (the story continues in sibling

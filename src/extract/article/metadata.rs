@@ -55,6 +55,9 @@ pub struct LinkedData {
     pub description: Option<String>,
     /// `url`.
     pub url: Option<String>,
+    /// `articleBody`: the story as plain text, which script-rendered pages
+    /// may hold nowhere else.
+    pub article_body: Option<String>,
 }
 
 impl Metadata {
@@ -355,6 +358,9 @@ impl LinkedData {
             }
             if self.url.is_none() {
                 self.url = text("url");
+            }
+            if self.article_body.is_none() {
+                self.article_body = text("articleBody").filter(|b| !b.is_empty());
             }
             if self.authors.is_empty()
                 && let Some(author) = object.get("author")

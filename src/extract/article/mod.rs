@@ -18,6 +18,7 @@ pub mod charref;
 pub mod clean;
 pub mod dates;
 pub mod dom;
+pub mod fallback;
 pub mod generic;
 pub mod lead;
 pub mod metadata;
@@ -68,7 +69,8 @@ pub fn extract(
         rules.apply_removals(doc, &mut dom, &index);
         roots = rules.body_roots(doc, &dom, &index);
     }
-    if roots.is_empty() {
+    let generic = roots.is_empty();
+    if generic {
         roots = generic::content_roots(&dom);
         if let Some(summary) = meta.summary()
             && let Some(lead) = lead::standfirst(&dom, &roots, &summary, &meta.title())
@@ -77,8 +79,21 @@ pub fn extract(
             dom.refresh_weights();
             roots.insert(0, lead);
         }
+        generic::drop_link_boxes(&mut dom, &roots);
     }
-    let assembled = text::assemble(&dom, &roots);
+    let mut assembled = text::assemble(&dom, &roots);
+    if generic {
+        // A script-rendered shell: the story may be in `<noscript>` or
+        // JSON-LD instead.
+        let found = assembled
+            .paragraphs
+            .iter()
+            .map(|p| p.weight - p.link_weight.min(p.weight))
+            .sum();
+        if let Some(story) = fallback::story(&dom, meta.ld.article_body.as_deref(), found) {
+            assembled = story;
+        }
+    }
 
     let title = rules
         .zip(doc)
