@@ -278,7 +278,7 @@ impl Pipeline {
         // Pages already stored (and not changed since, by their feed items)
         // are not fetched again: looked up for the whole index in one store
         // turn, so no story waits for the store before its fetch.
-        if source.article.is_some() || !index_carries_content(source.index.kind) {
+        if scrapes_pages(source) {
             let keys: Vec<(String, Option<Timestamp>)> =
                 entries.iter().map(|e| (e.url.clone(), e.updated)).collect();
             let fresh = self
@@ -403,8 +403,7 @@ impl Pipeline {
         entry: IndexEntry,
         fetched_at: Timestamp,
     ) -> Staged {
-        let scrape = source.article.is_some() || !index_carries_content(source.index.kind);
-        let page = match scrape {
+        let page = match scrapes_pages(source) {
             true => {
                 let request = FetchRequest {
                     url: entry.url.clone(),
@@ -737,4 +736,10 @@ impl RunError {
 /// Kinds whose entries carry their own content when no `[article]` is set.
 pub fn index_carries_content(kind: IndexKind) -> bool {
     !matches!(kind, IndexKind::Html | IndexKind::Sitemap)
+}
+
+/// Whether a source's stories come from their own pages (fetched), not
+/// from its index entries.
+fn scrapes_pages(source: &SourceConfig) -> bool {
+    source.article.is_some() || !index_carries_content(source.index.kind)
 }

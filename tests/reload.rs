@@ -22,6 +22,17 @@ fn signal(pid: u32, sig: &str) {
     );
 }
 
+/// `polywire run` on `config` with its log on a pipe.
+fn spawn_daemon(config: &std::path::Path) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_polywire"))
+        .args(["run", "--config"])
+        .arg(config)
+        .env("RUST_LOG", "polywire=info")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
 fn wait_for_log(log: &Mutex<Vec<String>>, needle: &str, after: usize) -> String {
     let start = Instant::now();
     loop {
@@ -72,13 +83,7 @@ async fn sighup_reloads_feeds_and_refuses_a_broken_configuration() {
     std::fs::write(&config.path, text + "\n").unwrap();
 
     let log = Arc::new(Mutex::new(Vec::new()));
-    let mut daemon = Command::new(env!("CARGO_BIN_EXE_polywire"))
-        .args(["run", "--config"])
-        .arg(&config.path)
-        .env("RUST_LOG", "polywire=info")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut daemon = spawn_daemon(&config.path);
     let stderr = daemon.stderr.take().unwrap();
     let pid = daemon.id();
     // A failed assertion must not leave the daemon running.
@@ -190,13 +195,7 @@ async fn sighup_mid_run_lets_the_run_finish_and_starts_new_sources() {
             .await;
     let config = TestConfig::new(&[("slow", source("slow", &wire.base, "slow"))]);
     let log = Arc::new(Mutex::new(Vec::new()));
-    let mut daemon = Command::new(env!("CARGO_BIN_EXE_polywire"))
-        .args(["run", "--config"])
-        .arg(&config.path)
-        .env("RUST_LOG", "polywire=info")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut daemon = spawn_daemon(&config.path);
     let stderr = daemon.stderr.take().unwrap();
     let _reaper = Reaper(daemon.id());
     let sink = log.clone();
