@@ -315,8 +315,21 @@ fn main() {
         .spawn()
         .unwrap();
     let mut peak = 0;
+    // POLYWIRE_BENCH_TIMELINE=1 prints the fetch's CPU use per 250 ms, to
+    // see where a run leaves a core idle.
+    let timeline = std::env::var("POLYWIRE_BENCH_TIMELINE").as_deref() == Ok("1");
+    let (mut slice_start, mut slice_cpu) = (Instant::now(), 0.0);
     let status = loop {
         peak = peak.max(hwm_kib(child.id()).unwrap_or(0));
+        if timeline && slice_start.elapsed() >= Duration::from_millis(250) {
+            let cpu = process_cpu_secs(child.id());
+            eprintln!(
+                "{:6.2} s  {:4.0} % CPU",
+                start.elapsed().as_secs_f64(),
+                100.0 * (cpu - slice_cpu) / slice_start.elapsed().as_secs_f64()
+            );
+            (slice_start, slice_cpu) = (Instant::now(), cpu);
+        }
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }

@@ -11,6 +11,8 @@
 //! * Shutdown is checked between stories: a story being stored is finished,
 //!   no new one is started.
 
+mod cpu;
+
 use crate::classify::{Taxonomy, classify};
 use crate::config::{Config, IndexKind, SourceConfig};
 use crate::extract;
@@ -49,10 +51,10 @@ pub struct Pipeline {
 /// Bounds on the blocking threads a pipeline's runs use, shared by all
 /// sources.
 pub struct Lanes {
-    /// CPU-bound stage work (extract, normalize, classify): one permit per
-    /// core. More would only queue on the cores and hold more pages in
-    /// memory; fewer would leave a core idle.
-    cpu: Semaphore,
+    /// CPU-bound stage work (extract, normalize, classify): one thread per
+    /// core. More would only queue on the cores; fewer would leave a core
+    /// idle. Pages wait in its queue, at most `concurrency` of them.
+    cpu: cpu::CpuLanes,
     /// Store work: one at a time, since one connection writes anyway. It
     /// keeps stories waiting for the store on the async side instead of
     /// each parking a blocking thread on the store's lock.
@@ -89,7 +91,7 @@ impl Lanes {
     pub fn per_core() -> Arc<Lanes> {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Arc::new(Lanes {
-            cpu: Semaphore::new(cores),
+            cpu: cpu::CpuLanes::new(cores),
             store: Semaphore::new(1),
             pending: Mutex::new(Vec::new()),
         })
@@ -537,18 +539,16 @@ impl Pipeline {
         result
     }
 
-    /// Runs CPU-bound stage work on a blocking thread, at most one such
-    /// job per core at a time (see [`Lanes`]), so every core
-    /// works on stories while the async threads keep fetching and serving.
+    /// Runs CPU-bound stage work on a CPU lane, one job per core at a time
+    /// (see [`Lanes`]), so every core works on stories while the async
+    /// threads keep fetching and serving.
     /// `None` if the work panicked (a bug, logged by the caller): one bad
     /// page must not take the run down.
     async fn on_cpu<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Option<T> {
-        // The semaphore is never closed.
-        let _permit = self.lanes.cpu.acquire().await.ok()?;
-        tokio::task::spawn_blocking(work).await.ok()
+        self.lanes.cpu.run(work).await
     }
 
     /// Puts a story in the write queue and returns where its outcome will
