@@ -20,7 +20,7 @@ use crate::extract::Sitemap;
 use crate::fetch::{FetchError, FetchRequest, FetchResponse, Fetcher};
 use crate::metrics;
 use crate::model::{ExtractedArticle, IndexEntry, RawDocument};
-use crate::normalize::{NormalizeContext, normalize};
+use crate::normalize::{NormalizeContext, normalize_story};
 use crate::store::{SourceState, Store, StoreError, StoryRow, Upsert, Validators};
 use futures_util::StreamExt;
 use jiff::Timestamp;
@@ -670,12 +670,12 @@ fn prepare(
         timezone: source.timezone.get_ref().clone(),
         fetched_at,
     };
-    let mut article = normalize(extracted, &ctx);
-    let tags = classify(&article, taxonomy);
-    if let Some(dateline) = article.dateline.as_mut() {
+    let mut normalized = normalize_story(extracted, &ctx);
+    let tags = classify(&normalized.article, taxonomy);
+    if let Some(dateline) = normalized.article.dateline.as_mut() {
         dateline.region = tags.dateline_region.clone();
     }
-    StoryRow::new(article, tags)
+    StoryRow::from_normalized(normalized, tags)
         .inspect_err(|err| {
             tracing::error!(source = %source.id, url = %entry.url, error = %err, "Story not stored.")
         })

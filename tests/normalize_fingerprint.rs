@@ -5,7 +5,10 @@ use jiff::Timestamp;
 use polywire::model::{Article, ExtractedArticle};
 use polywire::normalize::fingerprint::{SAME_STORY_MAX_DISTANCE, fingerprint};
 use polywire::normalize::script::{to_simplified, to_traditional};
-use polywire::normalize::{NormalizeContext, normalize, plain_text_story, same_story};
+use polywire::normalize::{
+    NormalizeContext, normalize, normalize_story, plain_text_story, same_story,
+};
+use polywire::store::search::{index_folded, index_text};
 use std::path::PathBuf;
 
 fn seed() -> String {
@@ -107,6 +110,37 @@ fn threshold_is_the_documented_one() {
     assert!(!same_story(0, (1u64 << (SAME_STORY_MAX_DISTANCE + 1)) - 1));
 }
 
+/// The story's text is folded once and reused: the fingerprint and the
+/// full-text row come out as if each had folded the text itself.
+#[test]
+fn folded_once_gives_what_folding_each_time_gives() {
+    let mut seed_story = plain_text_story(&seed());
+    seed_story.title = "長三角產業創新發展大會在滬舉行".into();
+    for extracted in [
+        seed_story,
+        plain_text_story(OTHER_STORY),
+        plain_text_story("Chips and 臺灣半導體 news.\nSecond paragraph here."),
+    ] {
+        let normalized = normalize_story(extracted, &ctx("zh"));
+        let article = &normalized.article;
+        assert!(!article.body.is_empty());
+        assert_ne!(article.fingerprint, 0);
+        assert_eq!(article.fingerprint, fingerprint(&article.body));
+        assert_eq!(
+            index_folded(&normalized.folded_text),
+            index_text(&article.title, &article.body)
+        );
+    }
+}
+
+/// Simplified text rewritten as a Taiwan outlet would (Traditional
+/// characters and Taiwan vocabulary: 软件 → 軟體).
+fn taiwan_phrasing(text: &str) -> String {
+    static CONVERTER: std::sync::LazyLock<opencc_fmmseg::OpenCC> =
+        std::sync::LazyLock::new(opencc_fmmseg::OpenCC::new);
+    CONVERTER.s2twp(text, false)
+}
+
 /// Measurement behind `SAME_STORY_MAX_DISTANCE` (run with
 /// `POLYWIRE_SHARED=/work/shared cargo test --test normalize_fingerprint -- --ignored --nocapture`):
 /// distances between different corpus stories, and between each story and
@@ -156,6 +190,8 @@ fn measure_distances() {
         if lang.starts_with("zh") {
             let other: Vec<String> = p.iter().map(|s| to_traditional(s)).collect();
             variants.push(("other script", (fp ^ fingerprint(&other)).count_ones()));
+            let taiwan: Vec<String> = p.iter().map(|s| taiwan_phrasing(s)).collect();
+            variants.push(("Taiwan phrasing", (fp ^ fingerprint(&taiwan)).count_ones()));
         }
         let mut dropped = p.clone();
         dropped.pop();
@@ -177,7 +213,12 @@ fn measure_distances() {
         different[different.len() / 20],
         different[different.len() / 2]
     );
-    for kind in ["other script", "last paragraph dropped", "lead dropped"] {
+    for kind in [
+        "other script",
+        "Taiwan phrasing",
+        "last paragraph dropped",
+        "lead dropped",
+    ] {
         let mut d: Vec<u32> = variants
             .iter()
             .filter(|(k, _)| *k == kind)

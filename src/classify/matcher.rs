@@ -5,7 +5,7 @@
 //! and organization names.
 
 use super::taxonomy::{KindRules, SharedMode, TagDef, fold_key};
-use crate::normalize::script::to_simplified;
+use crate::normalize::script::fold_chars;
 use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -485,54 +485,15 @@ fn push_target(
 /// kept (acronym rules need it). Aliases and stories go through the same
 /// function, so they always agree.
 ///
-/// Folding is per character, through a table built once from
-/// [`to_simplified`]: many times faster than phrase conversion, and
-/// many-to-one (`發`, `髮` → `发`), which is all matching needs. Taiwan
-/// vocabulary (`晶片`, `人工智慧`) is listed as aliases in the taxonomy.
+/// Folding is per character ([`fold_chars`]), which is all matching needs.
+/// Taiwan vocabulary (`晶片`, `人工智慧`) is listed as aliases in the
+/// taxonomy.
 pub(crate) fn fold_text(text: &str) -> String {
     if !text.chars().any(is_han) {
         return text.to_string();
     }
-    let text = drop_pinyin_leaks(text);
-    let table = &*FOLD_TABLE;
-    text.chars()
-        .map(|c| {
-            let code = c as u32;
-            if (FOLD_START..FOLD_END).contains(&code) {
-                table[(code - FOLD_START) as usize]
-            } else {
-                c
-            }
-        })
-        .collect()
+    fold_chars(&drop_pinyin_leaks(text))
 }
-
-const FOLD_START: u32 = 0x3400;
-const FOLD_END: u32 = 0xA000;
-
-/// Simplified form of every character of the CJK blocks U+3400–U+9FFF, or
-/// the character itself when conversion does not give exactly one
-/// character.
-static FOLD_TABLE: std::sync::LazyLock<Vec<char>> = std::sync::LazyLock::new(|| {
-    // Convert the whole block in one call, one character per line, and read
-    // the lines back: ~27k single calls would cost ~0.5 s at start-up.
-    let chars: Vec<char> = (FOLD_START..FOLD_END).filter_map(char::from_u32).collect();
-    let joined: String = chars.iter().flat_map(|&c| [c, '\n']).collect();
-    let converted = to_simplified(&joined);
-    let lines: Vec<&str> = converted.split('\n').collect();
-    let mut table: Vec<char> = (FOLD_START..FOLD_END)
-        .map(|c| char::from_u32(c).unwrap_or('\u{FFFD}'))
-        .collect();
-    if lines.len() >= chars.len() {
-        for (c, line) in chars.iter().zip(lines) {
-            let mut it = line.chars();
-            if let (Some(s), None) = (it.next(), it.next()) {
-                table[(*c as u32 - FOLD_START) as usize] = s;
-            }
-        }
-    }
-    table
-});
 
 /// Removes `(syllable)` right after a Han character when the syllable is
 /// one to six lower-case Latin letters (tone marks allowed). Upper-case

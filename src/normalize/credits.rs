@@ -10,6 +10,7 @@
 //! of its own. A caption that repeats a lede sentence is still a caption.
 
 use super::dateline::{chinese_names, latin_names};
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -82,6 +83,16 @@ static OTHER_CREDITS: LazyLock<Vec<(Regex, &'static [&'static str])>> = LazyLock
 });
 
 /// One credit found in a paragraph.
+/// Every word a credit rule needs (`攝` and each rule's words): a
+/// paragraph with none of them is passed over in one scan.
+static CREDIT_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let words = OTHER_CREDITS
+        .iter()
+        .flat_map(|(_, words)| words.iter().copied())
+        .chain(["摄", "攝"]);
+    AhoCorasick::new(words).expect("static patterns")
+});
+
 struct Hit {
     /// Byte range of the credit.
     start: usize,
@@ -212,6 +223,10 @@ pub fn take(paragraphs: &mut Vec<String>) -> Credits {
     let mut credits = Credits::default();
     let mut out = Vec::with_capacity(paragraphs.len());
     for paragraph in paragraphs.drain(..) {
+        if !CREDIT_WORDS.is_match(&paragraph) {
+            out.push(paragraph);
+            continue;
+        }
         let mut rest = paragraph;
         // A paragraph may hold several glued caption+credit pairs.
         for round in 0.. {

@@ -35,8 +35,14 @@ pub fn fingerprint<S: AsRef<str>>(paragraphs: &[S]) -> u64 {
         .map(AsRef::as_ref)
         .collect::<Vec<_>>()
         .join("\n");
-    let folded = to_simplified(&joined);
-    let tokens = Tokens::of(&folded);
+    fingerprint_folded(&to_simplified(&joined))
+}
+
+/// The fingerprint of a story body already folded to Simplified (its
+/// paragraphs joined by newlines), so a caller that folds the story's text
+/// anyway converts it once.
+pub fn fingerprint_folded(folded: &str) -> u64 {
+    let tokens = Tokens::of(folded);
     let mut shingles: Vec<u64> = if tokens.len() < SHINGLE {
         (0..tokens.len()).map(|i| tokens.hash(i..i + 1)).collect()
     } else {

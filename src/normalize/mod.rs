@@ -46,8 +46,25 @@ pub struct NormalizeContext {
     pub fetched_at: Timestamp,
 }
 
+/// A normalized story and its text folded to Simplified: the title, then
+/// each paragraph, one per line. The fingerprint was computed from it and
+/// the full-text index reuses it, so the story goes through the phrase
+/// converter once.
+#[derive(Debug, Clone)]
+pub struct Normalized {
+    /// The story.
+    pub article: Article,
+    /// Title and body in Simplified Chinese (other text as it is).
+    pub folded_text: String,
+}
+
 /// Normalizes one story.
 pub fn normalize(extracted: ExtractedArticle, ctx: &NormalizeContext) -> Article {
+    normalize_story(extracted, ctx).article
+}
+
+/// Normalizes one story and keeps its folded text ([`Normalized`]).
+pub fn normalize_story(extracted: ExtractedArticle, ctx: &NormalizeContext) -> Normalized {
     // 1–2. Unicode clean-up and ruby leaks.
     let Cleaned {
         title,
@@ -85,9 +102,10 @@ pub fn normalize(extracted: ExtractedArticle, ctx: &NormalizeContext) -> Article
 
     // 7. Language and script.
     let text = body.join("\n");
+    let title_and_text = format!("{title}\n{text}");
     // The title helps when the body is short or missing (a feed item).
     let lang = lang::detect(
-        &format!("{title}\n{text}"),
+        &title_and_text,
         &[extracted.lang.as_deref(), Some(&ctx.language)],
     );
     let script = (lang == "zh")
@@ -120,9 +138,13 @@ pub fn normalize(extracted: ExtractedArticle, ctx: &NormalizeContext) -> Article
         .map(|s| single_line(&unicode::clean(&ruby::strip(&unicode::clean(s), survey))))
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| summary::lead(body.first().map_or("", String::as_str)));
-    let fingerprint = fingerprint::fingerprint(&body);
+    // No conversion phrase spans a newline, so the body's part of the
+    // folded text is the body folded on its own.
+    let folded_text = script::to_simplified(&title_and_text);
+    let folded_body = folded_text.split_once('\n').map_or("", |(_, b)| b);
+    let fingerprint = fingerprint::fingerprint_folded(folded_body);
 
-    Article {
+    let article = Article {
         url: extracted.url,
         source: ctx.source.clone(),
         title,
@@ -142,6 +164,10 @@ pub fn normalize(extracted: ExtractedArticle, ctx: &NormalizeContext) -> Article
         image: extracted.image,
         fingerprint,
         fetched_at: Some(ctx.fetched_at),
+    };
+    Normalized {
+        article,
+        folded_text,
     }
 }
 
@@ -177,12 +203,16 @@ fn clean_texts(title: &str, raw_body: Vec<String>, captions: &[String]) -> Clean
         .chain(captions.iter().map(|c| single_line(&unicode::clean(c))))
         .chain([single_line(&unicode::clean(title))])
         .collect();
+    let lengths: Vec<usize> = texts.iter().map(String::len).collect();
     let survey = ruby::strip_all(&mut texts);
     // Removing a reading can leave two spaces side by side: clean again.
-    let mut texts: Vec<String> = texts
-        .iter()
-        .map(|t| single_line(&unicode::clean(t)))
-        .collect();
+    // Stripping only removes text, so a text of the same length is
+    // unchanged and still clean.
+    for (text, before) in texts.iter_mut().zip(lengths) {
+        if text.len() != before {
+            *text = single_line(&unicode::clean(text));
+        }
+    }
     let title = texts.pop().unwrap_or_default();
     let page_captions = texts.split_off(n_body);
     let body = texts.into_iter().filter(|p| !p.is_empty()).collect();

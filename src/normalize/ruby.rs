@@ -129,6 +129,9 @@ pub struct Survey {
 impl Survey {
     /// Full-width kana groups right after a Han character in `text`.
     fn count_kana(text: &str) -> usize {
+        if !text.contains('（') {
+            return 0;
+        }
         let chars: Vec<char> = text.chars().collect();
         (1..chars.len())
             .filter(|&i| {
@@ -144,6 +147,10 @@ impl Survey {
 /// the text and how many tone-marked syllables it removed. Adjacency is
 /// judged on the output, so `字(zì)(zi)` loses both groups.
 fn strip_counting(text: &str, survey: Survey) -> (String, usize) {
+    // Every rule starts at one of these; most paragraphs have none.
+    if !text.contains(['(', '（', '?', '\u{FFFD}']) {
+        return (text.to_string(), 0);
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut last: Option<char> = None;
@@ -210,8 +217,12 @@ pub fn strip_all(texts: &mut [String]) -> Survey {
         survey.marked += marked;
     }
     survey.kana = texts.iter().map(|t| Survey::count_kana(t)).sum();
-    for text in texts.iter_mut() {
-        *text = strip(text, survey);
+    // With no leaks counted the weaker rules cannot fire, and the first
+    // pass already applied the others.
+    if survey != Survey::default() {
+        for text in texts.iter_mut() {
+            *text = strip(text, survey);
+        }
     }
     survey
 }

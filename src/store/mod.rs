@@ -119,11 +119,30 @@ pub struct StoryRow {
 impl StoryRow {
     /// Prepares a story for [`Store::upsert_row`].
     pub fn new(article: Article, tags: Classification) -> Result<StoryRow, StoreError> {
+        let fts_text = search::index_text(&article.title, &article.body);
+        StoryRow::with_fts_text(article, tags, fts_text)
+    }
+
+    /// A row from a normalized story, reusing its folded text for the
+    /// full-text index.
+    pub fn from_normalized(
+        normalized: crate::normalize::Normalized,
+        tags: Classification,
+    ) -> Result<StoryRow, StoreError> {
+        let fts_text = search::index_folded(&normalized.folded_text);
+        StoryRow::with_fts_text(normalized.article, tags, fts_text)
+    }
+
+    fn with_fts_text(
+        article: Article,
+        tags: Classification,
+        fts_text: String,
+    ) -> Result<StoryRow, StoreError> {
         let data = serde_json::to_string(&article)
             .map_err(|source| StoreError::Corrupt { id: 0, source })?;
         Ok(StoryRow {
             hash: content_hash(&article, &tags),
-            fts_text: search::index_text(&article.title, &article.body),
+            fts_text,
             data,
             article,
             tags,

@@ -34,9 +34,14 @@ pub fn index_text(title: &str, body: &[String]) -> String {
         joined.push('\n');
         joined.push_str(para);
     }
-    let folded = to_simplified(&joined);
+    index_folded(&to_simplified(&joined))
+}
+
+/// The text to index for a story whose title and paragraphs were already
+/// folded to Simplified, one per line ([`crate::normalize::Normalized`]).
+pub fn index_folded(folded: &str) -> String {
     let mut text = String::with_capacity(folded.len() * 2);
-    expand_into(&folded, &mut text);
+    expand_into(folded, &mut text);
     text
 }
 
