@@ -145,26 +145,32 @@ impl Builder {
             }
             return;
         }
-        for c in text.chars() {
-            // Collapsible white space as in CSS; the ideographic space
-            // (often after a dateline: `电　`) is kept. A run with a line
-            // break becomes SOFT_SPACE, which `join_cjk` drops between CJK
-            // characters (a browser shows no gap there either).
-            let c = if c == '\u{a0}' { ' ' } else { c };
-            if matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}') {
-                let line_break = matches!(c, '\n' | '\r');
-                match self.current.chars().last() {
-                    None => {}
-                    Some(' ') if line_break => {
-                        self.current.pop();
-                        self.current.push(SOFT_SPACE);
-                    }
-                    Some(' ') | Some(SOFT_SPACE) => {}
-                    Some(_) => self.current.push(if line_break { SOFT_SPACE } else { ' ' }),
-                }
-            } else {
-                self.current.push(c);
+        // Collapsible white space as in CSS (a no-break space counts); the
+        // ideographic space (often after a dateline: `电　`) is kept. The
+        // text between white space is copied a run at a time.
+        let collapsible = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}' | '\u{a0}');
+        let mut rest = text;
+        while let Some(at) = rest.find(collapsible) {
+            self.current.push_str(&rest[..at]);
+            let c = rest[at..].chars().next().unwrap_or(' ');
+            self.push_space(matches!(c, '\n' | '\r'));
+            rest = &rest[at + c.len_utf8()..];
+        }
+        self.current.push_str(rest);
+    }
+
+    /// One collapsible white-space character. A run with a line break
+    /// becomes SOFT_SPACE, which `join_cjk` drops between CJK characters
+    /// (a browser shows no gap there either).
+    fn push_space(&mut self, line_break: bool) {
+        match self.current.chars().last() {
+            None => {}
+            Some(' ') if line_break => {
+                self.current.pop();
+                self.current.push(SOFT_SPACE);
             }
+            Some(' ') | Some(SOFT_SPACE) => {}
+            Some(_) => self.current.push(if line_break { SOFT_SPACE } else { ' ' }),
         }
     }
 
@@ -204,6 +210,9 @@ pub fn is_caption(dom: &Dom, i: usize, name: &str) -> bool {
 /// Drops the spaces that source line breaks leave between CJK characters
 /// (and between CJK characters and CJK punctuation).
 fn join_cjk(text: &str) -> String {
+    if !text.contains(SOFT_SPACE) {
+        return text.to_string();
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     for (k, &c) in chars.iter().enumerate() {
