@@ -80,6 +80,11 @@ const MAX_WRITE_BATCH: usize = 64;
 /// (checked whenever a story joins; every run writes the rest at its end).
 const MAX_WRITE_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
 
+/// Stories the write queue holds before a story waits for the store: four
+/// batches, so the lanes go on through a slow commit (a checkpoint's
+/// fsync on a busy disk) while queued stories stay a few megabytes.
+const MAX_QUEUED: usize = 4 * MAX_WRITE_BATCH;
+
 impl std::fmt::Debug for Lanes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Lanes").finish_non_exhaustive()
@@ -552,17 +557,22 @@ impl Pipeline {
     }
 
     /// Puts a story in the write queue and returns where its outcome will
-    /// come once its transaction committed. The queue is written
-    /// ([`Pipeline::flush_writes`]) when it holds a full batch or its oldest
-    /// story has waited [`MAX_WRITE_WAIT`], and at the end of every run, so
-    /// one commit and one full-text flush serve many stories.
+    /// come once its transaction committed. The queue is written when it
+    /// holds a full batch or its oldest story has waited [`MAX_WRITE_WAIT`]
+    /// (checked as stories join), and at the end of every run, so one
+    /// commit and one full-text flush serve many stories.
+    ///
+    /// A story that finds a batch due while another is being written does
+    /// not wait: the writer takes the next due batch when it is done. Only
+    /// when [`MAX_QUEUED`] stories wait does a story wait for the store, so
+    /// a slow disk holds up the CPU lanes only once that much is queued.
     async fn queue_write(
         &self,
         row: StoryRow,
         item_updated: Option<Timestamp>,
     ) -> tokio::sync::oneshot::Receiver<Result<Upsert, StoreError>> {
         let (done, outcome) = tokio::sync::oneshot::channel();
-        let due = {
+        let queued = {
             let mut pending = lock(&self.lanes.pending);
             pending.push(PendingWrite {
                 row,
@@ -570,22 +580,55 @@ impl Pipeline {
                 queued_at: std::time::Instant::now(),
                 done,
             });
-            pending.len() >= MAX_WRITE_BATCH || pending[0].queued_at.elapsed() >= MAX_WRITE_WAIT
+            pending.len()
         };
-        if due {
+        if queued >= MAX_QUEUED {
             self.flush_writes().await;
+        } else if self.write_is_due()
+            && let Ok(turn) = self.lanes.store.try_acquire()
+        {
+            self.write_due_batches(turn).await;
         }
         outcome
     }
 
-    /// Writes every queued story, on the store's turn.
+    /// Whether the queue holds a full batch or a story that waited long enough.
+    fn write_is_due(&self) -> bool {
+        let pending = lock(&self.lanes.pending);
+        pending.len() >= MAX_WRITE_BATCH
+            || pending
+                .first()
+                .is_some_and(|w| w.queued_at.elapsed() >= MAX_WRITE_WAIT)
+    }
+
+    /// Writes batches while one is due, holding the store's turn.
+    async fn write_due_batches(&self, _turn: tokio::sync::SemaphorePermit<'_>) {
+        loop {
+            let batch = std::mem::take(&mut *lock(&self.lanes.pending));
+            if batch.is_empty() {
+                return;
+            }
+            self.write(batch).await;
+            if !self.write_is_due() {
+                return;
+            }
+        }
+    }
+
+    /// Writes every queued story, on the store's turn (at the end of a run,
+    /// and when the queue is full).
     async fn flush_writes(&self) {
         // The semaphore is never closed.
         let _turn = self.lanes.store.acquire().await.ok();
         let batch = std::mem::take(&mut *lock(&self.lanes.pending));
-        if batch.is_empty() {
-            return;
+        if !batch.is_empty() {
+            self.write(batch).await;
         }
+    }
+
+    /// Writes queued stories on a blocking thread; the caller holds the
+    /// store's turn.
+    async fn write(&self, batch: Vec<PendingWrite>) {
         let store = self.store.clone();
         // Runs to the end even if this task is dropped; a panic in it drops
         // the senders, which their stories report as a failure.

@@ -257,3 +257,62 @@ async fn stories_retention_removed_are_not_stored_again() {
     // Kept or removed, a1's page is not fetched again.
     assert_eq!(wire.hits("articles/a1.html"), a1_hits);
 }
+
+/// A run of more stories than the write queue holds (four batches of 64):
+/// stories join while earlier batches are written, some wait for the store,
+/// and every one is stored once and counted once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_larger_than_the_write_queue_stores_every_story() {
+    const STORIES: usize = 300;
+    let dir = tempfile::tempdir().unwrap();
+    let mut rss = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>big</title><link>{{BASE}}/</link><description>d</description>"#,
+    );
+    for i in 0..STORIES {
+        rss.push_str(&format!(
+            "<item><title>Story {i}</title><link>{{{{BASE}}}}/p/{i}.html</link></item>"
+        ));
+        let page = format!(
+            "<html><head><title>Port report {i}</title></head><body><article><h1>Port report {i}</h1>\
+             <p>Container volume at the port rose for the {i}th week in a row, the operator said on Monday.</p>\
+             <p>Shipping lines added {i} sailings to the route, and freight rates fell by {} percent.</p>\
+             <p>Analysts expect the trend to continue into the next quarter as demand from exporters holds up.</p>\
+             </article></body></html>",
+            i % 17
+        );
+        std::fs::create_dir_all(dir.path().join("p")).unwrap();
+        std::fs::write(dir.path().join(format!("p/{i}.html")), page).unwrap();
+    }
+    rss.push_str("</channel></rss>");
+    std::fs::write(dir.path().join("rss.xml"), rss).unwrap();
+    let wire = WireServer::start(dir.path().to_path_buf()).await;
+    let source = format!(
+        "id = \"big\"\nname = \"Big\"\nlanguage = \"en\"\ntimezone = \"UTC\"\nschedule = \"0 0 * * * *\"\n[index]\nkind = \"rss\"\nurl = \"{}/rss.xml\"\n[article]\n",
+        wire.base
+    );
+    let config = TestConfig::new(&[("big", source)]);
+    let mut text = std::fs::read_to_string(&config.path).unwrap();
+    text.push_str("[limits]\nmax_items_per_index = 1000\nmax_stories_per_run = 1000\n");
+    std::fs::write(&config.path, text).unwrap();
+
+    let reports = run_cycle(&config).await;
+    assert_eq!(reports.len(), 1);
+    let report = &reports[0];
+    assert_eq!(report.status, "ok", "{report:?}");
+    assert_eq!(report.entries, STORIES, "{report:?}");
+    assert_eq!(report.new as usize, STORIES, "{report:?}");
+    assert_eq!(
+        report.failed + report.updated + report.unchanged,
+        0,
+        "{report:?}"
+    );
+    let store = Store::open(&config.db()).unwrap();
+    assert_eq!(store.count().unwrap() as usize, STORIES);
+    for i in [0, 63, 64, 255, 256, STORIES - 1] {
+        let story = store
+            .get_by_url(&format!("{}/p/{i}.html", wire.base))
+            .unwrap()
+            .unwrap_or_else(|| panic!("story {i} stored"));
+        assert_eq!(story.article.title, format!("Port report {i}"));
+    }
+}
