@@ -122,7 +122,53 @@ CREATE TABLE retired (
 CREATE INDEX retired_by_time ON retired(retired_at);
 "#,
         ),
+        // Full text through the `ascii` tokenizer, the folding done by
+        // search.rs: a third cheaper to index (docs/BENCHMARKS.md). The
+        // index is contentless, so it is rebuilt from the stored stories.
+        M::up_with_hook(
+            r#"
+DROP TABLE articles_fts;
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    text,
+    content = '',
+    contentless_delete = 1,
+    tokenize = 'ascii'
+);
+"#,
+            reindex_full_text,
+        ),
     ])
+}
+
+/// Fills the full-text index from every stored story, in the migration's
+/// transaction (so a store is never left half indexed). A story whose
+/// stored JSON cannot be read stays stored, unsearchable, and is logged.
+fn reindex_full_text(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
+    let total: i64 = tx.query_row("SELECT COUNT(*) FROM articles", [], |r| r.get(0))?;
+    if total > 0 {
+        tracing::info!(
+            stories = total,
+            "Rebuilding the full-text index for the new tokenizer (once; about a minute per 100,000 stories)."
+        );
+    }
+    let mut read = tx.prepare("SELECT id, data FROM articles ORDER BY id")?;
+    let mut insert = tx.prepare("INSERT INTO articles_fts (rowid, text) VALUES (?1, ?2)")?;
+    let mut rows = read.query([])?;
+    while let Some(row) = rows.next()? {
+        let (id, data): (i64, String) = (row.get(0)?, row.get(1)?);
+        match serde_json::from_str::<crate::model::Article>(&data) {
+            Ok(article) => {
+                insert.execute(rusqlite::params![
+                    id,
+                    super::search::index_text(&article.title, &article.body)
+                ])?;
+            }
+            Err(err) => {
+                tracing::warn!(id, error = %err, "Story left out of the full-text index: its stored JSON is unreadable.")
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

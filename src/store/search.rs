@@ -11,6 +11,7 @@
 //! bigram or as a run's last character.
 
 use crate::normalize::script::to_simplified;
+use unicode_normalization::char::is_combining_mark;
 
 /// True for characters written without spaces between words.
 fn is_cjk(c: char) -> bool {
@@ -45,7 +46,14 @@ pub fn index_folded(folded: &str) -> String {
     text
 }
 
-/// Writes `text` lower-cased with CJK runs as bigrams.
+/// Writes `text` as the tokens FTS5's `ascii` tokenizer is to see: CJK
+/// runs as bigrams, every other letter or digit lower-cased and without
+/// its diacritics (`Café` → `cafe`), everything else a space.
+///
+/// `ascii` takes every byte that is not ASCII punctuation or space as part
+/// of a token, so all folding happens here; it tokenizes the result at a
+/// third of `unicode61`'s cost, on the store's one writer thread
+/// (docs/BENCHMARKS.md). Queries go through the same function.
 fn expand_into(text: &str, out: &mut String) {
     let mut run: Vec<char> = Vec::new();
     let flush = |run: &mut Vec<char>, out: &mut String| {
@@ -65,12 +73,41 @@ fn expand_into(text: &str, out: &mut String) {
     for c in text.chars() {
         if is_cjk(c) {
             run.push(c);
+            continue;
+        }
+        flush(&mut run, out);
+        if c.is_ascii() {
+            out.push(if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                ' '
+            });
+        } else if is_combining_mark(c) {
+            // A diacritic written apart from its letter goes with it.
+        } else if c.is_alphanumeric() {
+            push_folded(c, out);
         } else {
-            flush(&mut run, out);
-            out.extend(c.to_lowercase());
+            out.push(' ');
         }
     }
     flush(&mut run, out);
+}
+
+/// A letter lower-cased and stripped of the marks its decomposition holds
+/// (`É` → `e`, `ñ` → `n`), as `unicode61 remove_diacritics 2` did.
+fn push_folded(c: char, out: &mut String) {
+    for lower in c.to_lowercase() {
+        let mut decomposed = false;
+        unicode_normalization::char::decompose_canonical(lower, |part| {
+            if !is_combining_mark(part) {
+                out.push(part);
+            }
+            decomposed = true;
+        });
+        if !decomposed {
+            out.push(lower);
+        }
+    }
 }
 
 /// Turns a user query into an FTS5 expression: every whitespace-separated
@@ -127,6 +164,27 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["ai", "时代", "代", "chips"]
         );
+    }
+
+    #[test]
+    fn letters_fold_and_punctuation_separates() {
+        assert_eq!(
+            index_text("Café, NAÏVE—résumé！ Ångström «Zürich» 東京。", &[])
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            [
+                "cafe", "naive", "resume", "angstrom", "zurich", "东京", "京"
+            ]
+        );
+        // Decomposed marks stay with their letter; digits and non-Latin
+        // letters are tokens too.
+        assert_eq!(
+            index_text("Cafe\u{301} 2025年 Москва", &[])
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            ["cafe", "2025", "年", "москва"]
+        );
+        assert_eq!(match_expression("CAFÉ").as_deref(), Some("\"cafe\""));
     }
 
     #[test]

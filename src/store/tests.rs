@@ -481,3 +481,62 @@ fn queries_start_from_an_ordered_index_and_never_sort_everything() {
         query::Driver::Tag("industry")
     );
 }
+
+/// A store from before migration 4 (full text through `unicode61`) is
+/// re-indexed through the `ascii` tokenizer when it is opened, and every
+/// story is found by full text again.
+#[test]
+fn an_older_stores_full_text_is_rebuilt_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let mut store = Store::open(&path).unwrap();
+        let stories = [
+            ("https://a/old1", "臺灣半導體產業", "晶片出口創新高。"),
+            (
+                "https://a/old2",
+                "Café owners",
+                "Zürich cafés raise prices.",
+            ),
+        ];
+        for (i, (url, title, body)) in stories.into_iter().enumerate() {
+            let a = article(url, "src", "zh", title, body, 1_700_000_000 + i as i64);
+            store.upsert(&a, &tags(&["tw"], &[]), None).unwrap();
+        }
+    }
+    {
+        // Back to migration 3's schema, as an older polywire left it.
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "DROP TABLE articles_fts;
+             CREATE VIRTUAL TABLE articles_fts USING fts5(text, content = '', contentless_delete = 1,
+                 tokenize = 'unicode61 remove_diacritics 2');
+             PRAGMA user_version = 3;",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let sql: String = store
+        .conn
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE name = 'articles_fts'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(sql.contains("'ascii'"), "{sql}");
+    for (q, url) in [
+        ("半导体", "https://a/old1"),
+        ("晶片", "https://a/old1"),
+        ("cafe", "https://a/old2"),
+        ("ZURICH", "https://a/old2"),
+    ] {
+        let found = store
+            .query(&FeedQuery {
+                q: Some(q.into()),
+                ..FeedQuery::default()
+            })
+            .unwrap();
+        assert_eq!(urls(&found), [url], "{q}");
+    }
+}
