@@ -4,13 +4,23 @@
 //! every ancestor of their regions (classification rolls them up), so a
 //! requested region matches everything below it without expanding it here.
 //!
-//! Speed at a million stories comes from where a query starts:
+//! Every query returns the newest matches by (time, id), whichever way it
+//! is walked. Speed at a million stories comes from where it starts:
 //! * with `q`, from the full-text index, newest rows first, stopping at the
-//!   limit;
+//!   limit; row ids are insertion order, so the time index then adds any
+//!   older row that is newer by time (a backfill, a re-dated story);
+//! * with `q` and region or industry filters that are rare together while
+//!   the text is common, from the rarest tag as below, then keeping the
+//!   candidates the text index holds, read as runs of row ids (a per-story
+//!   probe of the text index costs tens of microseconds). The choice
+//!   weighs the text matches both walks read against the tag rows the tag
+//!   walk sifts, with the text's share from how far back its newest 256
+//!   matches reach and the tags' from `tag_counts`;
 //! * with region or industry filters, from the rarest one's tag index, which
 //!   is ordered by time (and by language first, when languages are asked
 //!   for, so only stories in those languages are walked), probing the
-//!   others by primary key;
+//!   others through their own tag index by (time, id), so consecutive
+//!   probes read the same pages;
 //! * with `primary`, from the primary-industry index when industries are
 //!   asked for;
 //! * otherwise from the time index.
@@ -18,7 +28,9 @@
 //! An index walk is ordered only for one value of the columns before the
 //! time, so a list of values (two industries, two languages) is walked
 //! once per value, each walk stopping at the limit, and the walks are
-//! merged here. Either way no query sorts more than it returns.
+//! merged here. Either way no query sorts more than it returns. With
+//! `collapse`, each walk asks for four times the limit and one story per
+//! cluster is kept among the newest four times the limit of all walks.
 
 use super::{Store, StoreError, search};
 use crate::model::StoredStory;
