@@ -62,6 +62,9 @@ pub struct Lanes {
     /// Stories ready to be written, taken together by whoever holds the
     /// store's turn next ([`Pipeline::queue_write`]).
     pending: Mutex<Vec<PendingWrite>>,
+    /// Told whenever the writer takes the queue, for stories waiting for
+    /// room in a full queue.
+    taken: tokio::sync::Notify,
 }
 
 /// A story waiting for the store, and where its outcome goes.
@@ -99,6 +102,7 @@ impl Lanes {
             cpu: cpu::CpuLanes::new(cores),
             store: Semaphore::new(1),
             pending: Mutex::new(Vec::new()),
+            taken: tokio::sync::Notify::new(),
         })
     }
 }
@@ -564,8 +568,9 @@ impl Pipeline {
     ///
     /// A story that finds a batch due while another is being written does
     /// not wait: the writer takes the next due batch when it is done. Only
-    /// when [`MAX_QUEUED`] stories wait does a story wait for the store, so
-    /// a slow disk holds up the CPU lanes only once that much is queued.
+    /// when [`MAX_QUEUED`] stories wait does a story wait, until the writer
+    /// takes them, so a slow commit holds up the CPU lanes only once that
+    /// much is queued and pages in memory stay bounded.
     async fn queue_write(
         &self,
         row: StoryRow,
@@ -583,13 +588,40 @@ impl Pipeline {
             pending.len()
         };
         if queued >= MAX_QUEUED {
-            self.flush_writes().await;
+            self.wait_for_room().await;
         } else if self.write_is_due()
             && let Ok(turn) = self.lanes.store.try_acquire()
         {
             self.write_due_batches(turn).await;
         }
         outcome
+    }
+
+    /// With the queue full: writes it if no one is writing, else waits
+    /// until the writer has taken it (not until it is written, so the lanes
+    /// go on while the batch commits).
+    async fn wait_for_room(&self) {
+        loop {
+            if let Ok(turn) = self.lanes.store.try_acquire() {
+                self.write_due_batches(turn).await;
+                return;
+            }
+            let taken = self.lanes.taken.notified();
+            tokio::pin!(taken);
+            // Registered before the check, so a take in between is not missed.
+            taken.as_mut().enable();
+            if lock(&self.lanes.pending).len() < MAX_QUEUED {
+                return;
+            }
+            taken.await;
+        }
+    }
+
+    /// Empties the queue for writing and tells the stories waiting for room.
+    fn take_queue(&self) -> Vec<PendingWrite> {
+        let batch = std::mem::take(&mut *lock(&self.lanes.pending));
+        self.lanes.taken.notify_waiters();
+        batch
     }
 
     /// Whether the queue holds a full batch or a story that waited long enough.
@@ -604,7 +636,7 @@ impl Pipeline {
     /// Writes batches while one is due, holding the store's turn.
     async fn write_due_batches(&self, _turn: tokio::sync::SemaphorePermit<'_>) {
         loop {
-            let batch = std::mem::take(&mut *lock(&self.lanes.pending));
+            let batch = self.take_queue();
             if batch.is_empty() {
                 return;
             }
@@ -620,7 +652,7 @@ impl Pipeline {
     async fn flush_writes(&self) {
         // The semaphore is never closed.
         let _turn = self.lanes.store.acquire().await.ok();
-        let batch = std::mem::take(&mut *lock(&self.lanes.pending));
+        let batch = self.take_queue();
         if !batch.is_empty() {
             self.write(batch).await;
         }
