@@ -9,6 +9,10 @@
 //! case. A query is rewritten the same way and sent as a phrase; a single
 //! character becomes a prefix query, which matches it as the start of a
 //! bigram or as a run's last character.
+//!
+//! The table uses FTS5's plain `ascii` tokenizer, which splits on ASCII
+//! spaces and punctuation only, so this module also does the folding
+//! `unicode61` used to do (see [`expand_into`]).
 
 use crate::normalize::script::to_simplified;
 use unicode_normalization::char::is_combining_mark;
