@@ -597,23 +597,23 @@ impl Pipeline {
         outcome
     }
 
-    /// With the queue full: writes it if no one is writing, else waits
-    /// until the writer has taken it (not until it is written, so the lanes
-    /// go on while the batch commits).
+    /// With the queue full: waits until the writer has taken it (not until
+    /// it is written, so the lanes go on while the batch commits), or
+    /// writes it once the store's turn is free. Waiting for either matters:
+    /// the turn may be held by other store work (another source's
+    /// freshness lookup) that never takes the queue.
     async fn wait_for_room(&self) {
-        loop {
-            if let Ok(turn) = self.lanes.store.try_acquire() {
-                self.write_due_batches(turn).await;
-                return;
-            }
-            let taken = self.lanes.taken.notified();
-            tokio::pin!(taken);
-            // Registered before the check, so a take in between is not missed.
-            taken.as_mut().enable();
-            if lock(&self.lanes.pending).len() < MAX_QUEUED {
-                return;
-            }
-            taken.await;
+        let taken = self.lanes.taken.notified();
+        tokio::pin!(taken);
+        // Registered before the check, so a take in between is not missed.
+        taken.as_mut().enable();
+        if lock(&self.lanes.pending).len() < MAX_QUEUED {
+            return;
+        }
+        tokio::select! {
+            _ = taken => {}
+            // The semaphore is never closed.
+            Ok(turn) = self.lanes.store.acquire() => self.write_due_batches(turn).await,
         }
     }
 
@@ -647,8 +647,8 @@ impl Pipeline {
         }
     }
 
-    /// Writes every queued story, on the store's turn (at the end of a run,
-    /// and when the queue is full).
+    /// Writes every queued story, due or not, on the store's turn (at the
+    /// end of a run).
     async fn flush_writes(&self) {
         // The semaphore is never closed.
         let _turn = self.lanes.store.acquire().await.ok();

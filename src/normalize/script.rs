@@ -37,8 +37,10 @@ pub fn to_simplified(text: &str) -> String {
 
 /// Folds each Han character to its Simplified form on its own, without
 /// phrases: many times faster than [`to_simplified`], and many-to-one
-/// (`發`, `髮` → `发`), which is all matching and near-duplicate
-/// fingerprints need. Other characters pass through.
+/// (`發`, `髮` → `发`), which is all classification's matching needs.
+/// (Fingerprints keep phrase conversion: a Taiwan-phrased rewrite drifts
+/// too far without it, see `measure_distances`.) Other characters pass
+/// through.
 pub fn fold_chars(text: &str) -> String {
     let table = &*FOLD_TABLE;
     text.chars()

@@ -123,7 +123,8 @@ CREATE INDEX retired_by_time ON retired(retired_at);
 "#,
         ),
         // Full text through the `ascii` tokenizer, the folding done by
-        // search.rs: a third cheaper to index (docs/BENCHMARKS.md). The
+        // search.rs: it tokenizes at half `unicode61`'s cost, 14 % off the
+        // store write (docs/BENCHMARKS.md). The
         // index is contentless, so it is rebuilt from the stored stories.
         M::up_with_hook(
             r#"

@@ -55,8 +55,8 @@ pub fn index_folded(folded: &str) -> String {
 /// its diacritics (`Café` → `cafe`), everything else a space.
 ///
 /// `ascii` takes every byte that is not ASCII punctuation or space as part
-/// of a token, so all folding happens here; it tokenizes the result at a
-/// third of `unicode61`'s cost, on the store's one writer thread
+/// of a token, so all folding happens here; it tokenizes the result at
+/// about half `unicode61`'s cost, on the store's one writer thread
 /// (docs/BENCHMARKS.md). Queries go through the same function.
 fn expand_into(text: &str, out: &mut String) {
     let mut run: Vec<char> = Vec::new();
