@@ -7,6 +7,7 @@
 //! cargo bench --bench scale                       # 1,000,000 stories
 //! POLYWIRE_BENCH_STORIES=100000 cargo bench --bench scale
 //! POLYWIRE_BENCH_DB=/tmp/pw.db cargo bench --bench scale   # reuse a filled db
+//! POLYWIRE_BENCH_QUERIES='q= +' cargo bench --bench scale  # only the queries named so, no server
 //! ```
 
 mod support;
@@ -311,7 +312,11 @@ fn main() {
     // Wall time, and this thread's CPU time (what the query costs without
     // the neighbours on a shared machine). The first 20 of each kind warm
     // the page cache and are not counted.
+    let only = std::env::var("POLYWIRE_BENCH_QUERIES").ok();
     let mut measure = |name: &str, make: &mut dyn FnMut(&mut fastrand::Rng) -> FeedQuery| {
+        if only.as_deref().is_some_and(|only| !name.contains(only)) {
+            return None;
+        }
         let mut wall = Vec::new();
         let mut cpu = Vec::new();
         let mut returned = 0;
@@ -328,18 +333,18 @@ fn main() {
         }
         wall.sort();
         cpu.sort();
-        Measured {
+        Some(Measured {
             name: name.to_string(),
             p50: percentile(&wall, 0.5),
             p99: percentile(&wall, 0.99),
             cpu_p99: percentile(&cpu, 0.99),
             returned: returned as f64 / wall.len() as f64,
-        }
+        })
     };
     let parents = ["cn-yrd", "cn-gba", "cn", "jp", "eu", "cn-zj", "us"];
     let langs = ["zh", "en", "ja", "ko"];
     let pick = |r: &mut fastrand::Rng, list: &[&str]| list[r.usize(..list.len())].to_string();
-    let rows = vec![
+    let rows: Vec<Measured> = [
         measure("latest 50", &mut |_| FeedQuery::default()),
         measure("region + industry + lang", &mut |r| FeedQuery {
             regions: vec![pick(r, &parents)],
@@ -393,7 +398,10 @@ fn main() {
             industries: vec![pick(r, INDUSTRIES)],
             ..FeedQuery::default()
         }),
-    ];
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     // Every feed also reads the store's last change for Last-Modified.
     let mut last_change = Vec::new();
     for _ in 0..200 {
@@ -450,7 +458,9 @@ fn main() {
         rss_kib("VmHWM:") as f64 / 1024.0
     );
     drop(store);
-    serve_over(&path);
+    if only.is_none() {
+        serve_over(&path);
+    }
 }
 
 /// `polywire run` over the filled store: its cold start, the latency of

@@ -114,6 +114,7 @@ pub struct StoryRow {
     data: String,
     hash: i64,
     fts_text: String,
+    fts_tags: String,
 }
 
 impl StoryRow {
@@ -142,12 +143,28 @@ impl StoryRow {
             .map_err(|source| StoreError::Corrupt { id: 0, source })?;
         Ok(StoryRow {
             hash: content_hash(&article, &tags),
+            fts_tags: filter_tokens_of(&article, &tags),
             fts_text,
             data,
             article,
             tags,
         })
     }
+}
+
+/// The `tags` column of a story's full-text row: what a `q=` feed can
+/// filter by inside the index (see search.rs).
+pub(crate) fn filter_tokens_of(article: &Article, tags: &Classification) -> String {
+    use search::Filter;
+    let regions = tags.regions.iter().map(|t| (Filter::Region, t.id.as_str()));
+    let industries = tags
+        .industries
+        .iter()
+        .map(|t| (Filter::Industry, t.id.as_str()));
+    search::filter_tokens(regions.chain(industries).chain([
+        (Filter::Lang, article.lang.as_str()),
+        (Filter::Source, article.source.as_str()),
+    ]))
 }
 
 /// A handle on the database. Cheap to open; the daemon opens one for
@@ -253,10 +270,11 @@ impl Store {
             }
             // Last and together: FTS5 flushes its pending terms to disk at
             // every statement savepoint, and the other writes open some.
-            let mut insert =
-                tx.prepare_cached("INSERT INTO articles_fts (rowid, text) VALUES (?1, ?2)")?;
-            for (id, text) in fts {
-                insert.execute(params![id, text])?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO articles_fts (rowid, text, tags) VALUES (?1, ?2, ?3)",
+            )?;
+            for (id, text, tags) in fts {
+                insert.execute(params![id, text, tags])?;
             }
             drop(insert);
             tx.commit()?;
@@ -468,7 +486,7 @@ impl Store {
 fn write_row<'r>(
     tx: &rusqlite::Transaction<'_>,
     recent: &mut Option<Vec<Recent>>,
-    fts: &mut Vec<(i64, &'r str)>,
+    fts: &mut Vec<(i64, &'r str, &'r str)>,
     row: &'r StoryRow,
     item_updated: Option<Timestamp>,
 ) -> Result<Upsert, StoreError> {
@@ -478,6 +496,7 @@ fn write_row<'r>(
         data,
         hash,
         fts_text,
+        fts_tags,
     } = row;
     let hash = *hash;
     let now = Timestamp::now().as_second();
@@ -533,7 +552,7 @@ fn write_row<'r>(
                 .execute([id])?;
             // Its text may be waiting from earlier in this transaction.
             let waiting = fts.len();
-            fts.retain(|(pending, _)| *pending != id);
+            fts.retain(|(pending, _, _)| *pending != id);
             if fts.len() == waiting {
                 tx.prepare_cached("DELETE FROM articles_fts WHERE rowid = ?1")?
                     .execute([id])?;
@@ -598,7 +617,7 @@ fn write_row<'r>(
                 .execute(params![band, id])?;
             }
         }
-        fts.push((id, fts_text));
+        fts.push((id, fts_text, fts_tags));
     }
     Ok(outcome)
 }

@@ -7,15 +7,14 @@
 //! Every query returns the newest matches by (time, id), whichever way it
 //! is walked. Speed at a million stories comes from where it starts:
 //! * with `q`, from the full-text index, newest rows first, stopping at the
-//!   limit; row ids are insertion order, so the time index then adds any
-//!   older row that is newer by time (a backfill, a re-dated story);
-//! * with `q` and region or industry filters that are rare together while
-//!   the text is common, from the rarest tag as below, then keeping the
-//!   candidates the text index holds, read as runs of row ids (a per-story
-//!   probe of the text index costs tens of microseconds). The choice
-//!   weighs the text matches both walks read against the tag rows the tag
-//!   walk sifts, with the text's share from how far back its newest 256
-//!   matches reach and the tags' from `tag_counts`;
+//!   limit. The index holds each story's regions, industries, language and
+//!   source as tokens (search.rs), so those filters are one intersection
+//!   inside FTS5, which skips through the rarest list, rather than a
+//!   sifting of text matches (only `primary` is checked on the story).
+//!   Row ids are insertion order, so a story stored early with a late date
+//!   is then looked for in the few blocks of row ids whose newest date
+//!   reaches the oldest found (`id_block_times`), or, after a backfill, on
+//!   the time index;
 //! * with region or industry filters, from the rarest one's tag index, which
 //!   is ordered by time (and by language first, when languages are asked
 //!   for, so only stories in those languages are walked), probing the
@@ -32,7 +31,8 @@
 //! `collapse`, each walk asks for four times the limit and one story per
 //! cluster is kept among the newest four times the limit of all walks.
 
-use super::{Store, StoreError, search};
+use super::search::{self, Filter};
+use super::{Store, StoreError};
 use crate::model::StoredStory;
 use jiff::Timestamp;
 use rusqlite::OptionalExtension;
@@ -105,16 +105,40 @@ impl Store {
         let want = fetch_limit(query);
         let mut found = self.matches(query, driver)?;
         // A full-text walk goes by row id, which is insertion order, not
-        // time: a story stored late with an early date, or re-dated, sits
-        // out of place. The walk found every match from its lowest row id
-        // up; the time index gives any below it that is newer by time.
+        // time: a story stored early with a late date sits out of place.
+        // The walk found every match from its lowest row id up; below it,
+        // only the blocks of row ids holding a story as new as the oldest
+        // found can hold a match newer by time. Those are read from the
+        // text index when they are fewer ids than the walk read (stories
+        // stored in about date order leave one), else the time index is
+        // walked down to the oldest found (after a backfill, where the
+        // walk read late-stored old stories first).
         if driver == Driver::FullText
             && found.len() == want
-            && let (Some(below_id), Some(&(time, id, _))) =
-                (found.iter().map(|row| row.1).min(), found.last())
+            && let (Some(below_id), Some(above_id), Some(&(time, id, _))) = (
+                found.iter().map(|row| row.1).min(),
+                found.iter().map(|row| row.1).max(),
+                found.last(),
+            )
         {
-            let late = Driver::TimeAfter { time, id, below_id };
-            found.extend(self.matches(query, late)?);
+            let blocks = self.blocks_reaching(below_id, time)?;
+            let block_ids: i64 = blocks.iter().map(|(from, to)| to - from + 1).sum();
+            let late: Vec<Driver> = if block_ids <= above_id - below_id + 1 {
+                blocks
+                    .into_iter()
+                    .map(|(from_id, to_id)| Driver::LateText {
+                        from_id,
+                        to_id,
+                        time,
+                        id,
+                    })
+                    .collect()
+            } else {
+                vec![Driver::TimeAfter { time, id, below_id }]
+            };
+            for driver in late {
+                found.extend(self.matches(query, driver)?);
+            }
             newest_first(&mut found, want);
         }
         let mut clusters_seen = std::collections::HashSet::new();
@@ -140,7 +164,7 @@ impl Store {
     fn matches(&self, query: &FeedQuery, driver: Driver) -> Result<Vec<Row>, StoreError> {
         let want = fetch_limit(query);
         let text = match &query.q {
-            Some(text) if driver != Driver::FullText => match search::match_expression(text) {
+            Some(text) if !driver.reads_text_index() => match search::match_expression(text) {
                 Some(expr) => Some(expr),
                 None => return Ok(Vec::new()),
             },
@@ -233,8 +257,8 @@ impl Store {
     /// Where to start: the full-text index, the tag filter with the fewest
     /// stories, the primary-industry index, or the time index.
     pub(super) fn pick_driver(&self, query: &FeedQuery) -> Result<Driver, StoreError> {
-        if let Some(text) = &query.q {
-            return self.pick_text_driver(query, text);
+        if query.q.is_some() {
+            return Ok(Driver::FullText);
         }
         if query.primary_only {
             let scope = primary_scope(&query.industries, &query.primary_industry_scope);
@@ -275,87 +299,33 @@ impl Store {
         Ok(totals)
     }
 
-    /// With `q`: the full-text walk, or the rarest tag's walk keeping the
-    /// candidates the text index holds, whichever reads less.
-    ///
-    /// Both read the text index over the same span of row ids, the span
-    /// holding `limit` matches, where `limit / all tags' share` texts
-    /// match; the full-text walk joins each to its story and probes its
-    /// tags, the tag walk only reads their ids, but also sifts
-    /// `limit / (text's share * other tags' share)` tag rows. The text's
-    /// share comes from how far back its newest few hundred matches reach.
-    fn pick_text_driver(&self, query: &FeedQuery, text: &str) -> Result<Driver, StoreError> {
-        if query.primary_only {
-            return Ok(Driver::FullText);
+    /// Row-id ranges below `below_id` that may hold a story dated at or
+    /// after `time`, from the newest date each block of row ids holds
+    /// (kept by triggers, see schema.rs). Stories stored in about the
+    /// order of their dates leave only the block at the boundary.
+    fn blocks_reaching(&self, below_id: i64, time: i64) -> Result<Vec<(i64, i64)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT block FROM id_block_times WHERE block <= ?1 AND max_time >= ?2 ORDER BY block DESC",
+        )?;
+        let blocks = stmt.query_map([below_id >> ID_BLOCK_BITS, time], |r| r.get::<_, i64>(0))?;
+        let mut ranges: Vec<(i64, i64)> = Vec::new();
+        for block in blocks {
+            let from_id = block? << ID_BLOCK_BITS;
+            let to_id = (from_id + (1 << ID_BLOCK_BITS) - 1).min(below_id - 1);
+            match ranges.last_mut() {
+                // Neighbouring blocks are read as one range.
+                Some(last) if last.0 == to_id + 1 => last.0 = from_id,
+                _ if from_id <= to_id => ranges.push((from_id, to_id)),
+                _ => {}
+            }
         }
-        let totals = self.tag_totals(query)?;
-        let Some(&(rarest, _)) = totals.iter().min_by_key(|&&(_, n)| n) else {
-            return Ok(Driver::FullText);
-        };
-        let Some(expr) = search::match_expression(text) else {
-            return Ok(Driver::FullText);
-        };
-        let (sampled, oldest): (i64, Option<i64>) = self
-            .conn
-            .prepare_cached(
-                "SELECT count(*), min(rowid) FROM
-                 (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2)",
-            )?
-            .query_row(rusqlite::params![expr, TEXT_SAMPLE], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
-        // Fewer matches than the sample: the whole text walk is short.
-        let (true, Some(oldest)) = (sampled >= TEXT_SAMPLE, oldest) else {
-            return Ok(Driver::FullText);
-        };
-        let (newest, stories) = self.id_span()?;
-        let stories = stories.max(1) as f64;
-        let text_share = sampled as f64 / (newest - oldest + 1).max(1) as f64;
-        let share = |n: i64| (n as f64 / stories).clamp(1.0 / stories, 1.0);
-        let all: f64 = totals.iter().map(|&(_, n)| share(n)).product();
-        let others: f64 = totals
-            .iter()
-            .filter(|&&(kind, _)| kind != rarest)
-            .map(|&(_, n)| share(n))
-            .product();
-        let want = fetch_limit(query) as f64;
-        let texts = want / all;
-        let text_walk = texts * TEXT_WALK_STEP;
-        // The tag walk asks for four times the limit at first.
-        let candidates = (want / (text_share * others)).max(4.0 * want);
-        let tag_walk = candidates * TAG_WALK_STEP + texts * TEXT_SCAN_STEP + TEXT_READ_SETUP;
-        Ok(if tag_walk < text_walk {
-            Driver::Tag(rarest)
-        } else {
-            Driver::FullText
-        })
-    }
-
-    /// The newest row id, and about how many stories the store holds,
-    /// from the ends of the row ids (`COUNT(*)` reads every row).
-    fn id_span(&self) -> Result<(i64, i64), StoreError> {
-        Ok(self.conn.query_row(
-            // Two subqueries: SQLite reads MIN or MAX from the ends of the
-            // b-tree only when it is alone in its SELECT.
-            "SELECT COALESCE((SELECT MAX(id) FROM articles), 0),
-                    COALESCE((SELECT MAX(id) FROM articles) - (SELECT MIN(id) FROM articles) + 1, 0)",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?)
+        Ok(ranges)
     }
 }
 
-/// Costs of one step of each walk, in microseconds (measured at 100k
-/// stories): a text match joined to its story with its tags probed, a tag
-/// row sifted with the other tags probed, a text match's id read.
-const TEXT_WALK_STEP: f64 = 4.0;
-const TAG_WALK_STEP: f64 = 1.0;
-const TEXT_SCAN_STEP: f64 = 0.5;
-/// Setting up one read of the text index, in microseconds.
-const TEXT_READ_SETUP: f64 = 100.0;
-
-/// Newest text matches read to tell how common the text is.
-const TEXT_SAMPLE: i64 = 256;
+/// Row ids per block of `id_block_times` (`id >> ID_BLOCK_BITS`), as the
+/// migration's triggers write it.
+const ID_BLOCK_BITS: i64 = 10;
 
 /// Row ids further apart than this are read from the text index as two
 /// runs: setting up a read costs about as much as reading this many ids.
@@ -387,14 +357,31 @@ pub(super) enum Driver {
     FullText,
     Tag(&'static str),
     PrimaryIndustry,
+    /// The full-text index over row ids `from_id..=to_id`, keeping stories
+    /// newer by (time, id) than (`time`, `id`): what a full-text walk that
+    /// stopped above `from_id` may have missed.
+    LateText {
+        from_id: i64,
+        to_id: i64,
+        time: i64,
+        id: i64,
+    },
     /// The time index, from the newest down to just after (`time`, `id`),
-    /// over row ids below `below_id`: what a full-text walk that stopped
-    /// at `below_id` may have missed.
+    /// over row ids below `below_id`: the same, for when the full-text
+    /// walk stopped far up.
     TimeAfter {
         time: i64,
         id: i64,
         below_id: i64,
     },
+}
+
+impl Driver {
+    /// Whether the walk is of the full-text index, which then matches the
+    /// text and every filter it holds as tokens.
+    fn reads_text_index(self) -> bool {
+        matches!(self, Driver::FullText | Driver::LateText { .. })
+    }
 }
 
 /// The ids whose being primary counts as a match: the scope, else the
@@ -452,15 +439,41 @@ pub(super) fn statements(
         .into_iter()
         .map(|values| Walk { values, lang: None })
         .collect(),
-        Driver::Time | Driver::FullText | Driver::TimeAfter { .. } => vec![Walk {
-            values: &[],
-            lang: None,
-        }],
+        Driver::Time | Driver::FullText | Driver::LateText { .. } | Driver::TimeAfter { .. } => {
+            vec![Walk {
+                values: &[],
+                lang: None,
+            }]
+        }
     };
     walks
         .into_iter()
         .filter_map(|walk| build_sql(query, driver, walk, limit))
         .collect()
+}
+
+/// The full-text expression of a query with its filters that the index
+/// holds as tokens: languages, sources, and (but for `primary`, which
+/// the index does not know) regions and industries. `None` when the text
+/// has nothing searchable.
+fn text_and_filters(query: &FeedQuery) -> Option<String> {
+    let mut expr = search::match_expression(query.q.as_deref()?)?;
+    let tags = [
+        (Filter::Region, &query.regions),
+        (Filter::Industry, &query.industries),
+    ];
+    let tags = tags.iter().filter(|_| !query.primary_only);
+    let listed = [
+        (Filter::Lang, &query.langs),
+        (Filter::Source, &query.sources),
+    ];
+    for (filter, values) in tags.chain(listed.iter()) {
+        if let Some(filter) = search::filter_expression(*filter, values) {
+            expr.push_str(" AND ");
+            expr.push_str(&filter);
+        }
+    }
+    Some(expr)
 }
 
 /// The SQL of one walk and its arguments; `None` when it cannot match.
@@ -497,14 +510,42 @@ fn build_sql(
         ("a.id", "a.sort_time", "a.lang", "a.cluster")
     };
     match driver {
-        Driver::FullText => {
-            let expr = query.q.as_deref().and_then(search::match_expression)?;
-            args.push(Value::Text(expr));
+        Driver::FullText | Driver::LateText { .. } => {
+            args.push(Value::Text(text_and_filters(query)?));
             from = format!(
                 "articles_fts f JOIN articles a ON a.id = f.rowid AND f.articles_fts MATCH ?{}",
                 args.len()
             );
             order = "f.rowid DESC".into();
+            if let Driver::LateText {
+                from_id,
+                to_id,
+                time,
+                id,
+            } = driver
+            {
+                args.extend([from_id, to_id, time, id].map(Value::Integer));
+                let n = args.len();
+                conditions.push(format!(
+                    "f.rowid >= ?{} AND f.rowid <= ?{} AND a.sort_time >= ?{} AND (a.sort_time > ?{} OR a.id > ?{n})",
+                    n - 3,
+                    n - 2,
+                    n - 1,
+                    n - 1
+                ));
+                // A few blocks' matches, sorted: the walk needs the newest.
+                order = "a.sort_time DESC, a.id DESC".into();
+            }
+        }
+        Driver::TimeAfter { time, id, below_id } => {
+            args.extend([time, id, below_id].map(Value::Integer));
+            let n = args.len();
+            conditions.push(format!(
+                "a.sort_time >= ?{} AND a.id < ?{n} AND (a.sort_time > ?{} OR a.id > ?{})",
+                n - 2,
+                n - 2,
+                n - 1
+            ));
         }
         Driver::Tag(kind) => {
             let list = placeholders(walk.values, &mut args);
@@ -536,16 +577,6 @@ fn build_sql(
             conditions.push(format!("a.primary_industry = {list}"));
         }
         Driver::Time => {}
-        Driver::TimeAfter { time, id, below_id } => {
-            args.extend([time, id, below_id].map(Value::Integer));
-            let n = args.len();
-            conditions.push(format!(
-                "a.sort_time >= ?{} AND a.id < ?{n} AND (a.sort_time > ?{} OR a.id > ?{})",
-                n - 2,
-                n - 2,
-                n - 1
-            ));
-        }
     }
     for (kind, values, scope, primary_col) in [
         (
@@ -562,7 +593,8 @@ fn build_sql(
         ),
     ] {
         let driven = driver == Driver::Tag(kind)
-            || (driver == Driver::PrimaryIndustry && kind == "industry");
+            || (driver == Driver::PrimaryIndustry && kind == "industry")
+            || (driver.reads_text_index() && !query.primary_only);
         if values.is_empty() || driven {
             continue;
         }
@@ -579,11 +611,13 @@ fn build_sql(
             ));
         }
     }
-    if !query.langs.is_empty() && !langs_done {
+    // A full-text walk has matched languages and sources in the index.
+    let in_index = driver.reads_text_index();
+    if !query.langs.is_empty() && !langs_done && !in_index {
         let list = placeholders(&query.langs, &mut args);
         conditions.push(format!("{lang_col} IN ({list})"));
     }
-    if !query.sources.is_empty() {
+    if !query.sources.is_empty() && !in_index {
         let list = placeholders(&query.sources, &mut args);
         conditions.push(format!("a.source IN ({list})"));
     }

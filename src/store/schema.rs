@@ -124,9 +124,8 @@ CREATE INDEX retired_by_time ON retired(retired_at);
         ),
         // Full text through the `ascii` tokenizer, the folding done by
         // search.rs: it tokenizes at half `unicode61`'s cost, 14 % off the
-        // store write (docs/BENCHMARKS.md). The
-        // index is contentless, so it is rebuilt from the stored stories.
-        M::up_with_hook(
+        // store write (docs/BENCHMARKS.md). Migration 5 fills it.
+        M::up(
             r#"
 DROP TABLE articles_fts;
 CREATE VIRTUAL TABLE articles_fts USING fts5(
@@ -136,7 +135,46 @@ CREATE VIRTUAL TABLE articles_fts USING fts5(
     tokenize = 'ascii'
 );
 "#,
+        ),
+        // Each story's region, industry, language and source as tokens of
+        // a second column, so a `q=` feed with those filters is answered
+        // inside the index (search.rs). The index is contentless, so it is
+        // rebuilt from the stored stories.
+        M::up_with_hook(
+            r#"
+DROP TABLE articles_fts;
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    text,
+    tags,
+    content = '',
+    contentless_delete = 1,
+    tokenize = 'ascii'
+);
+"#,
             reindex_full_text,
+        ),
+        // The newest date in each block of 1,024 row ids (`id >> 10`, as
+        // query.rs's ID_BLOCK_BITS), so a full-text walk, which goes by
+        // row id, finds the few blocks below where it stopped that can
+        // hold a newer story. Deleting a story leaves its block's date as
+        // it was: too new is only a block read for nothing.
+        M::up(
+            r#"
+CREATE TABLE id_block_times (
+    block    INTEGER PRIMARY KEY,
+    max_time INTEGER NOT NULL
+);
+INSERT INTO id_block_times (block, max_time)
+    SELECT id >> 10, MAX(sort_time) FROM articles GROUP BY id >> 10;
+CREATE TRIGGER id_block_times_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO id_block_times (block, max_time) VALUES (NEW.id >> 10, NEW.sort_time)
+    ON CONFLICT (block) DO UPDATE SET max_time = max(max_time, excluded.max_time);
+END;
+CREATE TRIGGER id_block_times_update AFTER UPDATE OF sort_time ON articles BEGIN
+    INSERT INTO id_block_times (block, max_time) VALUES (NEW.id >> 10, NEW.sort_time)
+    ON CONFLICT (block) DO UPDATE SET max_time = max(max_time, excluded.max_time);
+END;
+"#,
         ),
     ])
 }
@@ -149,19 +187,28 @@ fn reindex_full_text(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResu
     if total > 0 {
         tracing::info!(
             stories = total,
-            "Rebuilding the full-text index for the new tokenizer, once (13 s per 100,000 stories in the scale bench; longer stories take longer)."
+            "Rebuilding the full-text index with its filter tokens, once (13 s per 100,000 stories in the scale bench; longer stories take longer)."
         );
     }
-    let mut read = tx.prepare("SELECT id, data FROM articles ORDER BY id")?;
-    let mut insert = tx.prepare("INSERT INTO articles_fts (rowid, text) VALUES (?1, ?2)")?;
+    // A story's tag rows as one text: `kind tag` a line.
+    let mut read = tx.prepare(
+        "SELECT a.id, a.data,
+                (SELECT group_concat(t.kind || ' ' || t.tag, char(10)) FROM article_tags t
+                 WHERE t.article_id = a.id)
+         FROM articles a ORDER BY a.id",
+    )?;
+    let mut insert =
+        tx.prepare("INSERT INTO articles_fts (rowid, text, tags) VALUES (?1, ?2, ?3)")?;
     let mut rows = read.query([])?;
     while let Some(row) = rows.next()? {
-        let (id, data): (i64, String) = (row.get(0)?, row.get(1)?);
+        let (id, data, tag_rows): (i64, String, Option<String>) =
+            (row.get(0)?, row.get(1)?, row.get(2)?);
         match serde_json::from_str::<crate::model::Article>(&data) {
             Ok(article) => {
                 insert.execute(rusqlite::params![
                     id,
-                    super::search::index_text(&article.title, &article.body)
+                    super::search::index_text(&article.title, &article.body),
+                    stored_filter_tokens(&article, tag_rows.as_deref().unwrap_or(""))
                 ])?;
             }
             Err(err) => {
@@ -170,6 +217,22 @@ fn reindex_full_text(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResu
         }
     }
     Ok(())
+}
+
+/// [`super::filter_tokens_of`] for a stored story, from its tag rows.
+fn stored_filter_tokens(article: &crate::model::Article, tag_rows: &str) -> String {
+    use super::search::Filter;
+    let tags = tag_rows
+        .lines()
+        .filter_map(|line| match line.split_once(' ') {
+            Some(("region", tag)) => Some((Filter::Region, tag)),
+            Some(("industry", tag)) => Some((Filter::Industry, tag)),
+            _ => None,
+        });
+    super::search::filter_tokens(tags.chain([
+        (Filter::Lang, article.lang.as_str()),
+        (Filter::Source, article.source.as_str()),
+    ]))
 }
 
 #[cfg(test)]

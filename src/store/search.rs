@@ -13,6 +13,13 @@
 //! The table uses FTS5's plain `ascii` tokenizer, which splits on ASCII
 //! spaces and punctuation only, so this module also does the folding
 //! `unicode61` used to do (see [`expand_into`]).
+//!
+//! A second column, `tags`, holds a story's region, industry, language and
+//! source as one token each ([`filter_tokens`]), so a `q=` feed filtered
+//! by them is one intersection inside the index: FTS5 skips through the
+//! rarest list instead of the store sifting thousands of text matches
+//! (docs/BENCHMARKS.md). Text terms are therefore always written for the
+//! `text` column.
 
 use crate::normalize::script::to_simplified;
 use unicode_normalization::char::is_combining_mark;
@@ -122,7 +129,7 @@ pub fn match_expression(query: &str) -> Option<String> {
         let folded = to_simplified(term);
         let chars: Vec<char> = folded.chars().collect();
         if chars.len() == 1 && is_cjk(chars[0]) {
-            terms.push(format!("\"{}\"*", chars[0]));
+            terms.push(format!("text : \"{}\"*", chars[0]));
             continue;
         }
         let mut expanded = String::new();
@@ -144,10 +151,79 @@ pub fn match_expression(query: &str) -> Option<String> {
             phrase.push(token);
         }
         if !phrase.is_empty() {
-            terms.push(format!("\"{}\"", phrase.join(" ").replace('"', "\"\"")));
+            terms.push(format!(
+                "text : \"{}\"",
+                phrase.join(" ").replace('"', "\"\"")
+            ));
         }
     }
     (!terms.is_empty()).then(|| terms.join(" AND "))
+}
+
+/// A filter a story is indexed under in the `tags` column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filter {
+    /// A region tag (rolled up: every ancestor has its own).
+    Region,
+    /// An industry tag.
+    Industry,
+    /// The story's language subtag.
+    Lang,
+    /// The source id.
+    Source,
+}
+
+impl Filter {
+    /// The token's first letter: outside the hex digits that follow, so
+    /// tokens of different filters never meet.
+    fn prefix(self) -> char {
+        match self {
+            Filter::Region => 'r',
+            Filter::Industry => 'i',
+            Filter::Lang => 'l',
+            Filter::Source => 's',
+        }
+    }
+}
+
+/// One filter value as one token: its bytes in hex, which survives any
+/// tokenizer and keeps values exact (`cn-zj` would otherwise split at the
+/// hyphen, and `Ja` would fold to `ja`).
+fn filter_token(filter: Filter, value: &str, out: &mut String) {
+    use std::fmt::Write;
+    out.push(filter.prefix());
+    for byte in value.bytes() {
+        write!(out, "{byte:02x}").expect("writing to a String");
+    }
+}
+
+/// The `tags` column of a story: a token for each value it can be
+/// filtered by.
+pub fn filter_tokens<'a>(values: impl IntoIterator<Item = (Filter, &'a str)>) -> String {
+    let mut out = String::new();
+    for (filter, value) in values {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        filter_token(filter, value, &mut out);
+    }
+    out
+}
+
+/// An FTS5 expression matching stories indexed under any of `values`.
+/// `None` for no values (no filter).
+pub fn filter_expression(filter: Filter, values: &[String]) -> Option<String> {
+    let mut terms = Vec::with_capacity(values.len());
+    for value in values {
+        let mut term = String::from("tags : ");
+        filter_token(filter, value, &mut term);
+        terms.push(term);
+    }
+    match terms.len() {
+        0 => None,
+        1 => terms.pop(),
+        _ => Some(format!("({})", terms.join(" OR "))),
+    }
 }
 
 #[cfg(test)]
@@ -188,18 +264,38 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["cafe", "2025", "年", "москва"]
         );
-        assert_eq!(match_expression("CAFÉ").as_deref(), Some("\"cafe\""));
+        assert_eq!(match_expression("CAFÉ").as_deref(), Some("text : \"cafe\""));
     }
 
     #[test]
     fn queries_become_phrases() {
-        assert_eq!(match_expression("醫藥").as_deref(), Some("\"医药\""));
-        assert_eq!(match_expression("半導體").as_deref(), Some("\"半导 导体\""));
-        assert_eq!(match_expression("港").as_deref(), Some("\"港\"*"));
+        assert_eq!(match_expression("醫藥").as_deref(), Some("text : \"医药\""));
+        assert_eq!(
+            match_expression("半導體").as_deref(),
+            Some("text : \"半导 导体\"")
+        );
+        assert_eq!(match_expression("港").as_deref(), Some("text : \"港\"*"));
         assert_eq!(
             match_expression("Chip 產業").as_deref(),
-            Some("\"chip\" AND \"产业\"")
+            Some("text : \"chip\" AND text : \"产业\"")
         );
         assert_eq!(match_expression("  \" ").as_deref(), None);
+    }
+
+    #[test]
+    fn filter_values_are_single_exact_tokens() {
+        assert_eq!(
+            filter_tokens([(Filter::Region, "cn-zj"), (Filter::Lang, "Ja")]),
+            "r636e2d7a6a l4a61"
+        );
+        assert_eq!(
+            filter_expression(Filter::Industry, &["ai".into()]).as_deref(),
+            Some("tags : i6169")
+        );
+        assert_eq!(
+            filter_expression(Filter::Source, &["a".into(), "b".into()]).as_deref(),
+            Some("(tags : s61 OR tags : s62)")
+        );
+        assert_eq!(filter_expression(Filter::Region, &[]), None);
     }
 }
