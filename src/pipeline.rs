@@ -75,9 +75,17 @@ struct PendingWrite {
     done: tokio::sync::oneshot::Sender<Result<Upsert, StoreError>>,
 }
 
-/// Stories written in one transaction at most: the commit and full-text
-/// flush are shared, and no story waits behind an unbounded batch.
+/// Queued stories that make a write due: the commit and full-text flush
+/// are shared by this many at least while stories come quickly.
 const MAX_WRITE_BATCH: usize = 64;
+
+/// Stories written in one transaction at most. While the writer is busy
+/// the queue grows past [`MAX_WRITE_BATCH`], and the writer then takes it
+/// all in one transaction: FTS5 flushes and merges its pending terms once
+/// per transaction (its hash is sized for this, see schema.rs), and
+/// stories share most of their terms, so fewer, larger transactions cut
+/// the store's CPU a story (docs/BENCHMARKS.md).
+const MAX_TRANSACTION: usize = MAX_QUEUED;
 
 /// How long a story may wait in the queue for others to fill its batch
 /// (checked whenever a story joins; every run writes the rest at its end).
@@ -85,7 +93,7 @@ const MAX_WRITE_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Stories the write queue holds before a story waits for the store: four
 /// batches, so the lanes go on through a slow commit (a checkpoint's
-/// fsync on a busy disk) while queued stories stay a few megabytes.
+/// fsync on a busy disk) while queued stories stay some ten megabytes.
 const MAX_QUEUED: usize = 4 * MAX_WRITE_BATCH;
 
 impl std::fmt::Debug for Lanes {
@@ -681,13 +689,13 @@ impl Pipeline {
     }
 }
 
-/// Writes the queued stories, [`MAX_WRITE_BATCH`] to a transaction, and
+/// Writes the queued stories, [`MAX_TRANSACTION`] to a transaction, and
 /// tells each its outcome. A transaction that fails is written again one
 /// story at a time, so one bad story cannot fail the others.
 fn write_batches(store: &mut Store, batch: Vec<PendingWrite>) {
     let mut batch = batch.into_iter().peekable();
     while batch.peek().is_some() {
-        let chunk: Vec<PendingWrite> = batch.by_ref().take(MAX_WRITE_BATCH).collect();
+        let chunk: Vec<PendingWrite> = batch.by_ref().take(MAX_TRANSACTION).collect();
         let rows: Vec<(&StoryRow, Option<Timestamp>)> =
             chunk.iter().map(|w| (&w.row, w.item_updated)).collect();
         match store.upsert_rows(&rows) {

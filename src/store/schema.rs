@@ -140,6 +140,13 @@ CREATE VIRTUAL TABLE articles_fts USING fts5(
         // a second column, so a `q=` feed with those filters is answered
         // inside the index (search.rs). The index is contentless, so it is
         // rebuilt from the stored stories.
+        //
+        // `hashsize`: the pending terms FTS5 holds in memory before it
+        // writes a segment (1 MiB by default, which a few dozen stories
+        // fill). 32 MiB holds a whole write transaction (pipeline.rs's
+        // MAX_TRANSACTION), so each commit writes one segment, of terms
+        // shared across its stories, and later merges have less to do:
+        // half the store's instructions a story (docs/BENCHMARKS.md).
         M::up_with_hook(
             r#"
 DROP TABLE articles_fts;
@@ -150,6 +157,7 @@ CREATE VIRTUAL TABLE articles_fts USING fts5(
     contentless_delete = 1,
     tokenize = 'ascii'
 );
+INSERT INTO articles_fts (articles_fts, rank) VALUES ('hashsize', 33554432);
 "#,
             reindex_full_text,
         ),
@@ -240,5 +248,19 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(super::migrations().validate().is_ok());
+    }
+
+    #[test]
+    fn the_full_text_index_keeps_a_transactions_terms_in_memory() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        super::migrations().to_latest(&mut conn).unwrap();
+        let size: i64 = conn
+            .query_row(
+                "SELECT v FROM articles_fts_config WHERE k = 'hashsize'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(size, 32 << 20);
     }
 }
