@@ -458,17 +458,19 @@ pub(super) fn statements(
 /// has nothing searchable.
 fn text_and_filters(query: &FeedQuery) -> Option<String> {
     let mut expr = search::match_expression(query.q.as_deref()?)?;
-    let tags = [
-        (Filter::Region, &query.regions),
-        (Filter::Industry, &query.industries),
-    ];
-    let tags = tags.iter().filter(|_| !query.primary_only);
-    let listed = [
+    // `primary` regions and industries are checked on the story instead.
+    let (regions, industries): (&[String], &[String]) = if query.primary_only {
+        (&[], &[])
+    } else {
+        (&query.regions, &query.industries)
+    };
+    for (filter, values) in [
+        (Filter::Region, regions),
+        (Filter::Industry, industries),
         (Filter::Lang, &query.langs),
         (Filter::Source, &query.sources),
-    ];
-    for (filter, values) in tags.chain(listed.iter()) {
-        if let Some(filter) = search::filter_expression(*filter, values) {
+    ] {
+        if let Some(filter) = search::filter_expression(filter, values) {
             expr.push_str(" AND ");
             expr.push_str(&filter);
         }
