@@ -143,28 +143,18 @@ impl StoryRow {
             .map_err(|source| StoreError::Corrupt { id: 0, source })?;
         Ok(StoryRow {
             hash: content_hash(&article, &tags),
-            fts_tags: filter_tokens_of(&article, &tags),
+            fts_tags: search::story_filter_tokens(
+                tags.regions.iter().map(|t| t.id.as_str()),
+                tags.industries.iter().map(|t| t.id.as_str()),
+                &article.lang,
+                &article.source,
+            ),
             fts_text,
             data,
             article,
             tags,
         })
     }
-}
-
-/// The `tags` column of a story's full-text row: what a `q=` feed can
-/// filter by inside the index (see search.rs).
-pub(crate) fn filter_tokens_of(article: &Article, tags: &Classification) -> String {
-    use search::Filter;
-    let regions = tags.regions.iter().map(|t| (Filter::Region, t.id.as_str()));
-    let industries = tags
-        .industries
-        .iter()
-        .map(|t| (Filter::Industry, t.id.as_str()));
-    search::filter_tokens(regions.chain(industries).chain([
-        (Filter::Lang, article.lang.as_str()),
-        (Filter::Source, article.source.as_str()),
-    ]))
 }
 
 /// A handle on the database. Cheap to open; the daemon opens one for

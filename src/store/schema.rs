@@ -198,25 +198,32 @@ fn reindex_full_text(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResu
             "Rebuilding the full-text index with its filter tokens, once (13 s per 100,000 stories in the scale bench; longer stories take longer)."
         );
     }
-    // A story's tag rows as one text: `kind tag` a line.
+    // A story's region and industry tags, one a line.
     let mut read = tx.prepare(
         "SELECT a.id, a.data,
-                (SELECT group_concat(t.kind || ' ' || t.tag, char(10)) FROM article_tags t
-                 WHERE t.article_id = a.id)
+                (SELECT group_concat(tag, char(10)) FROM article_tags
+                 WHERE article_id = a.id AND kind = 'region'),
+                (SELECT group_concat(tag, char(10)) FROM article_tags
+                 WHERE article_id = a.id AND kind = 'industry')
          FROM articles a ORDER BY a.id",
     )?;
     let mut insert =
         tx.prepare("INSERT INTO articles_fts (rowid, text, tags) VALUES (?1, ?2, ?3)")?;
     let mut rows = read.query([])?;
     while let Some(row) = rows.next()? {
-        let (id, data, tag_rows): (i64, String, Option<String>) =
-            (row.get(0)?, row.get(1)?, row.get(2)?);
+        let (id, data): (i64, String) = (row.get(0)?, row.get(1)?);
+        let (regions, industries): (Option<String>, Option<String>) = (row.get(2)?, row.get(3)?);
         match serde_json::from_str::<crate::model::Article>(&data) {
             Ok(article) => {
                 insert.execute(rusqlite::params![
                     id,
                     super::search::index_text(&article.title, &article.body),
-                    stored_filter_tokens(&article, tag_rows.as_deref().unwrap_or(""))
+                    super::search::story_filter_tokens(
+                        regions.as_deref().unwrap_or("").lines(),
+                        industries.as_deref().unwrap_or("").lines(),
+                        &article.lang,
+                        &article.source,
+                    )
                 ])?;
             }
             Err(err) => {
@@ -225,22 +232,6 @@ fn reindex_full_text(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResu
         }
     }
     Ok(())
-}
-
-/// [`super::filter_tokens_of`] for a stored story, from its tag rows.
-fn stored_filter_tokens(article: &crate::model::Article, tag_rows: &str) -> String {
-    use super::search::Filter;
-    let tags = tag_rows
-        .lines()
-        .filter_map(|line| match line.split_once(' ') {
-            Some(("region", tag)) => Some((Filter::Region, tag)),
-            Some(("industry", tag)) => Some((Filter::Industry, tag)),
-            _ => None,
-        });
-    super::search::filter_tokens(tags.chain([
-        (Filter::Lang, article.lang.as_str()),
-        (Filter::Source, article.source.as_str()),
-    ]))
 }
 
 #[cfg(test)]

@@ -197,9 +197,26 @@ fn filter_token(filter: Filter, value: &str, out: &mut String) {
     }
 }
 
-/// The `tags` column of a story: a token for each value it can be
-/// filtered by.
-pub fn filter_tokens<'a>(values: impl IntoIterator<Item = (Filter, &'a str)>) -> String {
+/// The `tags` column of a story: a token for each of its regions and
+/// industries, its language and its source (written by the store and by
+/// the migration that rebuilds the index).
+pub fn story_filter_tokens<'a>(
+    regions: impl IntoIterator<Item = &'a str>,
+    industries: impl IntoIterator<Item = &'a str>,
+    lang: &str,
+    source: &str,
+) -> String {
+    let regions = regions.into_iter().map(|id| (Filter::Region, id));
+    let industries = industries.into_iter().map(|id| (Filter::Industry, id));
+    filter_tokens(
+        regions
+            .chain(industries)
+            .chain([(Filter::Lang, lang), (Filter::Source, source)]),
+    )
+}
+
+/// A token for each value, space-separated.
+fn filter_tokens<'a>(values: impl IntoIterator<Item = (Filter, &'a str)>) -> String {
     let mut out = String::new();
     for (filter, value) in values {
         if !out.is_empty() {
@@ -230,28 +247,24 @@ pub fn filter_expression(filter: Filter, values: &[String]) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// The tokens FTS5 sees for a title.
+    fn tokens(title: &str) -> Vec<String> {
+        index_text(title, &[])
+            .split_whitespace()
+            .map(String::from)
+            .collect()
+    }
+
     #[test]
     fn cjk_runs_become_bigrams() {
-        assert_eq!(
-            index_text("臺灣半導體", &[])
-                .split_whitespace()
-                .collect::<Vec<_>>(),
-            ["台湾", "湾半", "半导", "导体", "体"]
-        );
-        assert_eq!(
-            index_text("AI時代 Chips", &[])
-                .split_whitespace()
-                .collect::<Vec<_>>(),
-            ["ai", "时代", "代", "chips"]
-        );
+        assert_eq!(tokens("臺灣半導體"), ["台湾", "湾半", "半导", "导体", "体"]);
+        assert_eq!(tokens("AI時代 Chips"), ["ai", "时代", "代", "chips"]);
     }
 
     #[test]
     fn letters_fold_and_punctuation_separates() {
         assert_eq!(
-            index_text("Café, NAÏVE—résumé！ Ångström «Zürich» 東京。", &[])
-                .split_whitespace()
-                .collect::<Vec<_>>(),
+            tokens("Café, NAÏVE—résumé！ Ångström «Zürich» 東京。"),
             [
                 "cafe", "naive", "resume", "angstrom", "zurich", "东京", "京"
             ]
@@ -259,9 +272,7 @@ mod tests {
         // Decomposed marks stay with their letter; digits and non-Latin
         // letters are tokens too.
         assert_eq!(
-            index_text("Cafe\u{301} 2025年 Москва", &[])
-                .split_whitespace()
-                .collect::<Vec<_>>(),
+            tokens("Cafe\u{301} 2025年 Москва"),
             ["cafe", "2025", "年", "москва"]
         );
         assert_eq!(match_expression("CAFÉ").as_deref(), Some("text : \"cafe\""));
