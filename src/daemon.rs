@@ -39,15 +39,16 @@ pub enum DaemonError {
     },
 }
 
-/// Cancels `token` on SIGINT or SIGTERM.
+/// Cancels `token` on SIGINT or SIGTERM. The SIGTERM handler is in place
+/// when this returns, so a stop sent right after start is graceful too.
 pub fn cancel_on_signal(token: CancellationToken) {
+    #[cfg(unix)]
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("cannot install the SIGTERM handler");
     tokio::spawn(async move {
         let ctrl_c = tokio::signal::ctrl_c();
         #[cfg(unix)]
         {
-            let mut term =
-                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-                    .expect("cannot install the SIGTERM handler");
             tokio::select! {
                 _ = ctrl_c => {}
                 _ = term.recv() => {}
@@ -73,6 +74,7 @@ pub async fn run(config_path: PathBuf, loaded: Loaded) -> Result<(), DaemonError
     let store = Arc::new(Mutex::new(store));
     let shutdown = CancellationToken::new();
     cancel_on_signal(shutdown.clone());
+    let mut reloads = reload_signals();
     let locks = SourceLocks::default();
     tracing::info!(sources = loaded.config.sources.len(), "polywire started.");
 
@@ -123,7 +125,6 @@ pub async fn run(config_path: PathBuf, loaded: Loaded) -> Result<(), DaemonError
         state.clone(),
         shutdown.clone(),
     ));
-    let mut reloads = reload_signals();
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => break,
@@ -176,20 +177,22 @@ fn with_invalidation(
     pipeline
 }
 
-/// SIGHUP as a stream of reload requests.
+/// SIGHUP as a stream of reload requests. The handler is in place when
+/// this returns: a SIGHUP before it would end the process (the default
+/// action), so it is called before the server is up.
 fn reload_signals() -> tokio::sync::mpsc::Receiver<()> {
     let (tx, rx) = tokio::sync::mpsc::channel(1);
     #[cfg(unix)]
-    tokio::spawn(async move {
-        let Ok(mut hup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
-        else {
-            tracing::warn!("Cannot listen for SIGHUP; reload disabled.");
-            return;
-        };
-        while hup.recv().await.is_some() {
-            let _ = tx.try_send(());
+    match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) {
+        Ok(mut hup) => {
+            tokio::spawn(async move {
+                while hup.recv().await.is_some() {
+                    let _ = tx.try_send(());
+                }
+            });
         }
-    });
+        Err(_) => tracing::warn!("Cannot listen for SIGHUP; reload disabled."),
+    }
     #[cfg(not(unix))]
     drop(tx);
     rx
