@@ -21,8 +21,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+/// The `polywire` binary under test: the release build, or
+/// `POLYWIRE_BENCH_BIN` (to compare two builds in alternating runs).
 fn binary() -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/polywire");
+    let path = std::env::var_os("POLYWIRE_BENCH_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/polywire"));
     assert!(
         path.exists(),
         "build it first: cargo build --release --bin polywire"

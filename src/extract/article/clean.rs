@@ -12,6 +12,7 @@
 
 use super::dom::{Dom, ElementRef, Kind};
 use aho_corasick::AhoCorasick;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// What an element's class and id names say, as bits.
@@ -226,28 +227,52 @@ fn is_author_word(word: &str) -> bool {
         || ends_with("_author")
 }
 
-/// Reads an element's class and id.
-pub fn class_flags(el: ElementRef<'_>) -> ClassFlags {
+/// Reads what each element's class and id say, each distinct class
+/// attribute once: pages repeat a few dozen class strings over hundreds of
+/// elements, and reading one runs an automaton over it. Ids are unique,
+/// so they are read as they come.
+#[derive(Default)]
+struct ClassReader {
+    by_class: HashMap<String, u16>,
+}
+
+impl ClassReader {
+    fn flags(&mut self, el: ElementRef<'_>) -> ClassFlags {
+        let mut bits = el.attr("id").map_or(0, name_flags);
+        if let Some(class) = el.attr("class") {
+            bits |= match self.by_class.get(class) {
+                Some(&known) => known,
+                None => {
+                    let read = name_flags(class);
+                    self.by_class.insert(class.to_string(), read);
+                    read
+                }
+            };
+        }
+        ClassFlags(bits)
+    }
+}
+
+/// What one class or id attribute value says.
+fn name_flags(names: &str) -> u16 {
     let mut bits = 0u16;
-    for names in [el.attr("class"), el.attr("id")].into_iter().flatten() {
-        if names.is_empty() {
-            continue;
-        }
-        for m in NAME_MATCHER.find_overlapping_iter(names) {
-            bits |= NAME_WORDS[m.pattern().as_usize()].1;
-        }
-        for word in names.split(|c: char| !c.is_ascii_alphanumeric()) {
-            if !word.is_empty() && is_negative_word(word) {
-                bits |= ClassFlags::NEGATIVE_WORD;
-            }
-        }
-        for word in names.split_ascii_whitespace() {
-            if is_author_word(word) {
-                bits |= ClassFlags::BYLINE;
-            }
+    if names.is_empty() {
+        return bits;
+    }
+    for m in NAME_MATCHER.find_overlapping_iter(names) {
+        bits |= NAME_WORDS[m.pattern().as_usize()].1;
+    }
+    for word in names.split(|c: char| !c.is_ascii_alphanumeric()) {
+        if !word.is_empty() && is_negative_word(word) {
+            bits |= ClassFlags::NEGATIVE_WORD;
         }
     }
-    ClassFlags(bits)
+    for word in names.split_ascii_whitespace() {
+        if is_author_word(word) {
+            bits |= ClassFlags::BYLINE;
+        }
+    }
+    bits
 }
 
 /// Elements whose content is never text of the story.
@@ -380,6 +405,7 @@ const MAX_BYLINE_WEIGHT: u32 = 100;
 pub fn clean(dom: &mut Dom) {
     let n = dom.nodes.len();
     let mut hard = vec![false; n];
+    let mut classes = ClassReader::default();
     for i in 1..n {
         let inherited = dom.nodes[i].parent.is_some_and(|p| hard[p]);
         hard[i] = inherited
@@ -395,7 +421,7 @@ pub fn clean(dom: &mut Dom) {
             Kind::Text(text) => dom.text_weight[i] = super::dom::text_weight(text),
             Kind::Element { attrs, .. } if attrs.0 < attrs.1 => {
                 if let Some(el) = dom.element(i) {
-                    dom.class_flags[i] = class_flags(el);
+                    dom.class_flags[i] = classes.flags(el);
                 }
             }
             _ => {}
