@@ -75,26 +75,29 @@ struct PendingWrite {
     done: tokio::sync::oneshot::Sender<Result<Upsert, StoreError>>,
 }
 
-/// Queued stories that make a write due: the commit and full-text flush
-/// are shared by this many at least while stories come quickly.
-const MAX_WRITE_BATCH: usize = 64;
+/// Queued stories that make a write due. The store's CPU a story falls
+/// steeply with the transaction's size: FTS5 sorts and writes every
+/// distinct term of a transaction once at its commit, and stories share
+/// most of their terms (stages bench: 1.1 ms a story at 64 a transaction,
+/// 0.8 at 256, 0.6 at 1,024). The writer shares the cores with the lanes
+/// and is the slowest part of an ingest, so batches are large; a story
+/// still waits at most [`MAX_WRITE_WAIT`] when stories come slowly.
+const MAX_WRITE_BATCH: usize = 512;
 
 /// Stories written in one transaction at most. While the writer is busy
 /// the queue grows past [`MAX_WRITE_BATCH`], and the writer then takes it
-/// all in one transaction: FTS5 flushes and merges its pending terms once
-/// per transaction (its hash is sized for this, see schema.rs), and
-/// stories share most of their terms, so fewer, larger transactions cut
-/// the store's CPU a story (docs/BENCHMARKS.md).
+/// all in one transaction (FTS5's pending-terms hash is sized for this,
+/// see schema.rs; docs/BENCHMARKS.md).
 const MAX_TRANSACTION: usize = MAX_QUEUED;
 
 /// How long a story may wait in the queue for others to fill its batch
 /// (checked whenever a story joins; every run writes the rest at its end).
 const MAX_WRITE_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// Stories the write queue holds before a story waits for the store: four
-/// batches, so the lanes go on through a slow commit (a checkpoint's
-/// fsync on a busy disk) while queued stories stay some ten megabytes.
-const MAX_QUEUED: usize = 4 * MAX_WRITE_BATCH;
+/// Stories the write queue holds before a story waits for the store: two
+/// batches, so the lanes go on through a commit (or a checkpoint's fsync
+/// on a busy disk) while queued stories stay some thirty megabytes.
+const MAX_QUEUED: usize = 2 * MAX_WRITE_BATCH;
 
 impl std::fmt::Debug for Lanes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -143,10 +143,11 @@ CREATE VIRTUAL TABLE articles_fts USING fts5(
         //
         // `hashsize`: the pending terms FTS5 holds in memory before it
         // writes a segment (1 MiB by default, which a few dozen stories
-        // fill). 32 MiB holds a whole write transaction (pipeline.rs's
-        // MAX_TRANSACTION), so each commit writes one segment, of terms
-        // shared across its stories, and later merges have less to do:
-        // half the store's instructions a story (docs/BENCHMARKS.md).
+        // fill). 32 MiB holds the terms of several hundred stories (a
+        // transaction is up to pipeline.rs's MAX_TRANSACTION), so a commit
+        // writes one or two segments, of terms shared across its stories,
+        // and later merges have less to do: half the store's instructions
+        // a story (docs/BENCHMARKS.md).
         M::up_with_hook(
             r#"
 DROP TABLE articles_fts;
