@@ -458,7 +458,7 @@ impl Pipeline {
                 return Staged::Done(StoryOutcome::Failed);
             }
         };
-        let url = row.article.url.clone();
+        let url = row.url().to_string();
         let written = self.queue_write(row, item_updated).await;
         let source_id = source.id.clone();
         Staged::Queued(Box::pin(async move {

@@ -104,13 +104,17 @@ pub struct SourceState {
 /// A story ready to be stored: the stored JSON, the content hash and the
 /// full-text index text are computed here, without the database, so the
 /// pipeline makes them on its CPU threads and the single writer only
-/// writes.
+/// writes. Of the story itself it keeps only the columns written beside
+/// the JSON: a row waits in the write queue with hundreds of others, and
+/// its body is already in `data`.
 #[derive(Debug, Clone)]
 pub struct StoryRow {
-    /// The story.
-    pub article: Article,
-    /// Its tags.
-    pub tags: Classification,
+    url: String,
+    source: String,
+    lang: String,
+    published: Option<Timestamp>,
+    fingerprint: u64,
+    tags: Classification,
     data: String,
     hash: i64,
     fts_text: String,
@@ -134,6 +138,11 @@ impl StoryRow {
         StoryRow::with_fts_text(normalized.article, tags, fts_text)
     }
 
+    /// The story's canonical URL, its key in the store.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
     fn with_fts_text(
         article: Article,
         tags: Classification,
@@ -141,18 +150,32 @@ impl StoryRow {
     ) -> Result<StoryRow, StoreError> {
         let data = serde_json::to_string(&article)
             .map_err(|source| StoreError::Corrupt { id: 0, source })?;
+        let hash = content_hash(&article, &tags);
+        let fts_tags = search::story_filter_tokens(
+            tags.regions.iter().map(|t| t.id.as_str()),
+            tags.industries.iter().map(|t| t.id.as_str()),
+            &article.lang,
+            &article.source,
+        );
+        let Article {
+            url,
+            source,
+            lang,
+            published,
+            fingerprint,
+            ..
+        } = article;
         Ok(StoryRow {
-            hash: content_hash(&article, &tags),
-            fts_tags: search::story_filter_tokens(
-                tags.regions.iter().map(|t| t.id.as_str()),
-                tags.industries.iter().map(|t| t.id.as_str()),
-                &article.lang,
-                &article.source,
-            ),
-            fts_text,
-            data,
-            article,
+            url,
+            source,
+            lang,
+            published,
+            fingerprint,
             tags,
+            data,
+            hash,
+            fts_text,
+            fts_tags,
         })
     }
 }
@@ -481,16 +504,20 @@ fn write_row<'r>(
     item_updated: Option<Timestamp>,
 ) -> Result<Upsert, StoreError> {
     let StoryRow {
-        article,
+        url,
+        source,
+        lang,
+        published,
+        fingerprint,
         tags,
         data,
         hash,
         fts_text,
         fts_tags,
     } = row;
-    let hash = *hash;
+    let (hash, fingerprint) = (*hash, *fingerprint);
     let now = Timestamp::now().as_second();
-    let sort_time = article.published.map(|t| t.as_second()).unwrap_or(now);
+    let sort_time = published.map(|t| t.as_second()).unwrap_or(now);
     let primary = |list: &[Tag]| list.iter().find(|t| t.primary).map(|t| t.id.clone());
     let item_updated = item_updated.map(|t| t.as_second());
 
@@ -499,14 +526,14 @@ fn write_row<'r>(
         ($key:expr) => {
             params![
                 $key,
-                article.source,
-                article.lang,
-                article.published.map(|t| t.as_second()),
+                source,
+                lang,
+                published.map(|t| t.as_second()),
                 sort_time,
                 now,
                 item_updated,
                 hash,
-                article.fingerprint as i64,
+                fingerprint as i64,
                 primary(&tags.regions),
                 primary(&tags.industries),
                 data
@@ -515,9 +542,9 @@ fn write_row<'r>(
     }
     let existing: Option<(i64, i64)> = tx
         .prepare_cached("SELECT id, content_hash FROM articles WHERE url = ?1")?
-        .query_row([&article.url], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row([url], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    if existing.is_none() && retention::is_retired(tx, &article.url)? {
+    if existing.is_none() && retention::is_retired(tx, url)? {
         return Ok(Upsert::Retired);
     }
     let outcome = match existing {
@@ -551,26 +578,25 @@ fn write_row<'r>(
         }
         None => {
             // Looked up before the insert, so a story never finds itself.
-            let found_cluster =
-                match find_recent_cluster(recent, tx, article.fingerprint, sort_time)? {
-                    Some(cluster) => Some(cluster),
-                    None => find_cluster(tx, article.fingerprint)?,
-                };
+            let found_cluster = match find_recent_cluster(recent, tx, fingerprint, sort_time)? {
+                Some(cluster) => Some(cluster),
+                None => find_cluster(tx, fingerprint)?,
+            };
             tx.prepare_cached("INSERT INTO articles (url, source, lang, published, sort_time, first_seen, updated,
                     item_updated, content_hash, fingerprint, cluster, primary_region, primary_industry, data)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9, 0, ?10, ?11, ?12)")?.execute(
-                row!(article.url),
+                row!(url),
             )?;
             let id = tx.last_insert_rowid();
             let cluster = found_cluster.unwrap_or(id);
             tx.prepare_cached("UPDATE articles SET cluster = ?2 WHERE id = ?1")?
                 .execute(params![id, cluster])?;
-            if article.fingerprint != 0
+            if fingerprint != 0
                 && let Some(recent) = recent.as_mut()
             {
                 recent.push(Recent {
                     sort_time,
-                    fingerprint: article.fingerprint,
+                    fingerprint,
                     cluster,
                 });
             }
@@ -594,13 +620,13 @@ fn write_row<'r>(
                     tag.score as f64,
                     tag.primary,
                     sort_time,
-                    article.lang
+                    lang
                 ])?;
             }
         }
         drop(insert);
-        if article.fingerprint != 0 {
-            for band in bands(article.fingerprint) {
+        if fingerprint != 0 {
+            for band in bands(fingerprint) {
                 tx.prepare_cached(
                     "INSERT OR IGNORE INTO fingerprint_bands (band, article_id) VALUES (?1, ?2)",
                 )?
