@@ -18,9 +18,8 @@ pub fn standfirst(dom: &Dom, roots: &[usize], summary: &str, title: &str) -> Opt
     if weight < MIN_WEIGHT || key.is_empty() || key == squash(title) {
         return None;
     }
-    let raw = raw_weights(dom, first);
     let mut found = None;
-    for i in 0..first {
+    for (i, raw) in raw_weights(dom, first).into_iter().enumerate() {
         // A standfirst often sits in the story's `<header>`, which cleaning
         // took out with the headline and the byline.
         if dom.hard[i] || dom.nodes[i].end > first {
@@ -32,7 +31,7 @@ pub fn standfirst(dom: &Dom, roots: &[usize], summary: &str, title: &str) -> Opt
         }
         // Cheap filter before reading the text (weights of removed
         // subtrees are zero, so the raw length is used).
-        if raw[i] * 10 < weight * 6 || raw[i] * 10 > weight * 17 {
+        if raw * 10 < weight * 6 || raw * 10 > weight * 17 {
             continue;
         }
         let text = subtree_text(dom, i);
@@ -55,7 +54,7 @@ fn subtree_text(dom: &Dom, i: usize) -> String {
         if !dom.hard[j]
             && let Kind::Text(text) = &dom.nodes[j].kind
         {
-            out.push_str(&squash(text));
+            squash_into(text, &mut out);
         }
     }
     out
@@ -76,8 +75,22 @@ fn raw_weights(dom: &Dom, first: usize) -> Vec<u32> {
 }
 
 fn squash(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    squash_into(text, &mut out);
+    out
+}
+
+/// Appends the letters and digits of `text`, lower case. ASCII is handled
+/// without the Unicode tables: candidates' text is read over and over, one
+/// nested block at a time.
+fn squash_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+            }
+        } else if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        }
+    }
 }
