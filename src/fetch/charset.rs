@@ -140,12 +140,17 @@ fn is_nearly_utf8(bytes: &[u8]) -> bool {
     if std::str::from_utf8(bytes).is_ok() {
         return false; // flawless input: chardetng decides (pure ASCII too)
     }
-    let text = String::from_utf8_lossy(bytes);
-    let bad = text.matches('\u{FFFD}').count();
-    let multibyte = text
-        .chars()
-        .filter(|c| !c.is_ascii() && *c != '\u{FFFD}')
-        .count();
+    // What `String::from_utf8_lossy` would hold, counted without building
+    // it: one U+FFFD for each invalid sequence plus those the page writes,
+    // and the other non-ASCII characters, counted by their lead bytes
+    // (0xC0 and up) rather than by decoding the page.
+    let (mut bad, mut multibyte) = (0, 0);
+    for chunk in bytes.utf8_chunks() {
+        let valid = chunk.valid();
+        let written = valid.matches('\u{FFFD}').count();
+        bad += written + usize::from(!chunk.invalid().is_empty());
+        multibyte += valid.bytes().filter(|&b| b >= 0xC0).count() - written;
+    }
     multibyte >= 20 && bad * 50 <= multibyte
 }
 
@@ -189,6 +194,48 @@ pub fn declared_in_document(bytes: &[u8]) -> Option<&'static Encoding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The count over the lossy decoding of the whole page, as it was
+    /// written before the counts were taken chunk by chunk.
+    fn nearly_utf8_by_lossy_text(bytes: &[u8]) -> bool {
+        if std::str::from_utf8(bytes).is_ok() {
+            return false;
+        }
+        let text = String::from_utf8_lossy(bytes);
+        let bad = text.matches('\u{FFFD}').count();
+        let multibyte = text
+            .chars()
+            .filter(|c| !c.is_ascii() && *c != '\u{FFFD}')
+            .count();
+        multibyte >= 20 && bad * 50 <= multibyte
+    }
+
+    #[test]
+    fn nearly_utf8_counts_as_the_lossy_text_does() {
+        let prose = "中文新闻报道，市场价格上涨。".repeat(5);
+        let mut cases: Vec<Vec<u8>> = vec![prose.as_bytes().to_vec(), b"plain ascii \xff".to_vec()];
+        // One stray Latin-1 byte, a cut character, written U+FFFD, and a
+        // page that is mostly broken.
+        let mut stray = prose.as_bytes().to_vec();
+        stray.push(0xE9);
+        cases.push(stray);
+        let cut = prose.as_bytes()[..prose.len() - 1].to_vec();
+        cases.push(cut);
+        let mut written = format!("{prose}\u{FFFD}\u{FFFD}").into_bytes();
+        written.extend_from_slice(b"\xC3");
+        cases.push(written);
+        cases.push([prose.as_bytes(), &[0xFF; 40]].concat());
+        for bytes in &cases {
+            assert_eq!(
+                is_nearly_utf8(bytes),
+                nearly_utf8_by_lossy_text(bytes),
+                "{:?}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
+        assert!(is_nearly_utf8(&cases[2]));
+        assert!(!is_nearly_utf8(&cases[5]));
+    }
 
     #[test]
     fn a_lying_declaration_loses_to_the_bytes() {

@@ -27,7 +27,7 @@ pub fn decode_attr(raw: &str) -> Cow<'_, str> {
 
 fn decode(raw: &str, in_attr: bool) -> Cow<'_, str> {
     let bytes = raw.as_bytes();
-    if memchr::memchr2(b'&', 0, bytes).is_none() {
+    if !has_ampersand_or_nul(bytes) {
         return Cow::Borrowed(raw);
     }
     let mut out = String::with_capacity(raw.len());
@@ -60,6 +60,17 @@ fn decode(raw: &str, in_attr: bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Whether there is anything to decode. Most attribute values and the
+/// white space between tags are short, and on a few bytes a plain loop is
+/// cheaper than memchr's set-up.
+fn has_ampersand_or_nul(bytes: &[u8]) -> bool {
+    if bytes.len() < 32 {
+        bytes.iter().any(|&b| b == b'&' || b == 0)
+    } else {
+        memchr::memchr2(b'&', 0, bytes).is_some()
+    }
+}
+
 /// The characters a reference stands for and how many bytes after the `&`
 /// it used, or `None` when the `&` is a plain ampersand.
 fn reference(rest: &str, in_attr: bool) -> Option<([Option<char>; 2], usize)> {
@@ -78,6 +89,9 @@ fn reference(rest: &str, in_attr: bool) -> Option<([Option<char>; 2], usize)> {
     // With its semicolon first: that is the common, unambiguous form.
     if bytes.get(run) == Some(&b';') {
         let key = &rest[..=run];
+        if let Some(c) = common(key) {
+            return Some(([Some(c), None], run + 1));
+        }
         if let Some(chars) = lookup(key) {
             return Some((chars, run + 1));
         }
@@ -93,6 +107,20 @@ fn reference(rest: &str, in_attr: bool) -> Option<([Option<char>; 2], usize)> {
         }
     }
     None
+}
+
+/// The references pages write most (`&amp;` in every query string), read
+/// without hashing into the entity table; they decode as the table says.
+fn common(key: &str) -> Option<char> {
+    Some(match key {
+        "amp;" => '&',
+        "quot;" => '"',
+        "nbsp;" => '\u{a0}',
+        "lt;" => '<',
+        "gt;" => '>',
+        "apos;" => '\'',
+        _ => return None,
+    })
 }
 
 fn lookup(key: &str) -> Option<[Option<char>; 2]> {
@@ -159,6 +187,14 @@ mod tests {
         assert_eq!(decode_text("AT&T &unknown; & &#;"), "AT&T &unknown; & &#;");
         assert_eq!(decode_text("nul\0here"), "nulhere");
         assert_eq!(decode_text("&NotNestedGreaterGreater;"), "\u{2AA2}\u{338}");
+    }
+
+    #[test]
+    fn common_references_decode_as_the_table_says() {
+        for key in ["amp;", "quot;", "nbsp;", "lt;", "gt;", "apos;"] {
+            assert_eq!(lookup(key), common(key).map(|c| [Some(c), None]), "{key}");
+        }
+        assert_eq!(common("copy;"), None);
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub fn standfirst(dom: &Dom, roots: &[usize], summary: &str, title: &str) -> Opt
         return None;
     }
     let mut found = None;
-    for i in 0..first {
+    for (i, raw) in raw_weights(dom, first).into_iter().enumerate() {
         // A standfirst often sits in the story's `<header>`, which cleaning
         // took out with the headline and the byline.
         if dom.hard[i] || dom.nodes[i].end > first {
@@ -31,7 +31,6 @@ pub fn standfirst(dom: &Dom, roots: &[usize], summary: &str, title: &str) -> Opt
         }
         // Cheap filter before reading the text (weights of removed
         // subtrees are zero, so the raw length is used).
-        let raw = raw_weight(dom, i);
         if raw * 10 < weight * 6 || raw * 10 > weight * 17 {
             continue;
         }
@@ -55,24 +54,43 @@ fn subtree_text(dom: &Dom, i: usize) -> String {
         if !dom.hard[j]
             && let Kind::Text(text) = &dom.nodes[j].kind
         {
-            out.push_str(&squash(text));
+            squash_into(text, &mut out);
         }
     }
     out
 }
 
-/// Text weight of a subtree, removed parts included (what is never text
-/// excluded).
-fn raw_weight(dom: &Dom, i: usize) -> u32 {
-    (i..dom.nodes[i].end)
-        .filter(|&j| !dom.hard[j])
-        .map(|j| dom.text_weight[j])
-        .sum()
+/// Text weight of the subtree of every node before `first`, removed parts
+/// included (what is never text has no text weight), summed bottom-up in
+/// one pass: summing each candidate's subtree on its own costs the depth
+/// of the page times its size.
+fn raw_weights(dom: &Dom, first: usize) -> Vec<u32> {
+    let mut raw = dom.text_weight[..first].to_vec();
+    for j in (1..first).rev() {
+        if let Some(p) = dom.nodes[j].parent {
+            raw[p] += raw[j];
+        }
+    }
+    raw
 }
 
 fn squash(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    squash_into(text, &mut out);
+    out
+}
+
+/// Appends the letters and digits of `text`, lower case. ASCII is handled
+/// without the Unicode tables: candidates' text is read over and over, one
+/// nested block at a time.
+fn squash_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+            }
+        } else if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        }
+    }
 }

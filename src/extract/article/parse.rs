@@ -38,6 +38,7 @@ pub fn parse(html: &str) -> (Vec<Node<'_>>, Vec<Attr<'_>>) {
         nodes: Vec::with_capacity(html.len() / 40 + 16),
         attrs: Vec::with_capacity(html.len() / 100 + 16),
         stack: vec![0],
+        open_p: 0,
         phase: Phase::BeforeHtml,
         head: None,
     };
@@ -193,6 +194,10 @@ struct Builder<'a> {
     attrs: Vec<Attr<'a>>,
     /// Open elements (arena indices); the document root at the bottom.
     stack: Vec<usize>,
+    /// How many `<p>` elements are on `stack`: every block start looks for
+    /// an open `<p>` to close, and with none open the walk down the stack
+    /// is skipped.
+    open_p: usize,
     phase: Phase,
     /// The `<head>` element while it is open.
     head: Option<usize>,
@@ -440,6 +445,9 @@ impl<'a> Builder<'a> {
     fn pop(&mut self) {
         if let Some(i) = self.stack.pop() {
             self.nodes[i].end = self.nodes.len();
+            if self.name(i) == "p" {
+                self.open_p -= 1;
+            }
             if self.head == Some(i) {
                 self.head = None;
             }
@@ -474,6 +482,13 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Closes the `<p>` open in button scope, if any.
+    fn close_p(&mut self) {
+        if self.open_p > 0 {
+            self.close_in_scope(Scope::Button, |m| m == "p");
+        }
+    }
+
     fn insert(&mut self, name: Cow<'a, str>, first_attr: usize, push: bool) -> usize {
         let index = self.nodes.len();
         let parent = self.current();
@@ -487,6 +502,9 @@ impl<'a> Builder<'a> {
         });
         if push && self.stack.len() < MAX_DEPTH {
             self.stack.push(index);
+            if self.name(index) == "p" {
+                self.open_p += 1;
+            }
         }
         index
     }
@@ -515,13 +533,15 @@ impl<'a> Builder<'a> {
     }
 
     fn text(&mut self, text: Cow<'a, str>) {
-        let blank = text
-            .bytes()
-            .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0c));
-        if blank && self.phase != Phase::Body {
-            return;
-        }
+        // Only text before the body is looked at for being blank: in the
+        // body every text node is kept, and most of the page's text is there.
         if self.phase != Phase::Body {
+            let blank = text
+                .bytes()
+                .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0c));
+            if blank {
+                return;
+            }
             self.before_html();
             // The text of a `<title>` or `<style>` in the head stays there.
             let in_head_element = matches!(
@@ -610,7 +630,7 @@ impl<'a> Builder<'a> {
             _ => {}
         }
         if closes_p(n) {
-            self.close_in_scope(Scope::Button, |m| m == "p");
+            self.close_p();
         }
         if is_heading(n) && is_heading(self.name(self.current())) {
             self.pop();
@@ -694,7 +714,7 @@ impl<'a> Builder<'a> {
                 let mark = self.attrs.len();
                 self.insert(Cow::Borrowed("br"), mark, false);
             }
-            "p" => self.close_in_scope(Scope::Button, |m| m == "p"),
+            "p" => self.close_p(),
             "li" => self.close_in_scope(Scope::ListItem, |m| m == "li"),
             "dd" | "dt" => self.close_in_scope(Scope::Default, |m| m == name),
             n if is_heading(n) => self.close_in_scope(Scope::Default, is_heading),

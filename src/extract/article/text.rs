@@ -145,16 +145,12 @@ impl Builder {
             }
             return;
         }
-        // Collapsible white space as in CSS (a no-break space counts); the
-        // ideographic space (often after a dateline: `电　`) is kept. The
-        // text between white space is copied a run at a time.
-        let collapsible = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}' | '\u{a0}');
+        // The text between white space is copied a run at a time.
         let mut rest = text;
-        while let Some(at) = rest.find(collapsible) {
+        while let Some((at, len)) = find_collapsible(rest) {
             self.current.push_str(&rest[..at]);
-            let c = rest[at..].chars().next().unwrap_or(' ');
-            self.push_space(matches!(c, '\n' | '\r'));
-            rest = &rest[at + c.len_utf8()..];
+            self.push_space(matches!(rest.as_bytes()[at], b'\n' | b'\r'));
+            rest = &rest[at + len..];
         }
         self.current.push_str(rest);
     }
@@ -194,6 +190,24 @@ impl Builder {
         self.heading = false;
         self.list_item = false;
     }
+}
+
+/// The first collapsible white-space character of `text` as in CSS (a
+/// no-break space counts; the ideographic space, often after a dateline:
+/// `电　`, is kept): its byte offset and length. Bytes are compared rather
+/// than characters decoded, as this runs over every character of the story.
+fn find_collapsible(text: &str) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0c => return Some((at, 1)),
+            // U+00A0 is C2 A0; in valid UTF-8, C2 only ever leads a character.
+            0xC2 if bytes.get(at + 1) == Some(&0xA0) => return Some((at, 2)),
+            _ => at += 1,
+        }
+    }
+    None
 }
 
 /// Whether an element is an image caption kept apart from the body.
