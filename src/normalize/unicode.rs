@@ -46,37 +46,86 @@ pub fn clean(text: &str) -> String {
     // Web text is nearly always NFC already, and the quick check proves it
     // far faster than composing does.
     if is_nfc_quick(text.chars()) == IsNormalized::Yes {
-        clean_chars(text.chars(), text.len())
+        clean_str(text)
     } else {
-        clean_chars(text.nfc(), text.len())
+        let mut out = Cleaner::with_capacity(text.len());
+        text.nfc().for_each(|c| out.step(c));
+        out.text
     }
 }
 
-fn clean_chars(chars: impl Iterator<Item = char>, len: usize) -> String {
-    let mut out = String::with_capacity(len);
-    let mut pending_space = false;
-    let mut pending_newline = false;
-    for c in chars {
+/// [`clean`] of NFC text: runs of characters kept as they are (most of
+/// any text) are copied as slices instead of character by character.
+fn clean_str(text: &str) -> String {
+    let mut out = Cleaner::with_capacity(text.len());
+    let mut run: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        if fold_fullwidth_alnum(c) == c && Cleaner::keeps(c) {
+            if run.is_none() {
+                out.separate();
+                run = Some(i);
+            }
+            continue;
+        }
+        if let Some(start) = run.take() {
+            out.text.push_str(&text[start..i]);
+        }
+        out.step(c);
+    }
+    if let Some(start) = run {
+        out.text.push_str(&text[start..]);
+    }
+    out.text
+}
+
+/// The output of [`clean`] and the separator owed before the next kept
+/// character.
+struct Cleaner {
+    text: String,
+    pending_space: bool,
+    pending_newline: bool,
+}
+
+impl Cleaner {
+    fn with_capacity(len: usize) -> Cleaner {
+        Cleaner {
+            text: String::with_capacity(len),
+            pending_space: false,
+            pending_newline: false,
+        }
+    }
+
+    /// Characters written out as they are (after full-width folding).
+    fn keeps(c: char) -> bool {
+        !c.is_whitespace() && !c.is_control() && !is_invisible(c)
+    }
+
+    /// Takes one character of the text.
+    fn step(&mut self, c: char) {
         let c = fold_fullwidth_alnum(c);
         if c == '\n' || c == '\r' || c == '\u{2028}' || c == '\u{2029}' {
-            pending_newline = !out.is_empty();
-            pending_space = false;
+            self.pending_newline = !self.text.is_empty();
+            self.pending_space = false;
         } else if c.is_whitespace() {
-            pending_space = true;
+            self.pending_space = true;
         } else if c.is_control() || is_invisible(c) {
             // dropped
         } else {
-            if pending_newline {
-                out.push('\n');
-            } else if pending_space && !out.is_empty() {
-                out.push(' ');
-            }
-            pending_newline = false;
-            pending_space = false;
-            out.push(c);
+            self.separate();
+            self.text.push(c);
         }
     }
-    out
+
+    /// Writes the separator owed before a kept character.
+    fn separate(&mut self) {
+        if self.pending_newline {
+            self.text.push('\n');
+        } else if self.pending_space && !self.text.is_empty() {
+            self.text.push(' ');
+        }
+        self.pending_newline = false;
+        self.pending_space = false;
+    }
 }
 
 /// Splits cleaned text into non-empty paragraphs.
