@@ -115,6 +115,11 @@ impl<'a> Haystack<'a> {
         };
         Haystack { folded, lowered }
     }
+
+    /// Whether the text has an ASCII capital letter.
+    fn has_ascii_upper(&self) -> bool {
+        matches!(self.lowered, std::borrow::Cow::Owned(_))
+    }
 }
 
 /// One automaton and what each of its patterns credits.
@@ -319,6 +324,11 @@ impl Matcher {
     pub(crate) fn scan(&self, text: &Haystack<'_>, lang: &str, mut on_hit: impl FnMut(Hit)) {
         let mut covered = Vec::new();
         self.scan_set(&self.words, text, lang, &mut covered, &mut on_hit);
+        // Every acronym has an ASCII capital (`CaseRule::Exact`), so text
+        // without one (most Chinese, Japanese and Korean copy) holds none.
+        if !text.has_ascii_upper() {
+            return;
+        }
         // An acronym inside a word match (`AI` in `generative AI`) is
         // already counted.
         let words = std::mem::take(&mut covered);
