@@ -321,8 +321,12 @@ mod tests {
             })
             .join("articles");
         let mut pages = 0;
-        for site in std::fs::read_dir(&corpus).expect("corpus articles") {
-            for page in std::fs::read_dir(site.expect("entry").path()).expect("site dir") {
+        for lang in std::fs::read_dir(&corpus).expect("corpus articles") {
+            let dir = lang.expect("entry").path();
+            if !dir.is_dir() {
+                continue;
+            }
+            for page in std::fs::read_dir(&dir).expect("language dir") {
                 let path = page.expect("entry").path();
                 let Ok(bytes) = std::fs::read(&path) else {
                     continue;
