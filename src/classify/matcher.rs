@@ -97,6 +97,31 @@ pub(crate) struct Hit {
     pub(crate) organization: bool,
 }
 
+/// A text folded with [`fold_text`] and its ASCII lower-case form, which
+/// the case-insensitive automaton of every kind reads: made once per text
+/// instead of once per kind.
+pub(crate) struct Haystack<'a> {
+    folded: &'a str,
+    lowered: std::borrow::Cow<'a, str>,
+}
+
+impl<'a> Haystack<'a> {
+    /// The haystack of a folded text.
+    pub(crate) fn new(folded: &'a str) -> Haystack<'a> {
+        let lowered = if folded.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(folded.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(folded)
+        };
+        Haystack { folded, lowered }
+    }
+
+    /// Whether the text has an ASCII capital letter.
+    fn has_ascii_upper(&self) -> bool {
+        matches!(self.lowered, std::borrow::Cow::Owned(_))
+    }
+}
+
 /// One automaton and what each of its patterns credits.
 ///
 /// The automaton steps over characters, not bytes (a double-array
@@ -294,16 +319,21 @@ impl Matcher {
         self.words.memory_usage() + self.acronyms.memory_usage()
     }
 
-    /// Every accepted hit in `folded` (text already folded with [`fold_text`]),
-    /// for a story in language `lang`.
-    pub(crate) fn scan(&self, folded: &str, lang: &str, mut on_hit: impl FnMut(Hit)) {
+    /// Every accepted hit in `text` (folded with [`fold_text`]), for a
+    /// story in language `lang`.
+    pub(crate) fn scan(&self, text: &Haystack<'_>, lang: &str, mut on_hit: impl FnMut(Hit)) {
         let mut covered = Vec::new();
-        self.scan_set(&self.words, folded, lang, &mut covered, &mut on_hit);
+        self.scan_set(&self.words, text, lang, &mut covered, &mut on_hit);
+        // Every acronym has an ASCII capital (`CaseRule::Exact`), so text
+        // without one (most Chinese, Japanese and Korean copy) holds none.
+        if !text.has_ascii_upper() {
+            return;
+        }
         // An acronym inside a word match (`AI` in `generative AI`) is
         // already counted.
         let words = std::mem::take(&mut covered);
         let mut acronym_hits = Vec::new();
-        self.scan_set(&self.acronyms, folded, lang, &mut covered, &mut |hit| {
+        self.scan_set(&self.acronyms, text, lang, &mut covered, &mut |hit| {
             acronym_hits.push(hit)
         });
         let mut hits = acronym_hits.into_iter();
@@ -325,7 +355,7 @@ impl Matcher {
     fn scan_set(
         &self,
         set: &PatternSet,
-        folded: &str,
+        text: &Haystack<'_>,
         lang: &str,
         covered: &mut Vec<((usize, usize), usize)>,
         on_hit: &mut dyn FnMut(Hit),
@@ -333,12 +363,11 @@ impl Matcher {
         let Some(automaton) = &set.automaton else {
             return;
         };
+        let folded = text.folded;
         // ASCII lower-casing keeps every byte offset, so a match in the
         // lowered text is the same span of `folded`.
-        let lowered;
-        let haystack = if set.case_insensitive && folded.bytes().any(|b| b.is_ascii_uppercase()) {
-            lowered = folded.to_ascii_lowercase();
-            lowered.as_str()
+        let haystack = if set.case_insensitive {
+            &*text.lowered
         } else {
             folded
         };
@@ -392,7 +421,7 @@ impl Matcher {
     pub(crate) fn first_tag(&self, text: &str) -> Option<usize> {
         let folded = fold_text(text);
         let mut first = None;
-        self.scan(&folded, "", |hit| {
+        self.scan(&Haystack::new(&folded), "", |hit| {
             if first.is_none() && !hit.organization {
                 first = Some(hit.tag);
             }

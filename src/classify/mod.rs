@@ -22,7 +22,7 @@ pub use taxonomy::{
 };
 
 use crate::model::{Article, Classification, Field, TagKind};
-use matcher::fold_text;
+use matcher::{Haystack, fold_text};
 use score::Tally;
 
 /// Tags one story. Both scripts of a Chinese story get the same tags: the
@@ -40,9 +40,9 @@ pub fn classify(article: &Article, taxonomy: &Taxonomy) -> Classification {
         String::new()
     };
     let fields = [
-        (Field::Title, title.as_str()),
-        (Field::Lead, lead.as_str()),
-        (Field::Body, rest.as_str()),
+        (Field::Title, Haystack::new(&title)),
+        (Field::Lead, Haystack::new(&lead)),
+        (Field::Body, Haystack::new(&rest)),
     ];
     let place = article
         .dateline
@@ -61,10 +61,10 @@ pub fn classify(article: &Article, taxonomy: &Taxonomy) -> Classification {
     for kind in [TagKind::Region, TagKind::Industry] {
         let table = taxonomy.table(kind);
         let mut tally = Tally::default();
-        for (field, text) in fields {
+        for (field, text) in &fields {
             table
                 .matcher
-                .scan(text, &article.lang, |hit| tally.add(field, &hit));
+                .scan(text, &article.lang, |hit| tally.add(*field, &hit));
         }
         if kind == TagKind::Region
             && let (Some(id), Some(place)) = (&dateline_region, place)

@@ -67,11 +67,20 @@ impl Tokens {
     fn of(text: &str) -> Tokens {
         let mut out = Tokens {
             text: String::with_capacity(text.len()),
-            spans: Vec::new(),
+            spans: Vec::with_capacity(text.len() / 2),
         };
         let mut word_start: Option<usize> = None;
         for c in text.chars() {
-            if is_cjk(c) {
+            // ASCII first: most of a Latin story, and it needs neither the
+            // CJK ranges nor Unicode's tables (no ASCII character is CJK).
+            if c.is_ascii() {
+                if c.is_ascii_alphanumeric() {
+                    word_start.get_or_insert(out.text.len());
+                    out.text.push(c.to_ascii_lowercase());
+                } else {
+                    out.end_word(&mut word_start);
+                }
+            } else if is_cjk(c) {
                 out.end_word(&mut word_start);
                 let start = out.text.len();
                 out.text.push(c);
@@ -97,6 +106,7 @@ impl Tokens {
         self.spans.len()
     }
 
+    #[cfg(test)]
     fn get(&self, i: usize) -> &str {
         let (start, end) = self.spans[i];
         &self.text[start..end]
@@ -104,12 +114,15 @@ impl Tokens {
 
     /// The hash of tokens `range` joined by U+001F, as one string.
     fn hash(&self, range: std::ops::Range<usize>) -> u64 {
+        // Spans end on character boundaries by construction: byte slices
+        // skip the boundary checks of `str` slicing.
+        let bytes = self.text.as_bytes();
         let mut hash = Fnv1a::default();
-        for i in range.clone() {
-            if i > range.start {
+        for (n, &(start, end)) in self.spans[range].iter().enumerate() {
+            if n > 0 {
                 hash.feed(b"\x1F");
             }
-            hash.feed(self.get(i).as_bytes());
+            hash.feed(&bytes[start..end]);
         }
         hash.finish()
     }

@@ -29,7 +29,10 @@ pub fn detect(text: &str, hints: &[Option<&str>]) -> String {
     let hint = hints.iter().flatten().find_map(|h| primary_subtag(h));
     let (mut han, mut kana, mut hangul, mut alpha) = (0usize, 0usize, 0usize, 0usize);
     for c in text.chars().take(SAMPLE) {
-        if is_han(c) {
+        // ASCII first: it is none of the scripts below, only maybe a letter.
+        if c.is_ascii() {
+            alpha += usize::from(c.is_ascii_alphabetic());
+        } else if is_han(c) {
             han += 1;
         } else if is_kana(c) {
             kana += 1;
@@ -53,8 +56,11 @@ pub fn detect(text: &str, hints: &[Option<&str>]) -> String {
             _ => "zh".into(),
         };
     }
-    let sample: String = text.chars().take(WHATLANG_SAMPLE).collect();
-    match whatlang::detect(&sample) {
+    let sample = text
+        .char_indices()
+        .nth(WHATLANG_SAMPLE)
+        .map_or(text, |(end, _)| &text[..end]);
+    match whatlang::detect(sample) {
         Some(info) if info.is_reliable() || hint.is_none() => iso639_1(info.lang()).to_string(),
         _ => hint.unwrap_or_else(|| "und".into()),
     }

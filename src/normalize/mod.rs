@@ -101,15 +101,14 @@ pub fn normalize_story(extracted: ExtractedArticle, ctx: &NormalizeContext) -> N
     });
 
     // 7. Language and script.
-    let text = body.join("\n");
-    let title_and_text = format!("{title}\n{text}");
+    let title_and_text = title_and_body(&title, &body);
     // The title helps when the body is short or missing (a feed item).
     let lang = lang::detect(
         &title_and_text,
         &[extracted.lang.as_deref(), Some(&ctx.language)],
     );
     let script = (lang == "zh")
-        .then(|| detect_zh_script(&title, &text, extracted.lang.as_deref(), &ctx.language))
+        .then(|| detect_zh_script(&title_and_text, extracted.lang.as_deref(), &ctx.language))
         .flatten();
 
     // 8. People, captions, summary, fingerprint.
@@ -189,14 +188,16 @@ fn clean_texts(title: &str, raw_body: Vec<String>, captions: &[String]) -> Clean
     if let Some((by, rest)) = raw_body.first().and_then(|p| dateline::split_byline_run(p)) {
         raw_body.splice(0..1, [by, rest]);
     }
-    let body: Vec<String> = raw_body
-        .iter()
-        .flat_map(|p| {
-            unicode::paragraphs(&unicode::clean(p))
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    let mut body: Vec<String> = Vec::with_capacity(raw_body.len());
+    for raw in &raw_body {
+        let cleaned = unicode::clean(raw);
+        if cleaned.contains('\n') {
+            body.extend(unicode::paragraphs(&cleaned).map(str::to_string));
+        } else if !cleaned.is_empty() {
+            // Cleaned text is trimmed: a single line is its only paragraph.
+            body.push(cleaned);
+        }
+    }
     let n_body = body.len();
     let mut texts: Vec<String> = body
         .into_iter()
@@ -272,13 +273,21 @@ fn peel(body: &mut Vec<String>, credits: &mut credits::Credits, tail: &mut endma
     // Each round that changes the body removes text, so this ends; the
     // bound only guards against a rule that someday would not.
     for _ in 0..8 {
-        let before = body.clone();
+        // Both steps only ever remove text, and a step that finds something
+        // removes at least that: the body is unchanged exactly when its
+        // length is, and measuring it spares a copy of the body per round.
+        let before = text_len(body);
         credits.absorb(credits::take(body));
         tail.absorb(endmarks::take(body));
-        if *body == before {
+        if text_len(body) == before {
             break;
         }
     }
+}
+
+/// Bytes of text in the paragraphs.
+fn text_len(body: &[String]) -> usize {
+    body.iter().map(String::len).sum()
 }
 
 /// Reads a plain-text wire story (the seed format: paragraphs one per line,
@@ -313,19 +322,33 @@ fn resolve_date(hint: DateHint, tail: Option<Date>, reference: Date) -> Option<D
     }
 }
 
+/// The title and the paragraphs, one per line, built in one buffer.
+fn title_and_body(title: &str, body: &[String]) -> String {
+    let mut out =
+        String::with_capacity(title.len() + body.iter().map(|p| p.len() + 1).sum::<usize>());
+    out.push_str(title);
+    out.push('\n');
+    for (i, para) in body.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(para);
+    }
+    out
+}
+
+/// The script of a Chinese story, judged on the first 2,000 characters of
+/// its title and body (`title_and_text`, one per line).
 fn detect_zh_script(
-    title: &str,
-    text: &str,
+    title_and_text: &str,
     page_lang: Option<&str>,
     source_lang: &str,
 ) -> Option<Script> {
-    let sample: String = title
-        .chars()
-        .chain(['\n'])
-        .chain(text.chars())
-        .take(2000)
-        .collect();
-    script::detect_script(&sample).or_else(|| {
+    let sample = title_and_text
+        .char_indices()
+        .nth(2000)
+        .map_or(title_and_text, |(end, _)| &title_and_text[..end]);
+    script::detect_script(sample).or_else(|| {
         [page_lang, Some(source_lang)]
             .into_iter()
             .flatten()

@@ -150,7 +150,7 @@ impl StoryRow {
     ) -> Result<StoryRow, StoreError> {
         let data = serde_json::to_string(&article)
             .map_err(|source| StoreError::Corrupt { id: 0, source })?;
-        let hash = content_hash(&article, &tags);
+        let hash = content_hash(&data, &tags);
         let fts_tags = search::story_filter_tokens(
             tags.regions.iter().map(|t| t.id.as_str()),
             tags.industries.iter().map(|t| t.id.as_str()),
@@ -713,12 +713,8 @@ fn find_cluster(conn: &Connection, fingerprint: u64) -> Result<Option<i64>, Stor
 
 /// A hash of what readers see of a story, to tell real changes from
 /// re-fetches. The fetch time is left out: it changes every run. FNV-1a,
-/// because it must not change between builds.
-fn content_hash(article: &Article, tags: &Classification) -> i64 {
-    let seen = Article {
-        fetched_at: None,
-        ..article.clone()
-    };
+/// because it must not change between builds. `data` is the story's JSON.
+fn content_hash(data: &str, tags: &Classification) -> i64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let mut feed = |bytes: &[u8]| {
         for &b in bytes {
@@ -726,12 +722,26 @@ fn content_hash(article: &Article, tags: &Classification) -> i64 {
             hash = hash.wrapping_mul(0x0100_0000_01b3);
         }
     };
-    feed(serde_json::to_string(&seen).unwrap_or_default().as_bytes());
+    for part in seen_json(data) {
+        feed(part.as_bytes());
+    }
     for tag in tags.regions.iter().chain(&tags.industries) {
         feed(tag.id.as_bytes());
         feed(if tag.primary { b"!" } else { b"," });
     }
     hash as i64
+}
+
+/// The JSON of a story without its fetch time, in two pieces, cut out of
+/// its full JSON instead of serializing a copy of the story again:
+/// `fetched_at` is the last field of [`Article`], so the JSON ends with
+/// `"fetched_at":VALUE}` and the time's value holds no such key.
+fn seen_json(data: &str) -> [&str; 2] {
+    const KEY: &str = "\"fetched_at\":";
+    match data.rfind(KEY) {
+        Some(at) => [&data[..at + KEY.len()], "null}"],
+        None => [data, ""],
+    }
 }
 
 #[cfg(test)]

@@ -772,3 +772,32 @@ fn every_driver_returns_the_newest_matches_by_time_then_id() {
         assert_eq!(urls(&store.query(&q).unwrap()), want, "{q:?}");
     }
 }
+
+/// The story's JSON without `fetched_at` is cut out of its full JSON; it
+/// must be what serializing the story with no fetch time gives, or stored
+/// content hashes would all change (and a field added after `fetched_at`
+/// would break the cut).
+#[test]
+fn seen_json_is_the_story_serialized_without_its_fetch_time() {
+    let mut story = article(
+        "u",
+        "s",
+        "zh",
+        "標題",
+        "第一段\n\"fetched_at\":引號",
+        1_700_000_000,
+    );
+    story.captions = vec!["\"fetched_at\":null}".into()];
+    for fetched_at in [None, Some(Timestamp::from_second(1_700_000_100).unwrap())] {
+        story.fetched_at = fetched_at;
+        let data = serde_json::to_string(&story).unwrap();
+        let seen = Article {
+            fetched_at: None,
+            ..story.clone()
+        };
+        assert_eq!(
+            seen_json(&data).concat(),
+            serde_json::to_string(&seen).unwrap()
+        );
+    }
+}
