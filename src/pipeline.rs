@@ -96,7 +96,8 @@ const MAX_WRITE_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Stories the write queue holds before a story waits for the store: two
 /// batches, so the lanes go on through a commit (or a checkpoint's fsync
-/// on a busy disk) while queued stories stay some thirty megabytes.
+/// on a busy disk), and pages in memory stay bounded (the e2e bench's
+/// fetch peaks at 152–168 MiB with it, docs/BENCHMARKS.md).
 const MAX_QUEUED: usize = 2 * MAX_WRITE_BATCH;
 
 impl std::fmt::Debug for Lanes {

@@ -116,7 +116,8 @@ impl<'a> Haystack<'a> {
         Haystack { folded, lowered }
     }
 
-    /// Whether the text has an ASCII capital letter.
+    /// Whether the text has an ASCII capital letter: exactly when
+    /// lower-casing it made a copy ([`Haystack::new`]).
     fn has_ascii_upper(&self) -> bool {
         matches!(self.lowered, std::borrow::Cow::Owned(_))
     }

@@ -6,7 +6,7 @@
 //! means Chinese unless a hint says Japanese. whatlang decides the rest, and
 //! an unreliable guess gives way to the page's or the source's language.
 
-use super::unicode::{is_han, is_hangul, is_kana};
+use super::unicode::{first_chars, is_han, is_hangul, is_kana};
 use whatlang::Lang;
 
 /// How many characters are looked at; a story's opening decides.
@@ -56,11 +56,7 @@ pub fn detect(text: &str, hints: &[Option<&str>]) -> String {
             _ => "zh".into(),
         };
     }
-    let sample = text
-        .char_indices()
-        .nth(WHATLANG_SAMPLE)
-        .map_or(text, |(end, _)| &text[..end]);
-    match whatlang::detect(sample) {
+    match whatlang::detect(first_chars(text, WHATLANG_SAMPLE)) {
         Some(info) if info.is_reliable() || hint.is_none() => iso639_1(info.lang()).to_string(),
         _ => hint.unwrap_or_else(|| "und".into()),
     }

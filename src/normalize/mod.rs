@@ -322,8 +322,10 @@ fn resolve_date(hint: DateHint, tail: Option<Date>, reference: Date) -> Option<D
     }
 }
 
-/// The title and the paragraphs, one per line, built in one buffer.
-fn title_and_body(title: &str, body: &[String]) -> String {
+/// The title and the paragraphs, one per line, built in one buffer: the
+/// text language detection, script conversion and the full-text index
+/// read.
+pub fn title_and_body(title: &str, body: &[String]) -> String {
     let mut out =
         String::with_capacity(title.len() + body.iter().map(|p| p.len() + 1).sum::<usize>());
     out.push_str(title);
@@ -344,11 +346,7 @@ fn detect_zh_script(
     page_lang: Option<&str>,
     source_lang: &str,
 ) -> Option<Script> {
-    let sample = title_and_text
-        .char_indices()
-        .nth(2000)
-        .map_or(title_and_text, |(end, _)| &title_and_text[..end]);
-    script::detect_script(sample).or_else(|| {
+    script::detect_script(unicode::first_chars(title_and_text, 2000)).or_else(|| {
         [page_lang, Some(source_lang)]
             .into_iter()
             .flatten()

@@ -145,6 +145,14 @@ impl Cleaner {
     }
 }
 
+/// The first `n` characters of `text` (all of it when shorter), as a
+/// slice rather than a copy.
+pub fn first_chars(text: &str, n: usize) -> &str {
+    text.char_indices()
+        .nth(n)
+        .map_or(text, |(end, _)| &text[..end])
+}
+
 /// Splits cleaned text into non-empty paragraphs.
 pub fn paragraphs(text: &str) -> impl Iterator<Item = &str> {
     text.split('\n').map(str::trim).filter(|p| !p.is_empty())

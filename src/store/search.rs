@@ -22,6 +22,7 @@
 //! `text` column.
 
 use crate::normalize::script::to_simplified;
+use crate::normalize::title_and_body;
 use unicode_normalization::char::is_combining_mark;
 
 /// True for characters written without spaces between words.
@@ -39,14 +40,7 @@ fn is_cjk(c: char) -> bool {
 pub fn index_text(title: &str, body: &[String]) -> String {
     // One call to the converter for the whole story rather than one per
     // paragraph (the result is the same: phrases never span a newline).
-    let mut joined =
-        String::with_capacity(title.len() + body.iter().map(|p| p.len() + 1).sum::<usize>());
-    joined.push_str(title);
-    for para in body {
-        joined.push('\n');
-        joined.push_str(para);
-    }
-    index_folded(&to_simplified(&joined))
+    index_folded(&to_simplified(&title_and_body(title, body)))
 }
 
 /// The text to index for a story whose title and paragraphs were already
