@@ -11,6 +11,7 @@
 //! * Shutdown is checked between stories: a story being stored is finished,
 //!   no new one is started.
 
+mod backlog;
 mod cpu;
 
 use crate::classify::{Taxonomy, classify};
@@ -65,6 +66,9 @@ pub struct Lanes {
     /// Told whenever the writer takes the queue, for stories waiting for
     /// room in a full queue.
     taken: tokio::sync::Notify,
+    /// Stories the running runs will still queue: near the end of a bulk
+    /// ingest the writer stops waiting for full batches.
+    backlog: backlog::Backlog,
 }
 
 /// A story waiting for the store, and where its outcome goes.
@@ -83,6 +87,11 @@ struct PendingWrite {
 /// and is the slowest part of an ingest, so batches are large; a story
 /// still waits at most [`MAX_WRITE_WAIT`] when stories come slowly.
 const MAX_WRITE_BATCH: usize = 512;
+
+/// Queued stories that make a write due near the end of the runs (see
+/// [`Pipeline::write_is_due`]): below it the store's CPU a story climbs
+/// more than the shorter wait at the end saves.
+const MIN_EARLY_BATCH: usize = 64;
 
 /// Stories written in one transaction at most. While the writer is busy
 /// the queue grows past [`MAX_WRITE_BATCH`], and the writer then takes it
@@ -115,6 +124,7 @@ impl Lanes {
             store: Semaphore::new(1),
             pending: Mutex::new(Vec::new()),
             taken: tokio::sync::Notify::new(),
+            backlog: backlog::Backlog::default(),
         })
     }
 }
@@ -318,15 +328,17 @@ impl Pipeline {
         }
 
         let concurrency = self.config.daemon.fetch.concurrency.max(1);
+        let backlog = &self.lanes.backlog.run(entries.len());
         let mut outcomes = futures_util::stream::iter(entries.into_iter().map(|entry| {
             let this = self.clone();
             let source = source.clone();
             let shutdown = shutdown.clone();
+            let ticket = backlog.story();
             async move {
                 if shutdown.is_cancelled() {
                     return None;
                 }
-                Some(this.run_story(&source, entry, doc.fetched_at).await)
+                Some(this.run_story(&source, entry, doc.fetched_at, ticket).await)
             }
         }))
         .buffer_unordered(concurrency);
@@ -425,6 +437,7 @@ impl Pipeline {
         source: &SourceConfig,
         entry: IndexEntry,
         fetched_at: Timestamp,
+        ticket: backlog::StoryTicket<'_>,
     ) -> Staged {
         let page = match scrapes_pages(source) {
             true => {
@@ -460,6 +473,8 @@ impl Pipeline {
             }
         };
         let url = row.url().to_string();
+        // Queued now: no longer to come.
+        drop(ticket);
         let written = self.queue_write(row, item_updated).await;
         let source_id = source.id.clone();
         Staged::Queued(Box::pin(async move {
@@ -636,10 +651,19 @@ impl Pipeline {
         batch
     }
 
-    /// Whether the queue holds a full batch or a story that waited long enough.
+    /// Whether the queue holds a full batch, a story that waited long
+    /// enough, or the bulk of a run's last stories.
+    ///
+    /// The last: while the CPU lanes work, the writer commits in the
+    /// background, but whatever is queued when they finish is committed
+    /// with the lanes idle (up to [`MAX_QUEUED`] stories, a second or so
+    /// on one core). Once fewer stories are still to come than wait, the
+    /// writer stops waiting for full batches: each batch is then what came
+    /// during the last commit, smaller each time, and so is the last.
     fn write_is_due(&self) -> bool {
         let pending = lock(&self.lanes.pending);
         pending.len() >= MAX_WRITE_BATCH
+            || (pending.len() >= MIN_EARLY_BATCH && self.lanes.backlog.upcoming() < pending.len())
             || pending
                 .first()
                 .is_some_and(|w| w.queued_at.elapsed() >= MAX_WRITE_WAIT)
