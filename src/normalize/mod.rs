@@ -80,9 +80,13 @@ pub fn normalize_story(extracted: ExtractedArticle, ctx: &NormalizeContext) -> N
     // dateline is taken.
     let mut credits = credits::Credits::default();
     let mut tail = endmarks::Tail::default();
-    peel(&mut body, &mut credits, &mut tail);
+    let settled = peel(&mut body, &mut credits, &mut tail, PEEL_ROUNDS);
     let found = dateline::take(&mut body);
-    peel(&mut body, &mut credits, &mut tail);
+    if !settled {
+        peel(&mut body, &mut credits, &mut tail, PEEL_ROUNDS);
+    } else if !peel_first_paragraph(&mut body, &mut credits, &mut tail) {
+        peel(&mut body, &mut credits, &mut tail, PEEL_ROUNDS - 1);
+    }
 
     // 6. Dates.
     let zone = ctx.timezone.clone();
@@ -269,10 +273,17 @@ fn resolve_when(
 }
 
 /// Takes credits and end markers until the body stops changing.
-fn peel(body: &mut Vec<String>, credits: &mut credits::Credits, tail: &mut endmarks::Tail) {
+/// Returns whether the body settled (a round changed nothing) within
+/// `rounds` rounds.
+fn peel(
+    body: &mut Vec<String>,
+    credits: &mut credits::Credits,
+    tail: &mut endmarks::Tail,
+    rounds: usize,
+) -> bool {
     // Each round that changes the body removes text, so this ends; the
     // bound only guards against a rule that someday would not.
-    for _ in 0..8 {
+    for _ in 0..rounds {
         // Both steps only ever remove text, and a step that finds something
         // removes at least that: the body is unchanged exactly when its
         // length is, and measuring it spares a copy of the body per round.
@@ -280,9 +291,36 @@ fn peel(body: &mut Vec<String>, credits: &mut credits::Credits, tail: &mut endma
         credits.absorb(credits::take(body));
         tail.absorb(endmarks::take(body));
         if text_len(body) == before {
-            break;
+            return true;
         }
     }
+    false
+}
+
+/// Rounds of [`peel`] before and after the dateline, each.
+const PEEL_ROUNDS: usize = 8;
+
+/// The first round of [`peel`] after the dateline is taken from a body
+/// that had settled, looking only where something can have changed: taking
+/// the dateline rewrites or removes the first paragraph and may remove the
+/// second, so every other paragraph is one credits found nothing in, and
+/// unless the first is the only one left the last is one end markers found
+/// nothing in (both read a paragraph on its own). Returns whether the body
+/// settled; if not, the caller goes on with full rounds.
+fn peel_first_paragraph(
+    body: &mut Vec<String>,
+    credits: &mut credits::Credits,
+    tail: &mut endmarks::Tail,
+) -> bool {
+    let before = text_len(body);
+    let rest = body.split_off(body.len().min(1));
+    credits.absorb(credits::take(body));
+    let last_is_settled = !rest.is_empty();
+    body.extend(rest);
+    if !last_is_settled {
+        tail.absorb(endmarks::take(body));
+    }
+    text_len(body) == before
 }
 
 /// Bytes of text in the paragraphs.
@@ -373,5 +411,57 @@ fn single_line(text: &str) -> String {
 fn push_unique(list: &mut Vec<String>, value: String) {
     if !value.is_empty() && !list.contains(&value) {
         list.push(value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Credits, end markers and body after the dateline, peeled as
+    /// `normalize_story` does, and with full rounds only.
+    fn peel_both_ways(paragraphs: &[&str]) -> [(Vec<String>, credits::Credits, endmarks::Tail); 2] {
+        let mut body: Vec<String> = paragraphs.iter().map(|p| p.to_string()).collect();
+        let (mut credits, mut tail) = Default::default();
+        assert!(peel(&mut body, &mut credits, &mut tail, PEEL_ROUNDS));
+        dateline::take(&mut body);
+        let (mut short, mut full) = (
+            (body.clone(), credits.clone(), tail.clone()),
+            (body, credits, tail),
+        );
+        if !peel_first_paragraph(&mut short.0, &mut short.1, &mut short.2) {
+            peel(&mut short.0, &mut short.1, &mut short.2, PEEL_ROUNDS - 1);
+        }
+        peel(&mut full.0, &mut full.1, &mut full.2, PEEL_ROUNDS);
+        [short, full]
+    }
+
+    #[test]
+    fn first_paragraph_round_peels_what_full_rounds_do() {
+        // The dateline uncovers a credit that starts the first paragraph.
+        let [short, full] = peel_both_ways(&[
+            "新华社北京7月1日电 游客在景区参观。（新华社记者 王建华/摄）",
+            "今年暑期旅游市场持续升温。",
+        ]);
+        assert_eq!(short, full);
+        assert_eq!(short.1.photographers, ["王建华"]);
+        // A one-paragraph story: its end marker is its first paragraph's.
+        let [short, full] = peel_both_ways(&["中新社北京3月8日电 配合好社区的防疫工作。(完)"]);
+        assert_eq!(short, full);
+        assert_eq!(short.0, ["配合好社区的防疫工作。"]);
+        for story in [
+            &[
+                "BEIJING, March 31 (Xinhua) -- The summit opened on Monday.",
+                "It ends on Friday.",
+            ][..],
+            &[
+                "The summit opened on Monday.",
+                "(Reporting by Jane Doe; Editing by John Roe)",
+            ],
+            &[],
+        ] {
+            let [short, full] = peel_both_ways(story);
+            assert_eq!(short, full, "{story:?}");
+        }
     }
 }

@@ -29,10 +29,7 @@ fn may_convert(text: &str) -> bool {
 /// Converts Traditional Chinese (including Taiwan and Hong Kong vocabulary)
 /// to Simplified, phrase by phrase. Non-Chinese text passes through.
 pub fn to_simplified(text: &str) -> String {
-    if !may_convert(text) {
-        return text.to_string();
-    }
-    CONVERTER.tw2sp(text, false)
+    convert_spans(text, |span| CONVERTER.tw2sp(span, false))
 }
 
 /// Folds each Han character to its Simplified form on its own, without
@@ -84,10 +81,77 @@ static FOLD_TABLE: LazyLock<Vec<char>> = LazyLock::new(|| {
 
 /// Converts Simplified Chinese to Traditional (OpenCC standard forms).
 pub fn to_traditional(text: &str) -> String {
+    convert_spans(text, |span| CONVERTER.s2t(span, false))
+}
+
+/// Runs `convert` over the spans of `text` that hold a Han character and
+/// copies the rest. The converter matches its dictionaries' keys
+/// longest-first and passes every other character through, so no match
+/// crosses a character that is in no key ([`in_key_alphabet`]), and a run
+/// without Han characters holds no key ([`is_han`]): cutting the text at
+/// such characters gives the converter's own output, for the cost of the
+/// Han runs only. A Korean story skips the converter entirely; Japanese
+/// skips its long kana runs. Spans closer than [`JOIN_GAP`] bytes go in one
+/// call (a call costs far more than copying a few characters through it).
+/// The test `dictionary_keys_stay_in_their_alphabet` holds the dictionaries
+/// to both properties.
+fn convert_spans(text: &str, convert: impl Fn(&str) -> String) -> String {
     if !may_convert(text) {
         return text.to_string();
     }
-    CONVERTER.s2t(text, false)
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    // Bytes of `text` before `copied` are in `out`.
+    let mut copied = 0;
+    // The span waiting to be converted, which the next Han run may join.
+    let mut pending: Option<(usize, usize)> = None;
+    // The current run of key characters: where it starts, and whether it
+    // holds a Han character.
+    let mut run_start = 0;
+    let mut run_has_han = false;
+    let flush = |pending: &mut Option<(usize, usize)>, out: &mut String, copied: &mut usize| {
+        if let Some((start, end)) = pending.take() {
+            out.push_str(&text[*copied..start]);
+            out.push_str(&convert(&text[start..end]));
+            *copied = end;
+        }
+    };
+    for (at, c) in text.char_indices().chain([(text.len(), '\0')]) {
+        if at < text.len() && in_key_alphabet(c) {
+            run_has_han |= is_han(c);
+            continue;
+        }
+        if run_has_han {
+            match &mut pending {
+                Some((_, end)) if run_start - *end < JOIN_GAP => *end = at,
+                _ => {
+                    flush(&mut pending, &mut out, &mut copied);
+                    pending = Some((run_start, at));
+                }
+            }
+        }
+        run_start = at + c.len_utf8();
+        run_has_han = false;
+    }
+    flush(&mut pending, &mut out, &mut copied);
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// Gap in bytes between two Han spans under which they are converted in one
+/// call.
+const JOIN_GAP: usize = 48;
+
+/// Han characters: CJK Unified Ideographs and Extension A, Compatibility
+/// Ideographs, and the supplementary ideographic planes.
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..)
+}
+
+/// Characters that may be part of a dictionary key: Han, the Latin capitals
+/// of phrases like `A型肝炎`, the middle dot of transliterated names, and
+/// the ideographic zero.
+fn in_key_alphabet(c: char) -> bool {
+    is_han(c) || c.is_ascii_uppercase() || matches!(c, '·' | '〇')
 }
 
 /// Converts text to the given script.
@@ -136,6 +200,52 @@ mod tests {
         assert_eq!(CONVERTER.s2t(&below, false), below);
         assert!(!may_convert(&below));
         assert!(may_convert("Taipei 臺北"));
+    }
+
+    /// The two properties [`convert_spans`] relies on, checked over every
+    /// key of the dictionaries [`to_simplified`] and [`to_traditional`] use.
+    #[test]
+    fn dictionary_keys_stay_in_their_alphabet() {
+        let dicts = opencc_fmmseg::DictionaryMaxlength::new().expect("embedded dictionaries");
+        let used = [
+            // tw2sp, round 1 and round 2.
+            &dicts.tw_phrases_rev,
+            &dicts.tw_variants_rev_phrases,
+            &dicts.tw_variants_rev,
+            &dicts.ts_phrases,
+            &dicts.ts_characters,
+            // s2t.
+            &dicts.st_phrases,
+            &dicts.st_characters,
+        ];
+        let mut keys = 0;
+        for dict in used {
+            for (key, _) in dict.iter() {
+                let key: String = key.iter().collect();
+                assert!(key.chars().all(in_key_alphabet), "key {key:?}");
+                assert!(key.chars().any(is_han), "key {key:?}");
+                keys += 1;
+            }
+        }
+        assert!(keys > 10_000, "only {keys} keys");
+    }
+
+    #[test]
+    fn span_conversion_is_the_converters_own() {
+        let texts = [
+            "삼성전자(三星電子)는 臺灣 반도체 공장을 發表했다. 서울=聯合뉴스",
+            "東京電力は、福島第一原子力発電所の處理水を海に放出すると發表した。",
+            "A型肝炎、C型肝炎與E肝 · SQL隱碼攻擊 · 喬治·克隆尼 · BMW集團",
+            "臺北 Taipei 軟體 software 乾隆 〇 余〇 占〇",
+            "軟體\n\n硬體\t網路，資訊。",
+            "",
+            "no Han at all, 한국어만 있습니다",
+        ];
+        let long = texts.join(&"가".repeat(40));
+        for text in texts.iter().copied().chain([long.as_str()]) {
+            assert_eq!(to_simplified(text), CONVERTER.tw2sp(text, false), "{text}");
+            assert_eq!(to_traditional(text), CONVERTER.s2t(text, false), "{text}");
+        }
     }
 
     #[test]
