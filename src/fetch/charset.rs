@@ -30,6 +30,15 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> (String, &'static Enc
 /// text (UTF-8 and ASCII pages, most of the web) they become the `String`
 /// in place instead of being copied.
 pub fn decode_owned(bytes: Vec<u8>, content_type: Option<&str>) -> (String, &'static Encoding) {
+    // Multi-byte UTF-8 without a BOM is validated once, as it is taken.
+    let bytes = if Encoding::for_bom(&bytes).is_none() && !bytes.is_ascii() {
+        match String::from_utf8(bytes) {
+            Ok(text) => return (text, encoding_rs::UTF_8),
+            Err(invalid) => invalid.into_bytes(),
+        }
+    } else {
+        bytes
+    };
     let (copied, encoding) = {
         let (text, encoding) = decode_borrowed(&bytes, content_type);
         let copied = match text {
