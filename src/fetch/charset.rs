@@ -15,21 +15,60 @@
 //! replaced, never an error.
 
 use encoding_rs::Encoding;
+use std::borrow::Cow;
 
 /// How many leading bytes are searched for a declared charset.
 const PRESCAN_BYTES: usize = 4096;
 
 /// The body decoded to UTF-8, and the encoding it was read as.
 pub fn decode(bytes: &[u8], content_type: Option<&str>) -> (String, &'static Encoding) {
+    let (text, encoding) = decode_borrowed(bytes, content_type);
+    (text.into_owned(), encoding)
+}
+
+/// [`decode`] for a body the caller owns: when the bytes already are the
+/// text (UTF-8 and ASCII pages, most of the web) they become the `String`
+/// in place instead of being copied.
+pub fn decode_owned(bytes: Vec<u8>, content_type: Option<&str>) -> (String, &'static Encoding) {
+    // Multi-byte UTF-8 without a BOM is validated once, as it is taken.
+    let bytes = if Encoding::for_bom(&bytes).is_none() && !bytes.is_ascii() {
+        match String::from_utf8(bytes) {
+            Ok(text) => return (text, encoding_rs::UTF_8),
+            Err(invalid) => invalid.into_bytes(),
+        }
+    } else {
+        bytes
+    };
+    let (copied, encoding) = {
+        let (text, encoding) = decode_borrowed(&bytes, content_type);
+        let copied = match text {
+            Cow::Borrowed(same) if same.len() == bytes.len() => None,
+            text => Some(text.into_owned()),
+        };
+        (copied, encoding)
+    };
+    let text = copied.unwrap_or_else(|| {
+        // Valid: the decoder handed back the very bytes as text.
+        String::from_utf8(bytes)
+            .unwrap_or_else(|invalid| String::from_utf8_lossy(invalid.as_bytes()).into_owned())
+    });
+    (text, encoding)
+}
+
+/// The decoding, borrowed from `bytes` when they are already the text.
+fn decode_borrowed<'b>(
+    bytes: &'b [u8],
+    content_type: Option<&str>,
+) -> (Cow<'b, str>, &'static Encoding) {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
-        return (text.into_owned(), encoding);
+        return (text, encoding);
     }
     if let Some(text) = (!bytes.is_ascii())
         .then(|| std::str::from_utf8(bytes).ok())
         .flatten()
     {
-        return (text.to_owned(), encoding_rs::UTF_8);
+        return (Cow::Borrowed(text), encoding_rs::UTF_8);
     }
     let declared = content_type
         .and_then(charset_from_content_type)
@@ -40,9 +79,9 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> (String, &'static Enc
         if let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(bytes) {
             if let Some(cjk) = cjk_behind_single_byte(encoding, bytes) {
                 let (text, _) = cjk.decode_without_bom_handling(bytes);
-                return (text.into_owned(), cjk);
+                return (text, cjk);
             }
-            return (text.into_owned(), encoding);
+            return (text, encoding);
         }
         // Pages in the legacy CJK encodings often hold a stray byte or a
         // character the declared table lacks; a handful of bad sequences
@@ -52,13 +91,13 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> (String, &'static Enc
             let (text, _) = encoding.decode_without_bom_handling(bytes);
             let bad = text.matches('\u{FFFD}').count();
             if bad * 200 <= text.chars().count() {
-                return (text.into_owned(), encoding);
+                return (text, encoding);
             }
         }
     }
     let encoding = detect(bytes);
     let (text, _) = encoding.decode_without_bom_handling(bytes);
-    (text.into_owned(), encoding)
+    (text, encoding)
 }
 
 /// A legacy CJK encoding that bytes declared in a single-byte encoding
@@ -235,6 +274,50 @@ mod tests {
         }
         assert!(is_nearly_utf8(&cases[2]));
         assert!(!is_nearly_utf8(&cases[5]));
+    }
+
+    #[test]
+    fn owned_decoding_matches_borrowed_decoding() {
+        let utf8 = "<meta charset=\"utf-8\"><p>Außenhandel wächst 长三角</p>"
+            .as_bytes()
+            .to_vec();
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice(&utf8);
+        let (gbk, _, _) =
+            encoding_rs::GBK.encode("<meta charset=\"gbk\"><p>长三角产业创新发展大会</p>");
+        let (latin1, _, _) = encoding_rs::WINDOWS_1252.encode("<p>Le président à Genève</p>");
+        let (utf16, _, _) = encoding_rs::UTF_16LE.encode("<p>x</p>");
+        let mut broken = utf8.clone();
+        broken.push(0xC3);
+        let cases: Vec<(Vec<u8>, Option<&str>)> = vec![
+            (utf8, None),
+            (bom, None),
+            (
+                b"<p>plain ascii</p>".to_vec(),
+                Some("text/html; charset=iso-8859-1"),
+            ),
+            (
+                b"<p>plain ascii</p>".to_vec(),
+                Some("text/html; charset=utf-16le"),
+            ),
+            (
+                b"\x1b$B<p>".to_vec(),
+                Some("text/html; charset=iso-2022-jp"),
+            ),
+            (gbk.into_owned(), None),
+            (latin1.into_owned(), Some("text/html; charset=iso-8859-1")),
+            (utf16.into_owned(), Some("text/html; charset=utf-16le")),
+            (broken, None),
+            (Vec::new(), None),
+        ];
+        for (bytes, content_type) in cases {
+            let borrowed = decode(&bytes, content_type);
+            assert_eq!(
+                decode_owned(bytes.clone(), content_type),
+                borrowed,
+                "{bytes:?}"
+            );
+        }
     }
 
     #[test]

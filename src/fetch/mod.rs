@@ -181,7 +181,7 @@ impl Fetcher {
                             .map(String::from)
                     };
                     let content_type = text_header(header::CONTENT_TYPE);
-                    let (text, encoding) = charset::decode(&bytes, content_type.as_deref());
+                    let (text, encoding) = charset::decode_owned(bytes, content_type.as_deref());
                     return Ok(FetchResponse::Fetched {
                         etag: text_header(header::ETAG),
                         last_modified: text_header(header::LAST_MODIFIED),

@@ -12,7 +12,6 @@
 
 use super::dom::{Dom, ElementRef, Kind};
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// What an element's class and id names say, as bits.
@@ -236,10 +235,20 @@ fn is_author_word(word: &str) -> bool {
 /// Reads what each element's class and id say, each distinct class
 /// attribute once: pages repeat a few dozen class strings over hundreds of
 /// elements, and reading one runs an automaton over it. Ids are unique,
-/// so they are read as they come.
-#[derive(Default)]
+/// so they are read as they come. The memo hashes with foldhash, seeded
+/// per process so a hostile page cannot aim for collisions (SipHash cost a
+/// few percent of cleaning), and starts at the size a page needs, so it is
+/// not rehashed as it fills.
 struct ClassReader {
-    by_class: HashMap<String, u16>,
+    by_class: foldhash::HashMap<String, u16>,
+}
+
+impl Default for ClassReader {
+    fn default() -> Self {
+        ClassReader {
+            by_class: foldhash::HashMap::with_capacity_and_hasher(256, Default::default()),
+        }
+    }
 }
 
 impl ClassReader {

@@ -138,17 +138,30 @@ impl<'a> Tokenizer<'a> {
         }
     }
 
-    /// Character data up to the next `<` that starts markup.
+    /// Character data up to the next `<` that starts markup. The scan for
+    /// its end also looks for `&` and NUL, so text without references
+    /// (nearly all of it) is not read a second time by the decoder.
     fn text(&mut self) -> Token<'a> {
         let bytes = self.src.as_bytes();
         let start = self.pos;
         // A `<` at `start` that begins no markup is text too.
+        let mut refs = matches!(bytes[start], b'&' | 0);
         let mut at = start + 1;
         let end = loop {
-            match memchr::memchr(b'<', &bytes[at.min(bytes.len())..]) {
+            let rest = &bytes[at.min(bytes.len())..];
+            let found = match refs {
+                true => memchr::memchr(b'<', rest),
+                false => memchr::memchr3(b'<', b'&', 0, rest),
+            };
+            match found {
                 None => break bytes.len(),
                 Some(found) => {
                     let p = at + found;
+                    if bytes[p] != b'<' {
+                        refs = true;
+                        at = p + 1;
+                        continue;
+                    }
                     match bytes.get(p + 1) {
                         Some(c) if c.is_ascii_alphabetic() || matches!(c, b'!' | b'/' | b'?') => {
                             break p;
@@ -159,7 +172,11 @@ impl<'a> Tokenizer<'a> {
             }
         };
         self.pos = end;
-        Token::Text(charref::decode_text(&self.src[start..end]))
+        let text = &self.src[start..end];
+        Token::Text(match refs {
+            true => charref::decode_text(text),
+            false => Cow::Borrowed(text),
+        })
     }
 
     /// `<!-- ... -->`, `<!DOCTYPE ...>`, `<![CDATA[ ... ]]>` (a bogus
@@ -252,6 +269,9 @@ impl<'a> Tokenizer<'a> {
                 at += 1;
             }
             let mut value = "";
+            // Whether the value holds `&` or NUL, found by the scan for its
+            // end so that plain values are not read again by the decoder.
+            let mut refs = false;
             if bytes.get(at) == Some(&b'=') {
                 at += 1;
                 while at < bytes.len() && is_space(bytes[at]) {
@@ -259,13 +279,28 @@ impl<'a> Tokenizer<'a> {
                 }
                 match bytes.get(at).copied() {
                     Some(quote @ (b'"' | b'\'')) => {
-                        let close = memchr::memchr(quote, &bytes[at + 1..])?;
-                        value = &self.src[at + 1..at + 1 + close];
-                        at += close + 2;
+                        let value_start = at + 1;
+                        at = value_start;
+                        loop {
+                            let rest = &bytes[at..];
+                            let found = match refs {
+                                true => memchr::memchr(quote, rest),
+                                false => memchr::memchr3(quote, b'&', 0, rest),
+                            };
+                            at += found?;
+                            if bytes[at] == quote {
+                                break;
+                            }
+                            refs = true;
+                            at += 1;
+                        }
+                        value = &self.src[value_start..at];
+                        at += 1;
                     }
                     Some(_) => {
                         let value_start = at;
                         while at < bytes.len() && !is_space(bytes[at]) && bytes[at] != b'>' {
+                            refs |= matches!(bytes[at], b'&' | 0);
                             at += 1;
                         }
                         value = &self.src[value_start..at];
@@ -278,7 +313,10 @@ impl<'a> Tokenizer<'a> {
             if !attrs[first_attr..].iter().any(|a| a.name == attr_name) {
                 attrs.push(Attr {
                     name: attr_name,
-                    value: charref::decode_attr(value),
+                    value: match refs {
+                        true => charref::decode_attr(value),
+                        false => Cow::Borrowed(value),
+                    },
                 });
             }
         }
@@ -362,6 +400,23 @@ mod tests {
             tokens("<br/>a < b <!-- <p> --> c</>d"),
             ["<br/>", r#"text "a < b ""#, r#"text " c""#, r#"text "d""#]
         );
+    }
+
+    #[test]
+    fn references_and_nul_are_decoded_wherever_the_scans_meet_them() {
+        assert_eq!(
+            tokens(
+                "<a title='x &lt; y' href=a&amp;b data-n=\"\0\" id=\"&\">&amp;p&#x4E2D;\0q & r</a>"
+            ),
+            [
+                r#"<atitle="x < y",href="a&b",data-n="�",id="&">"#,
+                r#"text "&p中q & r""#,
+                "</a>"
+            ]
+        );
+        // A stray `<` first, a reference after it.
+        assert_eq!(tokens("< &gt; <3"), [r#"text "< > <3""#]);
+        assert_eq!(tokens("<p class=\"a&amp;b"), Vec::<String>::new());
     }
 
     #[test]
