@@ -45,18 +45,20 @@ fn hwm_kib(pid: u32) -> Option<u64> {
         .ok()
 }
 
-/// A copy of a page whose first `rel=canonical` link is `canonical`.
+/// Where a page gets its canonical link: right after its `<head …>` tag
+/// (0 when it has none).
 ///
 /// The wire serves each corpus page under many URLs; most pages declare
 /// their own canonical URL, which is what the store keys stories by, so
-/// without this every copy of a page would collapse into one story. The
-/// link goes right after the `<head …>` tag (the extractor takes the first
-/// `rel=canonical` in document order, before `og:url`), which keeps the
-/// page's own charset declaration well inside the 4 KiB prescan window.
-fn with_canonical(page: &[u8], canonical: &str) -> Vec<u8> {
-    let link = format!("<link rel=\"canonical\" href=\"{canonical}\">");
+/// without a link of its own every copy of a page would collapse into one
+/// story. The link goes right after the `<head …>` tag (the extractor takes
+/// the first `rel=canonical` in document order, before `og:url`), which
+/// keeps the page's own charset declaration well inside the 4 KiB prescan
+/// window. Found once per page: the wire shares the two cores with the
+/// fetch it serves, and a real wire's work is not the ingest's.
+fn canonical_slot(page: &[u8]) -> usize {
     let lower = page.to_ascii_lowercase();
-    let at = lower
+    lower
         .windows(5)
         .position(|w| w == b"<head")
         .filter(|&p| matches!(lower.get(p + 5), Some(b'>' | b' ' | b'\t' | b'\r' | b'\n')))
@@ -66,11 +68,17 @@ fn with_canonical(page: &[u8], canonical: &str) -> Vec<u8> {
                 .position(|&b| b == b'>')
                 .map(|e| p + e + 1)
         })
-        .unwrap_or(0);
+        .unwrap_or(0)
+}
+
+/// A copy of a page whose first `rel=canonical` link is `canonical`, put
+/// at `slot` ([`canonical_slot`]).
+fn with_canonical(page: &[u8], slot: usize, canonical: &str) -> Vec<u8> {
+    let link = format!("<link rel=\"canonical\" href=\"{canonical}\">");
     let mut out = Vec::with_capacity(page.len() + link.len());
-    out.extend_from_slice(&page[..at]);
+    out.extend_from_slice(&page[..slot]);
     out.extend_from_slice(link.as_bytes());
-    out.extend_from_slice(&page[at..]);
+    out.extend_from_slice(&page[slot..]);
     out
 }
 
@@ -119,6 +127,7 @@ async fn start_wire(pages: Arc<Vec<Vec<u8>>>, count: usize) -> String {
     }
     rss.push_str("</channel></rss>");
     let rss = Arc::new(rss);
+    let slots: Arc<Vec<usize>> = Arc::new(pages.iter().map(|p| canonical_slot(p)).collect());
     let app = axum::Router::new()
         .route(
             "/rss.xml",
@@ -136,13 +145,14 @@ async fn start_wire(pages: Arc<Vec<Vec<u8>>>, count: usize) -> String {
             "/p/{file}",
             axum::routing::get(
                 move |axum::extract::Path(file): axum::extract::Path<String>| {
-                    let pages = pages.clone();
+                    let (pages, slots) = (pages.clone(), slots.clone());
                     let i: usize = file.trim_end_matches(".html").parse().unwrap_or(0);
                     let canonical = format!("{page_base}/p/{i}.html");
+                    let page = i % pages.len();
                     async move {
                         (
                             [(axum::http::header::CONTENT_TYPE, "text/html")],
-                            with_canonical(&pages[i % pages.len()], &canonical),
+                            with_canonical(&pages[page], slots[page], &canonical),
                         )
                     }
                 },
