@@ -328,7 +328,7 @@ impl Pipeline {
         }
 
         let concurrency = self.config.daemon.fetch.concurrency.max(1);
-        let backlog = &self.lanes.backlog.run(entries.len());
+        let backlog = self.lanes.backlog.run(entries.len());
         let mut outcomes = futures_util::stream::iter(entries.into_iter().map(|entry| {
             let this = self.clone();
             let source = source.clone();

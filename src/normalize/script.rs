@@ -1,6 +1,7 @@
 //! Chinese script detection and conversion, behind a small API so the
 //! converter (opencc-fmmseg today) can be swapped without touching callers.
 
+use super::unicode::is_han;
 use crate::model::Script;
 use opencc_fmmseg::OpenCC;
 use std::sync::LazyLock;
@@ -141,17 +142,11 @@ fn convert_spans(text: &str, convert: impl Fn(&str) -> String) -> String {
 /// call.
 const JOIN_GAP: usize = 48;
 
-/// Han characters: CJK Unified Ideographs and Extension A, Compatibility
-/// Ideographs, and the supplementary ideographic planes.
-fn is_han(c: char) -> bool {
-    matches!(c, '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..)
-}
-
-/// Characters that may be part of a dictionary key: Han, the Latin capitals
-/// of phrases like `A型肝炎`, the middle dot of transliterated names, and
-/// the ideographic zero.
+/// Characters that may be part of a dictionary key: Han (with the
+/// ideographic zero, [`is_han`]), the Latin capitals of phrases like
+/// `A型肝炎`, and the middle dot of transliterated names.
 fn in_key_alphabet(c: char) -> bool {
-    is_han(c) || c.is_ascii_uppercase() || matches!(c, '·' | '〇')
+    is_han(c) || c.is_ascii_uppercase() || c == '·'
 }
 
 /// Converts text to the given script.

@@ -228,9 +228,9 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // Statement journals in memory: once one outgrows 64 KiB SQLite
         // moves it to a temporary file for the rest of the transaction, and
-        // a batch of stories then cost some 45 `pwrite` calls each, a tenth
-        // of the store's CPU (docs/BENCHMARKS.md). A statement journal holds
-        // the pages one statement changed, so it stays small.
+        // a batch of stories then cost some 46 `pwrite` calls each
+        // (docs/BENCHMARKS.md). A statement journal holds the pages one
+        // statement changed, so it stays small.
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         schema::migrations().to_latest(&mut conn)?;
