@@ -6,13 +6,13 @@
 //! micro scores, the silver pages apart, and the time per page.
 //!
 //! ```text
-//! POLYWIRE_CORPUS=/work/shared/corpus cargo bench --bench extract_quality
+//! POLYWIRE_CORPUS=../shared/corpus cargo bench --bench extract_quality
 //! ```
 //!
 //! With trafilatura measured in the same session (one printed ratio line):
 //!
 //! ```text
-//! POLYWIRE_CORPUS=/work/shared/corpus POLYWIRE_PEER_PYTHON=/tmp/polywire-bench-venv/bin/python \
+//! POLYWIRE_CORPUS=../shared/corpus POLYWIRE_PEER_PYTHON=/tmp/polywire-bench-venv/bin/python \
 //!     cargo bench --bench extract_quality
 //! ```
 //!

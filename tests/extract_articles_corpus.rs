@@ -3,23 +3,18 @@
 //!
 //! Each page states the precision and recall floor it must keep, a little
 //! under what the extractor measured when the test was written
-//! (docs/extraction.md has the whole table). The corpus is found through
-//! `POLYWIRE_CORPUS`, else `../shared/corpus` beside the crate.
+//! (docs/extraction.md has the whole table). The corpus is the full one
+//! when present, else the vendored subset (tests/corpus/mod.rs), which
+//! holds every page named here.
+
+mod corpus;
 
 use polywire::extract::article::{extract, quality};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 fn corpus() -> PathBuf {
-    let dir = std::env::var_os("POLYWIRE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    assert!(
-        dir.join("articles/index.jsonl").is_file(),
-        "corpus not found at {} (set POLYWIRE_CORPUS)",
-        dir.display()
-    );
-    dir
+    corpus::corpus().dir
 }
 
 /// The page's extracted body and its ground truth.
@@ -149,9 +144,10 @@ fn traditional_chinese_pages_keep_their_snippets() {
 /// The whole development corpus, scored as `benches/extract_quality.rs`
 /// scores it: mean full-body F1 and snippet micro F1 stay above floors a
 /// little under what was measured (0.956 and 0.916, docs/extraction.md).
+/// On the vendored subset the same floors hold over its pages.
 #[test]
 fn whole_corpus_quality_stays_above_its_floor() {
-    let corpus = corpus();
+    let corpus::Corpus { dir: corpus, full: whole } = corpus::corpus();
     let index = std::fs::read_to_string(corpus.join("articles/index.jsonl")).unwrap();
     let mut full = Vec::new();
     let mut zh_hans = Vec::new();
@@ -176,7 +172,8 @@ fn whole_corpus_quality_stays_above_its_floor() {
             snippets.add(quality::snippet_counts(&body, &with, &without));
         }
     }
-    assert!(full.len() >= 100, "{} full pages", full.len());
+    let least = if whole { 100 } else { 20 };
+    assert!(full.len() >= least, "{} full pages", full.len());
     let full = quality::Score::mean(&full).f1;
     let zh_hans = quality::Score::mean(&zh_hans).f1;
     let snippets = snippets.score().f1;

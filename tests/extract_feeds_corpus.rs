@@ -3,10 +3,12 @@
 //! and feed-rs (`*.serde.json`) matched, and the manifest's feedparser
 //! expectations met where they are about what polywire reads.
 //!
-//! The corpus lives beside the repository (`<repo>/../shared/corpus`);
-//! `POLYWIRE_CORPUS` overrides the location (a worktree sets it to
-//! `/work/shared/corpus`). Without the corpus these tests fail loudly rather
-//! than pass vacuously.
+//! The corpus is the full one when present (`POLYWIRE_CORPUS`, else
+//! `../shared/corpus` beside the repository), else the subset vendored in
+//! `tests/fixtures/corpus/`, which holds every feed of the full one
+//! (tests/corpus/mod.rs).
+
+mod corpus;
 
 use polywire::extract::feed::{self, Feed};
 use polywire::model::{IndexEntry, RawDocument};
@@ -14,15 +16,7 @@ use serde_json::Value;
 use std::path::PathBuf;
 
 fn corpus() -> PathBuf {
-    let dir = std::env::var_os("POLYWIRE_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
-    assert!(
-        dir.join("feeds/manifest.jsonl").is_file(),
-        "corpus not found at {} (set POLYWIRE_CORPUS)",
-        dir.display()
-    );
-    dir
+    corpus::corpus().dir
 }
 
 struct Case {

@@ -1,5 +1,5 @@
 //! Scan (ignored): what normalization takes out of real corpus stories, for
-//! eyeballing false positives. `POLYWIRE_SHARED=/work/shared cargo test
+//! eyeballing false positives. `POLYWIRE_SHARED=../shared cargo test
 //! --test normalize_corpus_scan -- --ignored --nocapture`.
 
 use jiff::Timestamp;

@@ -142,7 +142,7 @@ fn taiwan_phrasing(text: &str) -> String {
 }
 
 /// Measurement behind `SAME_STORY_MAX_DISTANCE` (run with
-/// `POLYWIRE_SHARED=/work/shared cargo test --test normalize_fingerprint -- --ignored --nocapture`):
+/// `POLYWIRE_SHARED=../shared cargo test --test normalize_fingerprint -- --ignored --nocapture`):
 /// distances between different corpus stories, and between each story and
 /// its variants (other script, a paragraph dropped, the lead dropped).
 #[test]
