@@ -18,8 +18,7 @@
 
 mod support;
 
-use polywire::classify::{Taxonomy, classify};
-use polywire::normalize::{NormalizeContext, normalize_story};
+use polywire::classify::Taxonomy;
 use polywire::store::{Store, StoryRow};
 use std::path::Path;
 use std::time::Duration;
@@ -50,11 +49,10 @@ fn main() {
     let pages = support::article_pages();
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("stages.db")).unwrap();
-    let ctx = NormalizeContext {
+    let ctx = polywire::normalize::NormalizeContext {
         source: "bench".into(),
         language: "en".into(),
-        timezone: "UTC".into(),
-        fetched_at: jiff::Timestamp::now(),
+        ..polywire::story::context(None, jiff::Timestamp::now())
     };
     // The converter dictionaries and the like load once per process: not
     // a per-story cost.
@@ -64,12 +62,11 @@ fn main() {
     let stages = [
         "charset",
         "extract",
-        "normalize",
-        "classify",
+        "normalize + classify (story::process)",
         "store row (JSON, full-text text)",
         "store write",
     ];
-    let mut spent = [Duration::ZERO; 6];
+    let mut spent = [Duration::ZERO; 5];
     let mut stored = 0usize;
     let mut waiting: Vec<StoryRow> = Vec::with_capacity(batch);
     for i in 0..count {
@@ -85,21 +82,19 @@ fn main() {
         });
         // Distinct stories, as the bench wire's canonical links make them.
         page.url = url.to_string();
-        let mut normalized = timed(&mut spent[2], || normalize_story(page, &ctx));
-        let tags = timed(&mut spent[3], || classify(&normalized.article, &taxonomy));
-        if let Some(dateline) = normalized.article.dateline.as_mut() {
-            dateline.region = tags.dateline_region.clone();
-        }
+        let (normalized, tags) = timed(&mut spent[2], || {
+            polywire::story::process(page, &ctx, &taxonomy)
+        });
         // As the pipeline does: the full-text index reuses normalization's
         // folded text instead of converting the story to Simplified again.
-        let row = timed(&mut spent[4], || {
+        let row = timed(&mut spent[3], || {
             StoryRow::from_normalized(normalized, tags)
         })
         .unwrap();
         waiting.push(row);
         if waiting.len() == batch || i + 1 == count {
             let rows: Vec<_> = waiting.iter().map(|row| (row, None)).collect();
-            let outcomes = timed(&mut spent[5], || store.upsert_rows(&rows)).unwrap();
+            let outcomes = timed(&mut spent[4], || store.upsert_rows(&rows)).unwrap();
             stored += outcomes
                 .iter()
                 .filter(|o| matches!(o, polywire::store::Upsert::New(_)))
@@ -123,7 +118,7 @@ fn main() {
         );
     }
     println!("| **all stages** | **{:.3} ms** | 100 % |", per(total));
-    let store_ms = per(spent[5]);
+    let store_ms = per(spent[4]);
     let ceiling = (2000.0 / per(total)).min(1000.0 / store_ms);
     println!(
         "\nCeiling on two idle cores (stages on both, the store on one): {ceiling:.0} stories/s \

@@ -1,12 +1,13 @@
 //! `polywire inspect`: extraction, normalization and classification of one
 //! document, explained, with nothing written anywhere.
 
-use crate::classify::{Taxonomy, classify};
+use crate::classify::Taxonomy;
 use crate::config::{IndexKind, SourceConfig};
 use crate::extract;
 use crate::fetch::charset;
 use crate::model::{Article, Classification, ExtractedArticle, RawDocument, Tag};
-use crate::normalize::{self, NormalizeContext};
+use crate::normalize;
+use crate::story;
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
@@ -109,24 +110,9 @@ fn explain(
     options: &InspectOptions<'_>,
     taxonomy: &Taxonomy,
 ) -> Value {
-    let ctx = NormalizeContext {
-        source: options.source.map(|s| s.id.clone()).unwrap_or_default(),
-        language: options
-            .source
-            .map(|s| s.language.clone())
-            .unwrap_or_default(),
-        timezone: options
-            .source
-            .map(|s| s.timezone.get_ref().clone())
-            .unwrap_or_else(|| "UTC".into()),
-        fetched_at: options.fetched_at,
-    };
-    let mut article = normalize::normalize(extracted, &ctx);
-    let tags = classify(&article, taxonomy);
-    if let Some(dateline) = article.dateline.as_mut() {
-        dateline.region = tags.dateline_region.clone();
-    }
-    to_json(&article, &tags)
+    let context = story::context(options.source, options.fetched_at);
+    let (normalized, tags) = story::process(extracted, &context, taxonomy);
+    to_json(&normalized.article, &tags)
 }
 
 fn tags_json(tags: &[Tag]) -> Value {

@@ -14,7 +14,8 @@
 //! Each arrow is a plain function call on a plain value ([`model`]).
 //! Extraction, normalization, classification and emitting are pure; only
 //! `fetch`, `store` and `serve` touch the world. [`pipeline`] walks one
-//! source through every stage.
+//! source through every stage; [`story`] is one story's way from extracted
+//! to classified, shared by the pipeline and `polywire inspect`.
 
 #![warn(missing_docs)]
 
@@ -33,3 +34,4 @@ pub mod pipeline;
 pub mod schedule;
 pub mod serve;
 pub mod store;
+pub mod story;

@@ -14,15 +14,15 @@
 mod backlog;
 mod cpu;
 
-use crate::classify::{Taxonomy, classify};
+use crate::classify::Taxonomy;
 use crate::config::{Config, IndexKind, SourceConfig};
 use crate::extract;
 use crate::extract::Sitemap;
 use crate::fetch::{FetchError, FetchRequest, FetchResponse, Fetcher};
 use crate::metrics;
-use crate::model::{ExtractedArticle, IndexEntry, RawDocument};
-use crate::normalize::{NormalizeContext, normalize_story};
+use crate::model::{IndexEntry, RawDocument};
 use crate::store::{SourceState, Store, StoreError, StoryRow, Upsert, Validators};
+use crate::story;
 use futures_util::StreamExt;
 use jiff::Timestamp;
 use std::sync::{Arc, Mutex};
@@ -767,7 +767,7 @@ fn prepare(
                 source.article.as_ref(),
                 source.timezone.get_ref(),
             );
-            merge_entry(page, entry)
+            story::merge_entry(page, entry)
         }
         None => extract::entry_to_article(entry),
     };
@@ -775,52 +775,13 @@ fn prepare(
         tracing::warn!(source = %source.id, url = %entry.url, "Story skipped: nothing extracted.");
         return None;
     }
-    let ctx = NormalizeContext {
-        source: source.id.clone(),
-        language: source.language.clone(),
-        timezone: source.timezone.get_ref().clone(),
-        fetched_at,
-    };
-    let mut normalized = normalize_story(extracted, &ctx);
-    let tags = classify(&normalized.article, taxonomy);
-    if let Some(dateline) = normalized.article.dateline.as_mut() {
-        dateline.region = tags.dateline_region.clone();
-    }
+    let context = story::context(Some(source), fetched_at);
+    let (normalized, tags) = story::process(extracted, &context, taxonomy);
     StoryRow::from_normalized(normalized, tags)
         .inspect_err(|err| {
             tracing::error!(source = %source.id, url = %entry.url, error = %err, "Story not stored.")
         })
         .ok()
-}
-
-/// Fills what the page did not give from the feed item.
-fn merge_entry(mut page: ExtractedArticle, entry: &IndexEntry) -> ExtractedArticle {
-    if page.title.is_empty() {
-        page.title = entry.title.clone().unwrap_or_default();
-    }
-    if page.published.is_none() {
-        page.published = entry.published;
-    }
-    if page.updated.is_none() {
-        page.updated = entry.updated;
-    }
-    if page.authors.is_empty() {
-        page.authors = entry.authors.clone();
-    }
-    if page.categories.is_empty() {
-        page.categories = entry.categories.clone();
-    }
-    if page.image.is_none() {
-        page.image = entry.image.clone();
-    }
-    if page.lang.is_none() {
-        page.lang = entry.lang.clone();
-    }
-    if page.body.is_empty() {
-        let from_feed = extract::entry_to_article(entry);
-        page.body = from_feed.body;
-    }
-    page
 }
 
 /// Why a run could not read its index.
