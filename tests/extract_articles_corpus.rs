@@ -147,7 +147,10 @@ fn traditional_chinese_pages_keep_their_snippets() {
 /// On the vendored subset the same floors hold over its pages.
 #[test]
 fn whole_corpus_quality_stays_above_its_floor() {
-    let corpus::Corpus { dir: corpus, full: whole } = corpus::corpus();
+    let corpus::Corpus {
+        dir: corpus,
+        full: whole,
+    } = corpus::corpus();
     let index = std::fs::read_to_string(corpus.join("articles/index.jsonl")).unwrap();
     let mut full = Vec::new();
     let mut zh_hans = Vec::new();
