@@ -215,7 +215,7 @@ async fn retention_loop(store: Arc<Mutex<Store>>, state: AppState, shutdown: Can
         } else {
             let store = store.clone();
             let removed = tokio::task::spawn_blocking(move || {
-                let mut store = store.lock().unwrap_or_else(|e| e.into_inner());
+                let mut store = crate::poison::lock(&store);
                 store.apply_retention(|source| snapshot.config.retention_for(source))
             })
             .await;

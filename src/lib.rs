@@ -20,6 +20,7 @@
 #![warn(missing_docs)]
 
 pub mod app;
+pub mod cadence;
 pub mod classify;
 pub mod config;
 pub mod daemon;
@@ -31,6 +32,7 @@ pub mod metrics;
 pub mod model;
 pub mod normalize;
 pub mod pipeline;
+pub mod poison;
 pub mod schedule;
 pub mod serve;
 pub mod store;

@@ -295,10 +295,11 @@ fn sources(args: &ConfigArg) -> Result<ExitCode> {
     for source in &loaded.config.sources {
         let state = states.iter().find(|s| s.id == source.id);
         let next = state.and_then(|s| s.next_run).or_else(|| {
-            polywire::schedule::next_run(
+            polywire::cadence::next_run(
                 source,
                 jiff::Timestamp::now(),
                 0,
+                None,
                 &loaded.config.daemon.limits,
             )
         });

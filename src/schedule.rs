@@ -2,44 +2,20 @@
 //!
 //! * One task per source, so a source never runs twice at once; a per-source
 //!   lock keeps that true across a configuration reload too.
-//! * Consecutive failures push the next attempt out exponentially, capped by
-//!   `[limits] max_backoff_secs`, so a broken wire is not hammered.
+//! * When a source runs next is [`cadence::next_run`]'s rule (its cron,
+//!   backoff after failures, a server's Retry-After).
 //! * Shutdown stops new runs at once; a run in flight finishes the story it
 //!   is storing and stops.
 
-use crate::config::{LimitsConfig, SourceConfig};
+use crate::cadence;
+use crate::config::SourceConfig;
 use crate::pipeline::Pipeline;
-use jiff::{SignedDuration, Timestamp};
+use crate::poison;
+use jiff::Timestamp;
 use std::collections::HashMap;
-use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
-
-/// First backoff step after a failure; doubled per further failure.
-const BACKOFF_BASE_SECS: i64 = 60;
-
-/// When a source should next run: the next cron tick after `now`, or later
-/// when it has been failing.
-pub fn next_run(
-    source: &SourceConfig,
-    now: Timestamp,
-    failures: u32,
-    limits: &LimitsConfig,
-) -> Option<Timestamp> {
-    let schedule = cron::Schedule::from_str(source.schedule.get_ref()).ok()?;
-    let now_chrono = chrono::DateTime::<chrono::Utc>::from_timestamp(now.as_second(), 0)?;
-    let tick = schedule.after(&now_chrono).next()?;
-    let tick = Timestamp::from_second(tick.timestamp()).ok()?;
-    if failures == 0 {
-        return Some(tick);
-    }
-    let backoff = BACKOFF_BASE_SECS
-        .saturating_mul(1i64 << (failures - 1).min(30))
-        .min(limits.max_backoff_secs as i64);
-    let pushed = now.checked_add(SignedDuration::from_secs(backoff)).ok()?;
-    Some(tick.max(pushed))
-}
 
 /// Per-source locks shared across scheduler generations (reloads).
 pub type SourceLocks = Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>;
@@ -64,9 +40,7 @@ pub async fn run(
         let pipeline = pipeline.clone();
         let generation = generation.clone();
         let shutdown = shutdown.clone();
-        let lock = locks
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+        let lock = poison::lock(&locks)
             .entry(source.id.clone())
             .or_default()
             .clone();
@@ -87,20 +61,23 @@ async fn source_loop(
     shutdown: CancellationToken,
 ) {
     loop {
-        let state = {
-            let store = pipeline.store.lock().unwrap_or_else(|e| e.into_inner());
-            store.source_state(&source.id).ok().flatten()
-        };
+        let id = source.id.clone();
+        let state = pipeline
+            .with_store(move |store| store.source_state(&id))
+            .await
+            .ok()
+            .flatten();
         let failures = state.as_ref().map(|s| s.failures).unwrap_or(0);
         // The recorded next run may be later than the schedule says (a
         // server's Retry-After); it is never earlier than now.
         let recorded = state
             .and_then(|s| s.next_run)
             .filter(|t| *t > Timestamp::now());
-        let Some(next) = next_run(
+        let Some(next) = cadence::next_run(
             &source,
             Timestamp::now(),
             failures,
+            None,
             &pipeline.config.daemon.limits,
         ) else {
             tracing::error!(source = %source.id, "Schedule yields no next run; source stopped.");
@@ -118,44 +95,5 @@ async fn source_loop(
             guard = lock.lock() => guard,
         };
         pipeline.run_source(&source, &shutdown).await;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn source(schedule: &str) -> SourceConfig {
-        toml::from_str(&format!(
-            "id = \"s\"\nname = \"S\"\nlanguage = \"en\"\ntimezone = \"UTC\"\nschedule = \"{schedule}\"\n[index]\nkind = \"rss\"\nurl = \"https://e.com/\"\n"
-        ))
-        .unwrap()
-    }
-
-    #[test]
-    fn next_tick_and_backoff() {
-        let limits = LimitsConfig::default();
-        let s = source("0 */15 * * * *");
-        let now: Timestamp = "2026-11-29T10:07:30Z".parse().unwrap();
-        assert_eq!(
-            next_run(&s, now, 0, &limits).unwrap().to_string(),
-            "2026-11-29T10:15:00Z"
-        );
-        // Three failures: 4 minutes of backoff is still before the tick.
-        assert_eq!(
-            next_run(&s, now, 3, &limits).unwrap().to_string(),
-            "2026-11-29T10:15:00Z"
-        );
-        // Six failures: 32 minutes, past the tick.
-        assert_eq!(
-            next_run(&s, now, 6, &limits).unwrap().to_string(),
-            "2026-11-29T10:39:30Z"
-        );
-        // Capped at max_backoff_secs.
-        let capped = next_run(&s, now, 40, &limits).unwrap();
-        assert_eq!(
-            capped.duration_since(now).as_secs(),
-            limits.max_backoff_secs as i64
-        );
     }
 }

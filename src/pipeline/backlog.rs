@@ -1,6 +1,6 @@
 //! How many stories the running source runs will still queue for the
 //! store, so the writer can tell a run's last stories from the middle of
-//! a bulk ingest ([`super::Pipeline::write_is_due`]).
+//! a bulk ingest (`StoreWriter::write_is_due` in writer.rs).
 //!
 //! Counted with guards, so a story that fails, is skipped or is dropped
 //! half-way (shutdown) still stops counting, and a run that ends before

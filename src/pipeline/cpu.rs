@@ -72,7 +72,7 @@ fn run_lane(queue: &Mutex<mpsc::Receiver<Job>>) {
     loop {
         // The guard is released as soon as a job is taken; a panic inside a
         // job is caught there, so the lock is never poisoned by one.
-        let job = match queue.lock().unwrap_or_else(|e| e.into_inner()).recv() {
+        let job = match crate::poison::lock(queue).recv() {
             Ok(job) => job,
             Err(mpsc::RecvError) => return,
         };

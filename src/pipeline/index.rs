@@ -1,0 +1,68 @@
+//! Reading a source's index document into entries. A sitemap index is
+//! followed one level down, within the run's story budget.
+
+use super::{Pipeline, RunError};
+use crate::config::{IndexKind, SourceConfig};
+use crate::extract::{self, Sitemap};
+use crate::fetch::{FetchRequest, FetchResponse};
+use crate::model::{IndexEntry, RawDocument};
+
+/// Child sitemaps of a sitemap index fetched per run at most.
+const MAX_CHILD_SITEMAPS: usize = 5;
+
+impl Pipeline {
+    /// The entries of an index document. A sitemap index is followed one
+    /// level down, newest children first, within the story budget.
+    pub(super) async fn read_index(
+        &self,
+        source: &SourceConfig,
+        doc: &RawDocument,
+    ) -> Result<Vec<IndexEntry>, RunError> {
+        let zone = source.timezone.get_ref();
+        if source.index.kind != IndexKind::Sitemap {
+            let links = source.index.links.as_ref().map(|l| l.get_ref().as_str());
+            return extract::parse_index(doc, source.index.kind, links, zone)
+                .map_err(|e| RunError::Extract(e.to_string()));
+        }
+        let children = match extract::parse_sitemap(doc, zone) {
+            Ok(Sitemap::Urls(entries)) => return Ok(entries),
+            Ok(Sitemap::Index(children)) => children,
+            // A source declared as a sitemap that serves a feed still works.
+            Err(_) => {
+                return extract::parse_index(doc, IndexKind::Rss, None, zone)
+                    .map_err(|e| RunError::Extract(e.to_string()));
+            }
+        };
+        let mut entries = Vec::new();
+        let budget = self.config.daemon.limits.max_stories_per_run;
+        for child in children.into_iter().take(MAX_CHILD_SITEMAPS) {
+            if entries.len() >= budget {
+                break;
+            }
+            let request = FetchRequest {
+                url: child.clone(),
+                allow_private: source.allow_private_addresses,
+                ignore_robots: source.ignore_robots,
+                ..FetchRequest::default()
+            };
+            match self.fetch_counted(&source.id, &request).await {
+                Ok(FetchResponse::Fetched { doc, .. }) => {
+                    match extract::parse_sitemap(&doc, zone) {
+                        Ok(Sitemap::Urls(found)) => entries.extend(found),
+                        Ok(Sitemap::Index(_)) => {
+                            tracing::warn!(source = %source.id, url = %child, "Nested sitemap index skipped.")
+                        }
+                        Err(err) => {
+                            tracing::warn!(source = %source.id, url = %child, error = %err, "Child sitemap unreadable.")
+                        }
+                    }
+                }
+                Ok(FetchResponse::NotModified) => {}
+                Err(err) => {
+                    tracing::warn!(source = %source.id, url = %child, error = %err, "Child sitemap not fetched.")
+                }
+            }
+        }
+        Ok(entries)
+    }
+}
