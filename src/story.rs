@@ -34,7 +34,7 @@ pub fn context(source: Option<&SourceConfig>, fetched_at: Timestamp) -> Normaliz
         source: source.map(|s| s.id.clone()).unwrap_or_default(),
         language: source.map(|s| s.language.clone()).unwrap_or_default(),
         timezone: source
-            .map(|s| s.timezone.get_ref().clone())
+            .map(|s| s.timezone.get_ref().as_str().to_string())
             .unwrap_or_else(|| "UTC".into()),
         fetched_at,
     }

@@ -8,6 +8,7 @@ mod daemon;
 mod error;
 mod feed;
 mod source;
+mod zone;
 
 pub use daemon::{
     DaemonConfig, FetchConfig, LimitsConfig, LogConfig, LogFormat, MAX_RETENTION_DAYS, PathsConfig,
@@ -16,6 +17,7 @@ pub use daemon::{
 pub use error::{ConfigError, ConfigErrors, line_of};
 pub use feed::{FeedConfig, FeedFilters, FeedFormat};
 pub use source::{ArticleSelectors, IndexConfig, IndexKind, SourceConfig, SourceRetention};
+pub use zone::SourceZone;
 
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
@@ -256,7 +258,7 @@ fn validate_source(source: &SourceConfig, file: &Path, text: &str, errors: &mut 
             ),
         ));
     }
-    if jiff::tz::TimeZone::get(source.timezone.get_ref()).is_err() {
+    if !source.timezone.get_ref().is_known() {
         errors.push(at(
             source.timezone.span(),
             format!(

@@ -13,8 +13,9 @@ pub struct SourceConfig {
     pub name: String,
     /// Language tag of the wire's copy (`zh-Hans`, `zh-Hant`, `en`, `ja`, `ko`).
     pub language: String,
-    /// IANA zone the wire writes its dates in (`Asia/Shanghai`).
-    pub timezone: Spanned<String>,
+    /// IANA zone the wire writes its dates in (`Asia/Shanghai`), resolved
+    /// as the file is read; cron schedules are read in it too.
+    pub timezone: Spanned<super::SourceZone>,
     /// Cron expression with a seconds field first, as the `cron` crate reads
     /// it: `0 */15 * * * *` is every 15 minutes.
     pub schedule: Spanned<String>,
