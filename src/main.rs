@@ -121,8 +121,8 @@ fn main() -> ExitCode {
 /// glibc gives every thread that allocates its own malloc arena (up to
 /// eight per core), and memory freed in one arena is not reused by threads
 /// of another. tokio's blocking threads come and go, so resident memory
-/// crept up run after run: in the 10-minute soak, 98 → 150 MiB with 92 MiB
-/// in use, against 97 → 112 MiB with two arenas (docs/reliability.md).
+/// crept up run after run in the soak test, far above the memory in use,
+/// and stayed flat with two arenas (docs/reliability.md has the figures).
 /// An operator's own `MALLOC_ARENA_MAX` wins.
 fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]

@@ -5,7 +5,7 @@
 //! stories a lane then waited for an async worker to wake the finished
 //! task, drop its permit, and hand the next task to a blocking thread. With
 //! the workers busy fetching, that round trip left a third of a core idle
-//! (docs/BENCHMARKS.md). Here a lane that finishes a story takes the next
+//! (docs/BENCHMARKS.md, "Stages"). Here a lane that finishes a story takes the next
 //! queued one itself.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -86,9 +86,9 @@ fn run_lane(queue: &Mutex<mpsc::Receiver<Job>>) {
 /// store's writer and the async threads (fetching, serving feeds) would
 /// get only a share of a core beside them. The writer then falls behind
 /// during a bulk ingest and commits its backlog alone after the lanes are
-/// done; at 10 it gets a core when it has work and the lanes take the rest
-/// (e2e bench: cores busy 88 % of an ingest instead of 84 %,
-/// docs/BENCHMARKS.md). Readers of the feeds wait less for the same reason.
+/// done; at 10 it gets a core when it has work and the lanes take the rest,
+/// and the cores stay busier through an ingest (docs/bench-log/2026-12-01.md,
+/// fifth session). Readers of the feeds wait less for the same reason.
 const LANE_NICENESS: i32 = 10;
 
 /// Lowers the calling lane thread's priority to [`LANE_NICENESS`]; on

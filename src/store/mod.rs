@@ -228,9 +228,9 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // Statement journals in memory: once one outgrows 64 KiB SQLite
         // moves it to a temporary file for the rest of the transaction, and
-        // a batch of stories then cost some 46 `pwrite` calls each
-        // (docs/BENCHMARKS.md). A statement journal holds the pages one
-        // statement changed, so it stays small.
+        // a batch of stories then cost dozens of `pwrite` calls a story
+        // (docs/bench-log/2026-12-01.md, fifth session). A statement
+        // journal holds the pages one statement changed, so it stays small.
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         schema::migrations().to_latest(&mut conn)?;
@@ -269,7 +269,7 @@ impl Store {
     /// Stores many stories in one transaction: all or none. One commit
     /// (and one full-text index flush) for many stories is what lets a
     /// single writer keep up with the CPU stages on every core; see
-    /// docs/BENCHMARKS.md.
+    /// docs/BENCHMARKS.md, "Stages".
     pub fn upsert_rows(
         &mut self,
         rows: &[(&StoryRow, Option<Timestamp>)],

@@ -123,8 +123,9 @@ CREATE INDEX retired_by_time ON retired(retired_at);
 "#,
         ),
         // Full text through the `ascii` tokenizer, the folding done by
-        // search.rs: it tokenizes at half `unicode61`'s cost, 14 % off the
-        // store write (docs/BENCHMARKS.md). Migration 5 fills it.
+        // search.rs: it tokenizes for less than `unicode61`, and tokenizing
+        // is a large part of the store write (docs/bench-log/2026-12-01.md).
+        // Migration 5 fills it.
         M::up(
             r#"
 DROP TABLE articles_fts;
@@ -144,10 +145,10 @@ CREATE VIRTUAL TABLE articles_fts USING fts5(
         // `hashsize`: the pending terms FTS5 holds in memory before it
         // writes a segment (1 MiB by default, which a few dozen stories
         // fill). 32 MiB holds the terms of several hundred stories (a
-        // transaction is up to pipeline.rs's MAX_TRANSACTION), so a commit
-        // writes one or two segments, of terms shared across its stories,
-        // and later merges have less to do: half the store's instructions
-        // a story (docs/BENCHMARKS.md).
+        // transaction is up to pipeline/writer.rs's MAX_TRANSACTION), so a
+        // commit writes one or two segments, of terms shared across its
+        // stories, and later merges have less to do (docs/BENCHMARKS.md,
+        // "Stages").
         M::up_with_hook(
             r#"
 DROP TABLE articles_fts;
