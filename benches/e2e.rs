@@ -4,7 +4,7 @@
 //! ```text
 //! scripts/bench.sh                                   # with peers (installs them in a venv)
 //! cargo build --release --bin polywire && cargo bench --bench e2e   # without peers
-//! POLYWIRE_BENCH_PAGES=3000 POLYWIRE_PEERS=/tmp/polywire-peers.json cargo bench --bench e2e
+//! POLYWIRE_BENCH_PAGES=3000 POLYWIRE_PEERS=target/peers.json cargo bench --bench e2e
 //! ```
 //!
 //! Ingest: a local wire on 127.0.0.1 serves an RSS index of N story pages
@@ -307,7 +307,7 @@ fn main() {
 
     // Ingest, end to end through the binary.
     // POLYWIRE_BENCH_WRAP runs the fetch under a profiler, e.g.
-    // "perf record -e cpu-clock -g -o /tmp/ingest.perf --" (its memory
+    // "perf record -e cpu-clock -g -o target/ingest.perf --" (its memory
     // figure is then the profiler's).
     let wrap: Vec<String> = std::env::var("POLYWIRE_BENCH_WRAP")
         .map(|w| w.split_whitespace().map(String::from).collect())

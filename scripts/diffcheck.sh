@@ -5,9 +5,9 @@
 # and as a Chinese and a Japanese source (their time zones and selectors).
 # A change meant to keep behaviour (a refactor) must leave no difference.
 #
-#   cargo build && cp target/debug/polywire /tmp/polywire-old   # before
+#   cargo build && cp target/debug/polywire target/polywire-old   # before
 #   ... change ...
-#   cargo build && scripts/diffcheck.sh /tmp/polywire-old target/debug/polywire
+#   cargo build && scripts/diffcheck.sh target/polywire-old target/debug/polywire
 #
 # The corpus is POLYWIRE_CORPUS, else ../shared/corpus, else the vendored
 # subset in tests/fixtures/corpus. Exit status 0 when the outputs are
