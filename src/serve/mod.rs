@@ -10,6 +10,8 @@
 //! * [`health`]: the `/healthz` report.
 //! * [`websub`]: hub notifications when feeds change.
 //! * [`export`]: the static export.
+//! * [`server`]: the accept loop (header and idle timeouts, 431) and the
+//!   per-request layers (timeout, access log, nosniff).
 //! * this file: [`AppState`], [`router`], [`serve`].
 //!
 //! Routes: `GET /`, `/feed.{rss,atom,json}` (and `/feed`), `/feeds/{name}.{rss,atom,json}`,
@@ -25,6 +27,7 @@ pub mod params;
 pub mod render;
 mod routes;
 pub mod rsshub;
+pub mod server;
 pub mod websub;
 
 use crate::classify::Taxonomy;
@@ -39,9 +42,7 @@ use std::sync::{Arc, Mutex, RwLock};
 pub use export::{ExportError, export_all};
 pub use render::{RenderError, render_to_string};
 
-/// Bytes of rendered documents kept in memory at most.
-const CACHE_MAX_BYTES: usize = 64 * 1024 * 1024;
-/// Rendered documents kept in memory at most.
+/// Rendered documents kept in memory at most (bytes are configured).
 const CACHE_MAX_ENTRIES: usize = 2048;
 
 /// The configuration and taxonomy in force; swapped whole on reload.
@@ -66,6 +67,9 @@ struct Shared {
     generation: AtomicU64,
     changed: tokio::sync::Notify,
     started: Timestamp,
+    /// One permit per render running or waiting for the store; none left
+    /// means the request is shed (503) rather than queued.
+    renders: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -90,14 +94,20 @@ impl AppState {
         taxonomy: Taxonomy,
         store: Arc<Mutex<Store>>,
     ) -> AppState {
+        let server = &config.daemon.server;
+        let cache = RenderCache::new(server.cache_max_bytes, CACHE_MAX_ENTRIES);
+        let renders = Arc::new(tokio::sync::Semaphore::new(
+            server.max_concurrent_renders.max(1),
+        ));
         AppState {
             shared: Arc::new(Shared {
                 snapshot: RwLock::new(Arc::new(Snapshot { config, taxonomy })),
                 store,
-                cache: Mutex::new(RenderCache::new(CACHE_MAX_BYTES, CACHE_MAX_ENTRIES)),
+                cache: Mutex::new(cache),
                 generation: AtomicU64::new(0),
                 changed: tokio::sync::Notify::new(),
                 started: Timestamp::now(),
+                renders,
             }),
         }
     }
@@ -159,8 +169,10 @@ impl AppState {
 
 /// The HTTP routes over a state. Add more with `Router::merge` /
 /// `.route(...)` before serving (e.g. a `/metrics` route).
+/// The routes come with the per-request layers of [`server::harden`].
 pub fn router(state: AppState) -> axum::Router {
-    routes::router(state)
+    let server_config = state.snapshot().config.daemon.server.clone();
+    server::harden(routes::router(state), &server_config)
 }
 
 /// Serves `router(state)` on `listener` until `shutdown` resolves, and
@@ -182,10 +194,11 @@ pub async fn serve_with(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let notifier = tokio::spawn(websub::run(state.clone()));
-    let app = extend(router(state));
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let server_config = state.snapshot().config.daemon.server.clone();
+    // Routes `extend` adds get nosniff too.
+    let app = extend(router(state)).layer(server::nosniff());
+    let limits = server::ConnectionLimits::of(&server_config);
+    let result = server::run(listener, app, limits, shutdown).await;
     notifier.abort();
     result
 }
