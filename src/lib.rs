@@ -14,7 +14,8 @@
 //! Each arrow is a plain function call on a plain value ([`model`]).
 //! Extraction, normalization, classification and emitting are pure; only
 //! `fetch`, `store` and `serve` touch the world. [`pipeline`] walks one
-//! source through every stage.
+//! source through every stage. [`dates`] is the one date parser that
+//! extraction and normalization share.
 
 #![warn(missing_docs)]
 
@@ -22,6 +23,7 @@ pub mod app;
 pub mod classify;
 pub mod config;
 pub mod daemon;
+pub mod dates;
 pub mod emit;
 pub mod extract;
 pub mod fetch;
