@@ -200,3 +200,21 @@ async fn livez_answers_while_healthz_reports_readiness() {
     assert_eq!(live.status, 200);
     assert_eq!(live.headers["cache-control"], "no-store");
 }
+
+#[tokio::test]
+async fn reordered_parameters_are_one_cached_feed_with_one_self_link() {
+    let (state, _) = serve_support::state();
+    let a = get(&state, "/feed.atom?lang=en&region=cn&limit=50").await;
+    let b = get(&state, "/feed.atom?region=cn&lang=en").await;
+    assert_eq!(a.status, 200);
+    assert_eq!(a.body, b.body);
+    assert_eq!(state.cached_documents(), 1);
+    assert!(
+        a.body
+            .contains("href=\"http://feeds.polywire.test/feed.atom?lang=en&amp;region=cn\""),
+        "{}",
+        a.body
+    );
+    let stats = state.cache_stats();
+    assert_eq!((stats.hits, stats.entries), (1, 1));
+}

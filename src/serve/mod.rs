@@ -42,7 +42,7 @@ use std::sync::{Arc, Mutex, RwLock};
 pub use export::{ExportError, export_all};
 pub use render::{RenderError, render_to_string};
 
-/// Rendered documents kept in memory at most (bytes are configured).
+/// Rendered documents the cache is sized for (bytes are configured).
 const CACHE_MAX_ENTRIES: usize = 2048;
 
 /// The configuration and taxonomy in force; swapped whole on reload.
@@ -63,7 +63,7 @@ pub struct AppState {
 struct Shared {
     snapshot: RwLock<Arc<Snapshot>>,
     store: Arc<Mutex<Store>>,
-    cache: Mutex<RenderCache>,
+    cache: RenderCache,
     generation: AtomicU64,
     changed: tokio::sync::Notify,
     started: Timestamp,
@@ -103,7 +103,7 @@ impl AppState {
             shared: Arc::new(Shared {
                 snapshot: RwLock::new(Arc::new(Snapshot { config, taxonomy })),
                 store,
-                cache: Mutex::new(cache),
+                cache,
                 generation: AtomicU64::new(0),
                 changed: tokio::sync::Notify::new(),
                 started: Timestamp::now(),
@@ -116,7 +116,7 @@ impl AppState {
     /// when a WebSub hub is configured, changed feeds are announced.
     pub fn invalidate(&self) {
         self.shared.generation.fetch_add(1, Ordering::SeqCst);
-        self.lock_cache().clear();
+        self.shared.cache.clear();
         self.shared.changed.notify_one();
     }
 
@@ -152,11 +152,16 @@ impl AppState {
 
     /// Number of rendered documents held in memory.
     pub fn cached_documents(&self) -> usize {
-        self.lock_cache().len()
+        self.shared.cache.len()
     }
 
-    fn lock_cache(&self) -> std::sync::MutexGuard<'_, RenderCache> {
-        self.shared.cache.lock().unwrap_or_else(|e| e.into_inner())
+    /// Render cache hits, misses, evictions and size.
+    pub fn cache_stats(&self) -> cache::CacheStats {
+        self.shared.cache.stats()
+    }
+
+    fn cache(&self) -> &RenderCache {
+        &self.shared.cache
     }
 
     /// Writes every named feed, the OPML list and the index page to `out`.

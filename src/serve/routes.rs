@@ -1,7 +1,7 @@
 //! HTTP handlers: look in the cache, else parse and render on a blocking
 //! thread; answer with validators (or 304), compressed as accepted.
 
-use super::cache::{CachedDoc, http_date, not_modified};
+use super::cache::{CachedDoc, canonical_key, canonical_query, http_date, not_modified};
 use super::encoding::{self, Coding};
 use super::params::FeedParams;
 use super::render::{FeedRequest, RenderError, render_feed};
@@ -191,17 +191,16 @@ async fn respond(state: &AppState, headers: &HeaderMap, doc: &Arc<CachedDoc>) ->
     (StatusCode::OK, h, Body::from(body)).into_response()
 }
 
-/// The cache key of a request: path and query as sent.
+/// The cache key of a request: its path and canonical query.
 fn cache_key(uri: &Uri) -> String {
-    uri.path_and_query()
-        .map_or_else(|| uri.path().to_string(), |pq| pq.as_str().to_string())
+    canonical_key(uri.path(), uri.query())
 }
 
 /// The cached document for this request, answered without parsing,
 /// querying or rendering anything: only successful renders are cached,
 /// so a hit stands for a request that was already checked.
 async fn from_cache(state: &AppState, uri: &Uri, headers: &HeaderMap) -> Option<Response> {
-    let hit = state.lock_cache().get(&cache_key(uri))?;
+    let hit = state.cache().get(&cache_key(uri))?;
     let mut response = respond(state, headers, &hit).await;
     response.extensions_mut().insert(super::server::CacheHit);
     Some(response)
@@ -247,10 +246,9 @@ where
         }
     };
     if cacheable {
-        let mut cache = state.lock_cache();
         // A render that raced with an invalidation must not be kept.
         if state.generation() == generation {
-            cache.insert(cache_key(uri), doc.clone());
+            state.cache().insert(cache_key(uri), doc.clone());
         }
     }
     respond(state, headers, &doc).await
@@ -267,7 +265,14 @@ async fn feed(
         return response;
     }
     let snapshot = state.snapshot();
-    let query = uri.query().unwrap_or("").to_string();
+    // Checked as sent, so an error names what the client wrote first;
+    // rendered from the canonical spelling, which is the cache key, the
+    // self link and the feed id whatever the parameters' order.
+    let raw = uri.query().unwrap_or("");
+    if let Err(e) = FeedParams::parse(raw, &snapshot.config, &snapshot.taxonomy) {
+        return text_error(StatusCode::BAD_REQUEST, &e.to_string());
+    }
+    let query = canonical_query(raw);
     let params = match FeedParams::parse(&query, &snapshot.config, &snapshot.taxonomy) {
         Ok(p) => p,
         Err(e) => return text_error(StatusCode::BAD_REQUEST, &e.to_string()),
@@ -275,7 +280,7 @@ async fn feed(
     let self_url = format!(
         "{}{}",
         snapshot.config.daemon.server.public_base_url(),
-        uri.path_and_query().map_or(uri.path(), |pq| pq.as_str())
+        canonical_key(uri.path(), Some(&query))
     );
     let cacheable = params.filter_time.is_none();
     cached(&state, &uri, &headers, cacheable, move |snap, store| {
