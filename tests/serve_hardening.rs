@@ -218,3 +218,42 @@ async fn reordered_parameters_are_one_cached_feed_with_one_self_link() {
     let stats = state.cache_stats();
     assert_eq!((stats.hits, stats.entries), (1, 1));
 }
+
+#[tokio::test]
+async fn metrics_show_the_cache_and_store_and_speak_openmetrics_when_asked() {
+    let (state, _) = serve_support::state();
+    assert_eq!(get(&state, "/feed.rss").await.status, 200);
+    assert_eq!(get(&state, "/feed.rss").await.status, 200);
+    polywire::serve::observe::refresh_gauges(&state);
+    let app = polywire::serve::observe::with_metrics(polywire::serve::router(state.clone()));
+    let ask = |accept: &'static str| {
+        let app = app.clone();
+        async move {
+            use tower::ServiceExt;
+            let request = axum::http::Request::get("/metrics")
+                .header("accept", accept)
+                .body(axum::body::Body::empty())
+                .unwrap();
+            let response = app.oneshot(request).await.unwrap();
+            let content_type = response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .to_string();
+            let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+                .await
+                .unwrap();
+            (content_type, String::from_utf8(body.to_vec()).unwrap())
+        }
+    };
+    let (ct, text) = ask("text/plain").await;
+    assert!(ct.starts_with("text/plain; version=0.0.4"), "{ct}");
+    assert!(!text.contains("# EOF"));
+    assert!(text.contains("polywire_render_cache_entries 1"), "{text}");
+    assert!(text.contains("polywire_stories_stored "), "{text}");
+    assert!(!text.contains("polywire_stories_stored 0\n"), "{text}");
+    assert!(text.contains("polywire_render_cache_lookups_total{result=\"hit\"}"));
+    assert!(text.contains("polywire_build_info{version="));
+    let (ct, open) = ask("application/openmetrics-text; version=1.0.0").await;
+    assert!(ct.starts_with("application/openmetrics-text"), "{ct}");
+    assert!(open.ends_with("# EOF\n"));
+}

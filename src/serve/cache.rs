@@ -134,6 +134,7 @@ impl quick_cache::Lifecycle<String, Arc<CachedDoc>> for CountEvictions {
 
     fn on_evict(&self, _state: &mut (), _key: String, _doc: Arc<CachedDoc>) {
         self.0.fetch_add(1, Ordering::Relaxed);
+        crate::metrics::count("polywire_render_cache_evictions_total", &[], 1);
     }
 }
 
@@ -200,12 +201,17 @@ impl RenderCache {
     /// The cached document for a key.
     pub fn get(&self, key: &str) -> Option<Arc<CachedDoc>> {
         let found = self.inner.get(key);
-        let counter = if found.is_some() {
-            &self.hits
+        let (counter, result) = if found.is_some() {
+            (&self.hits, "hit")
         } else {
-            &self.misses
+            (&self.misses, "miss")
         };
         counter.fetch_add(1, Ordering::Relaxed);
+        crate::metrics::count(
+            "polywire_render_cache_lookups_total",
+            &[("result", result)],
+            1,
+        );
         found
     }
 

@@ -199,11 +199,23 @@ pub async fn serve_with(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let notifier = tokio::spawn(websub::run(state.clone()));
+    let gauges = {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(observe::GAUGE_REFRESH);
+            loop {
+                tick.tick().await;
+                let state = state.clone();
+                let _ = tokio::task::spawn_blocking(move || observe::refresh_gauges(&state)).await;
+            }
+        })
+    };
     let server_config = state.snapshot().config.daemon.server.clone();
     // Routes `extend` adds get nosniff too.
     let app = extend(router(state)).layer(server::nosniff());
     let limits = server::ConnectionLimits::of(&server_config);
     let result = server::run(listener, app, limits, shutdown).await;
     notifier.abort();
+    gauges.abort();
     result
 }
