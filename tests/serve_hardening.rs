@@ -257,3 +257,24 @@ async fn metrics_show_the_cache_and_store_and_speak_openmetrics_when_asked() {
     assert!(ct.starts_with("application/openmetrics-text"), "{ct}");
     assert!(open.ends_with("# EOF\n"));
 }
+
+// The store is held across awaits on purpose: it stands for a long render.
+#[allow(clippy::await_holding_lock)]
+#[tokio::test]
+async fn healthz_answers_while_the_store_is_busy() {
+    let (state, store) = serve_support::state();
+    assert_eq!(get(&state, "/healthz").await.status, 200);
+    let held = store.lock().unwrap();
+    let started = Instant::now();
+    let reply = tokio::time::timeout(Duration::from_secs(2), get(&state, "/healthz"))
+        .await
+        .expect("healthz waited for the store");
+    assert_eq!(reply.status, 200);
+    assert!(
+        reply.body.contains("\"status\":\"ready\""),
+        "{}",
+        reply.body
+    );
+    assert!(started.elapsed() < Duration::from_millis(500));
+    drop(held);
+}

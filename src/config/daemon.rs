@@ -46,9 +46,10 @@ pub struct ServerConfig {
     /// Bytes of request head (request line and headers) accepted; more is
     /// refused with 431. Default 16 KiB.
     pub max_header_bytes: usize,
-    /// Feed and page renders running or waiting at once; beyond, uncached
-    /// requests get 503 with `Retry-After`. Cached and 304 answers never
-    /// count. Default 8.
+    /// Feed and page renders running at once; beyond, uncached requests
+    /// get 503 with `Retry-After`. Cached and 304 answers never count.
+    /// Rendering and compressing are CPU-bound, so the default leaves a
+    /// core for cached feeds and health checks: cores − 1, at least 1.
     pub max_concurrent_renders: usize,
     /// Seconds sent in `Retry-After` when a request is shed. Default 5.
     pub retry_after_secs: u64,
@@ -69,7 +70,9 @@ impl Default for ServerConfig {
             header_timeout_secs: 10,
             request_timeout_secs: 30,
             max_header_bytes: 16 * 1024,
-            max_concurrent_renders: 8,
+            max_concurrent_renders: std::thread::available_parallelism()
+                .map_or(1, |n| n.get().saturating_sub(1))
+                .max(1),
             retry_after_secs: 5,
             cache_max_bytes: 64 * 1024 * 1024,
             cors_origins: vec!["*".into()],

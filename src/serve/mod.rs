@@ -70,6 +70,8 @@ struct Shared {
     /// One permit per render running or waiting for the store; none left
     /// means the request is shed (503) rather than queued.
     renders: Arc<tokio::sync::Semaphore>,
+    /// The last `/healthz` report, answered while the store is busy.
+    last_health: Arc<Mutex<Option<health::Health>>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -108,6 +110,7 @@ impl AppState {
                 changed: tokio::sync::Notify::new(),
                 started: Timestamp::now(),
                 renders,
+                last_health: Arc::new(Mutex::new(None)),
             }),
         }
     }

@@ -231,10 +231,17 @@ where
     let generation = state.generation();
     let snapshot = state.snapshot();
     let store = state.store();
+    // Compressed while the permit is held, so the CPU all renders take is
+    // bounded by the permits, not by how many clients ask at once.
+    let wanted = encoding::negotiate(headers);
     let made = tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        let store = store.lock().unwrap_or_else(|e| e.into_inner());
-        make(&snapshot, &store)
+        let doc = {
+            let store = store.lock().unwrap_or_else(|e| e.into_inner());
+            make(&snapshot, &store)?
+        };
+        doc.encode(doc.coding_for(wanted));
+        Ok::<_, RenderError>(doc)
     })
     .await;
     let doc = match made {
@@ -376,12 +383,28 @@ async fn opml(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Re
     .await
 }
 
+/// The readiness report. It reads the store, which renders hold while
+/// they query: when the store is busy the last report is answered (it is
+/// at most as old as the last idle moment), so health checks never queue
+/// behind a flood of renders.
 async fn healthz(State(state): State<AppState>) -> Response {
     let snapshot = state.snapshot();
     let store = state.store();
+    let last = state.shared.last_health.clone();
     let report = tokio::task::spawn_blocking(move || {
+        let fresh = |store: &crate::store::Store| {
+            let report = health::check(&snapshot.config, store);
+            *last.lock().unwrap_or_else(|e| e.into_inner()) = Some(report.clone());
+            report
+        };
+        if let Ok(store) = store.try_lock() {
+            return fresh(&store);
+        }
+        if let Some(report) = last.lock().unwrap_or_else(|e| e.into_inner()).clone() {
+            return report;
+        }
         let store = store.lock().unwrap_or_else(|e| e.into_inner());
-        health::check(&snapshot.config, &store)
+        fresh(&store)
     })
     .await;
     match report {
