@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Build: docker build -t polywire .
+# Build: docker build -t polywire .   (.dockerignore keeps target/ out)
 # Run:   docker run -p 8080:8080 -v polywire-data:/var/lib/polywire polywire
 
 FROM rust:1.95-slim-bookworm AS build
@@ -19,18 +19,20 @@ RUN apt-get update \
 COPY --from=build /src/target/release/polywire /usr/local/bin/polywire
 COPY config /etc/polywire
 COPY feeds /etc/polywire/feeds
-# Listen on all interfaces inside the container, keep data in the volume.
-RUN sed -i \
-      -e 's|^listen = .*|listen = "0.0.0.0:8080"|' \
-      -e 's|^path = "data/polywire.db"|path = "/var/lib/polywire/polywire.db"|' \
-      -e 's|^feeds = .*|feeds = "feeds/"|' \
-      /etc/polywire/polywire.toml
+# Listen on all interfaces inside the container, keep data in the volume:
+# environment overrides of polywire.toml (POLYWIRE__<SECTION>__<KEY>), so
+# nothing depends on the file's exact lines.
+ENV POLYWIRE__SERVER__LISTEN=0.0.0.0:8080 \
+    POLYWIRE__STORE__PATH=/var/lib/polywire/polywire.db \
+    POLYWIRE__PATHS__FEEDS=feeds/
 ENV POLYWIRE_CONFIG=/etc/polywire/polywire.toml
 USER polywire
 WORKDIR /var/lib/polywire
 VOLUME ["/etc/polywire", "/var/lib/polywire"]
 EXPOSE 8080
+# Liveness: /livez. /healthz is readiness (503 while wires fail), and a
+# remote outage is no reason to restart the container.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
-  CMD curl -fsS http://127.0.0.1:8080/healthz >/dev/null || exit 1
+  CMD curl -fsS http://127.0.0.1:8080/livez >/dev/null || exit 1
 ENTRYPOINT ["polywire"]
 CMD ["run"]

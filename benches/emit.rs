@@ -54,6 +54,7 @@ fn corpus_stories(taxonomy: &Taxonomy) -> Vec<StoredStory> {
                 cluster: i as i64,
                 first_seen: ctx.fetched_at,
                 updated: ctx.fetched_at,
+                item_updated: None,
                 also_from: Vec::new(),
                 article,
             }

@@ -1,7 +1,8 @@
 //! Store at scale: fill a database to N stories (default 1,000,000) through
 //! the real upsert path (64 stories a transaction, as the pipeline writes),
 //! then measure filtered feed queries at p50 / p99, resident memory and
-//! database size per story.
+//! database size per story. The newest 10,000 stories share one timestamp
+//! (a day-precision wire's backlog), so every walk meets ten thousand ties.
 //!
 //! ```text
 //! cargo bench --bench scale                       # 1,000,000 stories
@@ -196,7 +197,10 @@ fn story(i: u64, rng: &mut fastrand::Rng) -> (Article, Classification) {
         primary,
         evidence: Vec::new(),
     };
-    let published = Timestamp::from_second(1_700_000_000 + (i as i64) * 30).unwrap();
+    // The newest TIES stories share one timestamp, as a day-precision wire
+    // storing its backlog does: the walks must not sort them by id.
+    let slot = (i as i64).min(tie_from() as i64);
+    let published = Timestamp::from_second(1_700_000_000 + slot * 30).unwrap();
     let article = Article {
         url: format!("https://wire{}.example/story/{i}", i % 50),
         source: format!("wire{}", i % 50),
@@ -238,6 +242,18 @@ struct Measured {
 
 /// A region and every region below it in [`REGIONS`], as the server
 /// expands a `primary=true` filter.
+/// Stories sharing the newest timestamp.
+const TIES: u64 = 10_000;
+
+/// The first story of the tied block, given the store's target size.
+fn tie_from() -> u64 {
+    std::env::var("POLYWIRE_BENCH_STORIES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000u64)
+        .saturating_sub(TIES)
+}
+
 fn descendants(region: &str) -> Vec<String> {
     let mut out = vec![region.to_string()];
     for group in REGIONS {
@@ -367,6 +383,27 @@ fn main() {
                 primary_only: true,
                 ..FeedQuery::default()
             }
+        }),
+        // One filter alone: each walks its own index (lang, source) or
+        // the time index (since), through the tied newest stories.
+        measure("lang only", &mut |r| FeedQuery {
+            langs: vec![pick(r, &langs)],
+            ..FeedQuery::default()
+        }),
+        measure("source only", &mut |r| FeedQuery {
+            sources: vec![format!("wire{}", r.usize(..50))],
+            ..FeedQuery::default()
+        }),
+        measure("since only", &mut |r| FeedQuery {
+            // Anywhere in the stored span: from a few stories to all.
+            since: Timestamp::from_second(1_700_000_000 + r.i64(0..=tie_from() as i64) * 30).ok(),
+            ..FeedQuery::default()
+        }),
+        measure("ten thousand ties: lang + source", &mut |r| FeedQuery {
+            langs: vec![pick(r, &langs)],
+            sources: vec![format!("wire{}", r.usize(..50))],
+            since: Timestamp::from_second(1_700_000_000 + tie_from() as i64 * 30).ok(),
+            ..FeedQuery::default()
         }),
         measure("q= common CJK word", &mut |r| FeedQuery {
             q: Some(pick(r, ZH_WORDS)),

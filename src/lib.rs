@@ -15,7 +15,8 @@
 //! Extraction, normalization, classification and emitting are pure; only
 //! `fetch`, `store` and `serve` touch the world. [`pipeline`] walks one
 //! source through every stage; [`story`] is one story's way from extracted
-//! to classified, shared by the pipeline and `polywire inspect`.
+//! to classified, shared by the pipeline and `polywire inspect`. [`dates`]
+//! is the one date parser that extraction and normalization share.
 
 #![warn(missing_docs)]
 
@@ -24,6 +25,7 @@ pub mod cadence;
 pub mod classify;
 pub mod config;
 pub mod daemon;
+pub mod dates;
 pub mod emit;
 pub mod extract;
 pub mod fetch;

@@ -1,7 +1,7 @@
 //! The `polywire` command line: a thin wrapper around the library.
 
 use anyhow::{Context, Result, bail};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use polywire::app;
 use polywire::config::{DEFAULT_CONFIG_PATH, LogFormat};
 use polywire::store::Store;
@@ -14,8 +14,162 @@ use tokio_util::sync::CancellationToken;
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Cli {
+    /// Log line format on standard error (default: `[log] format`, else text).
+    #[arg(long, global = true, env = "POLYWIRE_LOG_FORMAT", value_enum)]
+    log_format: Option<LogFormatArg>,
     #[command(subcommand)]
     command: Command,
+}
+
+/// `--log-format`.
+#[derive(ValueEnum, Debug, Clone, Copy)]
+enum LogFormatArg {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// `--format` of `polywire feed`.
+#[derive(ValueEnum, Debug, Clone, Copy)]
+enum FormatArg {
+    /// RSS 2.0.
+    Rss,
+    /// Atom 1.0.
+    Atom,
+    /// JSON Feed 1.1.
+    Json,
+}
+
+impl From<FormatArg> for polywire::config::FeedFormat {
+    fn from(format: FormatArg) -> Self {
+        match format {
+            FormatArg::Rss => Self::Rss,
+            FormatArg::Atom => Self::Atom,
+            FormatArg::Json => Self::Json,
+        }
+    }
+}
+
+/// The filters of `polywire feed`: every parameter the HTTP API takes,
+/// under the same names (docs/feeds.md), plus kebab-case spellings.
+#[derive(Args, Debug, Default)]
+struct FeedFilterArgs {
+    /// Region id (repeatable: OR); a region matches everything below it.
+    #[arg(long)]
+    region: Vec<String>,
+    /// Industry id (repeatable).
+    #[arg(long)]
+    industry: Vec<String>,
+    /// Language subtag (repeatable).
+    #[arg(long)]
+    lang: Vec<String>,
+    /// Source id (repeatable).
+    #[arg(long)]
+    source: Vec<String>,
+    /// Full-text query.
+    #[arg(long)]
+    q: Option<String>,
+    /// Chinese script to convert to: `hans` or `hant`.
+    #[arg(long)]
+    script: Option<String>,
+    /// OpenCC-style conversion (`t2s`, `s2t`), RSSHub's name for `script`.
+    #[arg(long)]
+    opencc: Option<String>,
+    /// Only stories published at or after this time (RFC 3339) or date.
+    #[arg(long)]
+    since: Option<String>,
+    /// Most stories (default 50, at most 500).
+    #[arg(long)]
+    limit: Option<usize>,
+    /// `clusters`: one story per near-duplicate cluster.
+    #[arg(long)]
+    collapse: Option<String>,
+    /// Only stories whose primary tag matches (`true`/`false`).
+    #[arg(long)]
+    primary: Option<String>,
+    /// RSSHub: keep items whose title or description match this pattern.
+    #[arg(long)]
+    filter: Option<String>,
+    /// RSSHub: pattern on titles.
+    #[arg(long = "filter_title", alias = "filter-title")]
+    filter_title: Option<String>,
+    /// RSSHub: pattern on descriptions.
+    #[arg(long = "filter_description", alias = "filter-description")]
+    filter_description: Option<String>,
+    /// RSSHub: pattern on authors.
+    #[arg(long = "filter_author", alias = "filter-author")]
+    filter_author: Option<String>,
+    /// RSSHub: pattern on categories.
+    #[arg(long = "filter_category", alias = "filter-category")]
+    filter_category: Option<String>,
+    /// RSSHub: only items newer than this many seconds.
+    #[arg(long = "filter_time", alias = "filter-time")]
+    filter_time: Option<String>,
+    /// RSSHub: drop items whose title or description match.
+    #[arg(long)]
+    filterout: Option<String>,
+    /// RSSHub: drop by title.
+    #[arg(long = "filterout_title", alias = "filterout-title")]
+    filterout_title: Option<String>,
+    /// RSSHub: drop by description.
+    #[arg(long = "filterout_description", alias = "filterout-description")]
+    filterout_description: Option<String>,
+    /// RSSHub: drop by author.
+    #[arg(long = "filterout_author", alias = "filterout-author")]
+    filterout_author: Option<String>,
+    /// RSSHub: drop by category.
+    #[arg(long = "filterout_category", alias = "filterout-category")]
+    filterout_category: Option<String>,
+    /// RSSHub: patterns match case-sensitively (`true`, the default, or `false`).
+    #[arg(long = "filter_case_sensitive", alias = "filter-case-sensitive")]
+    filter_case_sensitive: Option<String>,
+    /// RSSHub: keep the store's order (`true`, the default) or not.
+    #[arg(long)]
+    sorted: Option<String>,
+}
+
+impl FeedFilterArgs {
+    /// The filters as URL query pairs, for the same parameter check as HTTP.
+    fn into_pairs(self) -> Vec<(String, String)> {
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for (key, values) in [
+            ("region", self.region),
+            ("industry", self.industry),
+            ("lang", self.lang),
+            ("source", self.source),
+        ] {
+            pairs.extend(values.into_iter().map(|v| (key.to_string(), v)));
+        }
+        let single = [
+            ("q", self.q),
+            ("script", self.script),
+            ("opencc", self.opencc),
+            ("since", self.since),
+            ("limit", self.limit.map(|l| l.to_string())),
+            ("collapse", self.collapse),
+            ("primary", self.primary),
+            ("filter", self.filter),
+            ("filter_title", self.filter_title),
+            ("filter_description", self.filter_description),
+            ("filter_author", self.filter_author),
+            ("filter_category", self.filter_category),
+            ("filter_time", self.filter_time),
+            ("filterout", self.filterout),
+            ("filterout_title", self.filterout_title),
+            ("filterout_description", self.filterout_description),
+            ("filterout_author", self.filterout_author),
+            ("filterout_category", self.filterout_category),
+            ("filter_case_sensitive", self.filter_case_sensitive),
+            ("sorted", self.sorted),
+        ];
+        pairs.extend(
+            single
+                .into_iter()
+                .filter_map(|(key, value)| Some((key.to_string(), value?))),
+        );
+        pairs
+    }
 }
 
 #[derive(Args, Debug, Clone)]
@@ -47,27 +201,11 @@ enum Command {
         config: ConfigArg,
         /// A named feed from `feeds/`; without it, an ad-hoc feed.
         name: Option<String>,
-        /// Region id (repeatable: OR); a region matches everything below it.
-        #[arg(long)]
-        region: Vec<String>,
-        /// Industry id (repeatable).
-        #[arg(long)]
-        industry: Vec<String>,
-        /// Language subtag (repeatable).
-        #[arg(long)]
-        lang: Vec<String>,
-        /// Source id (repeatable).
-        #[arg(long)]
-        source: Vec<String>,
-        /// Full-text query.
-        #[arg(long)]
-        q: Option<String>,
-        /// `rss`, `atom` or `json`.
-        #[arg(long, default_value = "rss")]
-        format: String,
-        /// Most stories (default 50, at most 500).
-        #[arg(long)]
-        limit: Option<usize>,
+        /// Document format.
+        #[arg(long, value_enum, default_value = "rss")]
+        format: FormatArg,
+        #[command(flatten)]
+        filters: Box<FeedFilterArgs>,
     },
     /// Print what extraction alone gives for each file, as JSON Lines.
     Extract {
@@ -103,8 +241,30 @@ enum Command {
         source: Option<String>,
         /// Fetch time for dates without a year (RFC 3339). Default: now.
         #[arg(long)]
-        fetched_at: Option<String>,
+        fetched_at: Option<jiff::Timestamp>,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output.
+    Man,
+}
+
+impl Command {
+    /// The configuration file this command reads, if any.
+    fn config_path(&self) -> Option<&std::path::Path> {
+        match self {
+            Command::Run(c) | Command::Sources(c) | Command::Check(c) => Some(&c.config),
+            Command::Fetch { config, .. }
+            | Command::Feed { config, .. }
+            | Command::Extract { config, .. }
+            | Command::Export { config, .. }
+            | Command::Inspect { config, .. } => Some(&config.config),
+            Command::Completions { .. } | Command::Man => None,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -136,45 +296,33 @@ fn limit_malloc_arenas() {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    // Every command logs (warnings from `inspect` or `export` are not
+    // dropped), on standard error so printed documents stay clean.
+    init_logging(cli.log_format, cli.command.config_path());
     match cli.command {
         Command::Check(args) => check(&args),
         Command::Run(args) => {
             limit_malloc_arenas();
             let loaded = load(&args)?;
-            init_logging(&loaded);
             runtime()?.block_on(polywire::daemon::run(args.config.clone(), loaded))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Fetch { config, sources } => {
             let loaded = load(&config)?;
-            init_logging(&loaded);
             runtime()?.block_on(fetch_once(loaded, sources))
         }
         Command::Sources(args) => sources(&args),
         Command::Feed {
             config,
             name,
-            region,
-            industry,
-            lang,
-            source,
-            q,
             format,
-            limit,
-        } => {
-            let mut pairs: Vec<(String, String)> = Vec::new();
-            for (key, values) in [
-                ("region", region),
-                ("industry", industry),
-                ("lang", lang),
-                ("source", source),
-            ] {
-                pairs.extend(values.into_iter().map(|v| (key.to_string(), v)));
-            }
-            pairs.extend(q.map(|q| ("q".to_string(), q)));
-            pairs.extend(limit.map(|l| ("limit".to_string(), l.to_string())));
-            feed(&config, name.as_deref(), &format, &pairs)
-        }
+            filters,
+        } => feed(
+            &config,
+            name.as_deref(),
+            format.into(),
+            &filters.into_pairs(),
+        ),
         Command::Export { config, out } => export(&config, &out),
         Command::Extract {
             config,
@@ -188,6 +336,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             source,
             fetched_at,
         } => inspect(&config, files, url, source, fetched_at),
+        Command::Completions { shell } => {
+            let mut command = Cli::command();
+            command.set_bin_name("polywire");
+            command.build();
+            // try_generate: `generate` panics when stdout closes early.
+            clap_complete::Generator::try_generate(&shell, &command, &mut std::io::stdout())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -202,15 +362,31 @@ fn load(args: &ConfigArg) -> Result<app::Loaded> {
     app::load(&args.config).map_err(|errors| anyhow::anyhow!("invalid configuration:\n{errors}"))
 }
 
-fn init_logging(loaded: &app::Loaded) {
-    let log = &loaded.config.daemon.log;
+/// Logging as `--log-format` (or `POLYWIRE_LOG_FORMAT`) says, else as the
+/// configuration's `[log]` says (read alone, so a broken source file does
+/// not silence the error that reports it), else text at `info`.
+fn init_logging(cli_format: Option<LogFormatArg>, config: Option<&std::path::Path>) {
+    let log = config
+        .and_then(|path| {
+            let text = std::fs::read_to_string(path).ok()?;
+            let vars = std::env::vars_os()
+                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)));
+            polywire::config::env::daemon_with_overrides(path, &text, vars).ok()
+        })
+        .map(|daemon| daemon.log)
+        .unwrap_or_default();
+    let format = match cli_format {
+        Some(LogFormatArg::Json) => LogFormat::Json,
+        Some(LogFormatArg::Text) => LogFormat::Text,
+        None => log.format,
+    };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&log.level));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
-    let _ = match log.format {
+    let _ = match format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Text => builder.try_init(),
     };
@@ -328,7 +504,7 @@ fn inspect(
     files: Vec<PathBuf>,
     url: Option<url::Url>,
     source: Option<String>,
-    fetched_at: Option<String>,
+    fetched_at: Option<jiff::Timestamp>,
 ) -> Result<ExitCode> {
     use std::io::{Read, Write};
     let loaded = load(args)?;
@@ -341,12 +517,7 @@ fn inspect(
         ),
         None => None,
     };
-    let fetched_at = match fetched_at {
-        Some(text) => text
-            .parse::<jiff::Timestamp>()
-            .with_context(|| format!("--fetched-at `{text}` is not an RFC 3339 time"))?,
-        None => jiff::Timestamp::now(),
-    };
+    let fetched_at = fetched_at.unwrap_or_else(jiff::Timestamp::now);
     let options = polywire::inspect::InspectOptions {
         source,
         url,
@@ -394,12 +565,10 @@ fn inspect(
 fn feed(
     args: &ConfigArg,
     name: Option<&str>,
-    format: &str,
+    format: polywire::config::FeedFormat,
     pairs: &[(String, String)],
 ) -> Result<ExitCode> {
     let loaded = load(args)?;
-    let format = polywire::config::FeedFormat::parse(format)
-        .with_context(|| format!("--format `{format}` is not rss, atom or json"))?;
     let store = Store::open(&loaded.config.daemon.store.path)?;
     let text = polywire::serve::render::render_to_string(
         &loaded.config,

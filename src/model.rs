@@ -259,6 +259,10 @@ pub struct StoredStory {
     pub first_seen: Timestamp,
     /// When the stored story last changed.
     pub updated: Timestamp,
+    /// When the wire says the story last changed (its feed item's
+    /// `updated`/`atom:updated`), if it says.
+    #[serde(default)]
+    pub item_updated: Option<Timestamp>,
     /// Other sources that carried the same story (filled when a query
     /// collapses near-duplicate clusters).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -32,6 +32,7 @@ fn story(title: &str, body: &str, author: &str, category: &str) -> StoredStory {
         cluster: 1,
         first_seen: Timestamp::UNIX_EPOCH,
         updated: Timestamp::UNIX_EPOCH,
+        item_updated: None,
         also_from: vec![author.into()],
     }
 }

@@ -87,8 +87,23 @@ fn check_atom(doc: &Node, url: &str) -> Vec<Node> {
     assert_eq!(me.len(), 1);
     assert_eq!(me[0].attr("href"), Some(url), "self link = request URL");
     let mut ids = HashSet::new();
+    let mut updated = HashSet::new();
     let entries: Vec<Node> = doc.all("entry").into_iter().cloned().collect();
     for e in &entries {
+        // The validator warns "Two entries with the same value for
+        // atom:updated": a story's updated is its own last change, not
+        // the time a batch was stored.
+        assert!(
+            updated.insert(e.one("updated").text.clone()),
+            "{url}: two entries updated at {}",
+            e.one("updated").text
+        );
+        for p in e.all("published") {
+            assert!(
+                p.text <= e.one("updated").text,
+                "{url}: published after updated"
+            );
+        }
         let id = &e.one("id").text;
         assert!(
             id.starts_with("tag:feeds.polywire.test,2026:story/"),
@@ -167,7 +182,14 @@ async fn every_feed_is_strictly_valid_and_parses_as_a_feed() {
     for uri in urls {
         let reply = get(&state, &uri).await;
         assert_eq!(reply.status, StatusCode::OK, "{uri}");
-        let url = format!("{BASE}{uri}");
+        // The self link is the feed's canonical URL (parameters sorted).
+        let (path, query) = uri
+            .split_once('?')
+            .map_or((uri.as_str(), None), |(p, q)| (p, Some(q)));
+        let url = format!(
+            "{BASE}{}",
+            polywire::serve::cache::canonical_key(path, query)
+        );
         let ct = reply.headers["content-type"].to_str().unwrap().to_string();
         let count = if uri.contains(".json") {
             assert_eq!(ct, "application/feed+json; charset=utf-8");
@@ -329,6 +351,7 @@ async fn hostile_links_and_images_are_dropped_or_made_absolute() {
         cluster: 1,
         first_seen: jiff::Timestamp::UNIX_EPOCH,
         updated: jiff::Timestamp::UNIX_EPOCH,
+        item_updated: None,
         also_from: vec![],
     };
     let item = FeedItem::from_story(&story, &taxonomy, "x.test", None);
@@ -370,4 +393,17 @@ async fn opml_lists_every_named_feed_and_parses() {
             );
         }
     }
+}
+
+#[tokio::test]
+async fn script_converts_the_feed_title_as_well_as_its_entries() {
+    let (state, _) = state();
+    let doc = parse_strict(
+        &get(&state, "/feed.atom?q=%E9%86%AB%E8%97%A5&script=hans")
+            .await
+            .body,
+    );
+    let title = &doc.one("title").text;
+    assert!(title.contains("医药"), "{title}");
+    assert!(!title.contains("醫藥"), "{title}");
 }

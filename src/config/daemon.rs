@@ -37,6 +37,27 @@ pub struct ServerConfig {
     pub cache_control: String,
     /// A WebSub hub to announce in feeds and to notify when they change.
     pub websub_hub: Option<String>,
+    /// Seconds a client has to send a whole request head; the same clock
+    /// closes a keep-alive connection idle that long between requests.
+    /// Default 10.
+    pub header_timeout_secs: u64,
+    /// Seconds one request may take from head to response. Default 30.
+    pub request_timeout_secs: u64,
+    /// Bytes of request head (request line and headers) accepted; more is
+    /// refused with 431. Default 16 KiB.
+    pub max_header_bytes: usize,
+    /// Feed and page renders running at once; beyond, uncached requests
+    /// get 503 with `Retry-After`. Cached and 304 answers never count.
+    /// Rendering and compressing are CPU-bound, so the default leaves a
+    /// core for cached feeds and health checks: cores − 1, at least 1.
+    pub max_concurrent_renders: usize,
+    /// Seconds sent in `Retry-After` when a request is shed. Default 5.
+    pub retry_after_secs: u64,
+    /// Bytes of rendered documents kept in memory. Default 64 MiB.
+    pub cache_max_bytes: usize,
+    /// Origins allowed to read feeds and OPML from scripts (CORS).
+    /// Default `["*"]`; empty sends no CORS headers.
+    pub cors_origins: Vec<String>,
 }
 
 impl Default for ServerConfig {
@@ -46,6 +67,15 @@ impl Default for ServerConfig {
             base_url: None,
             cache_control: "public, max-age=300".into(),
             websub_hub: None,
+            header_timeout_secs: 10,
+            request_timeout_secs: 30,
+            max_header_bytes: 16 * 1024,
+            max_concurrent_renders: std::thread::available_parallelism()
+                .map_or(1, |n| n.get().saturating_sub(1))
+                .max(1),
+            retry_after_secs: 5,
+            cache_max_bytes: 64 * 1024 * 1024,
+            cors_origins: vec!["*".into()],
         }
     }
 }

@@ -5,6 +5,7 @@
 //! file and line.
 
 mod daemon;
+pub mod env;
 mod error;
 mod feed;
 mod source;
@@ -51,7 +52,10 @@ impl Config {
         let mut errors = ConfigErrors::default();
         let text = std::fs::read_to_string(path)
             .map_err(|e| ConfigError::file(path, format!("cannot read: {e}")))?;
-        let daemon: DaemonConfig = parse_toml(path, &text)?;
+        // vars_os: std::env::vars panics on a variable that is not UTF-8.
+        let vars = std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)));
+        let daemon = env::daemon_with_overrides(path, &text, vars)?;
         let base = path.parent().unwrap_or(Path::new("."));
         let sources_dir = base.join(&daemon.paths.sources);
         let feeds_dir = base.join(&daemon.paths.feeds);

@@ -305,10 +305,7 @@ impl FeedItem {
                 });
             }
         }
-        let updated = match a.published {
-            Some(p) if p > story.updated => p,
-            _ => story.updated,
-        };
+        let updated = story_updated(story);
         FeedItem {
             id: story_tag_uri(authority, &a.url),
             url,
@@ -353,6 +350,21 @@ impl Category {
     }
 }
 
+/// A story's own last change, for Atom's `updated`: the wire's updated
+/// time, else its publication time; never when polywire stored it (a batch
+/// stored at once would share one value, which feed validators flag, and
+/// a re-store would look like an edit). A story with neither falls back to
+/// when it was first seen, which does not move.
+pub fn story_updated(story: &StoredStory) -> Timestamp {
+    let published = story.article.published;
+    match (story.item_updated, published) {
+        (Some(u), Some(p)) => u.max(p),
+        (Some(u), None) => u,
+        (None, Some(p)) => p,
+        (None, None) => story.first_seen,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -362,6 +374,34 @@ mod tests {
         let t: Timestamp = "2026-11-29T08:15:00Z".parse().unwrap();
         assert_eq!(rfc822(t), "Sun, 29 Nov 2026 08:15:00 +0000");
         assert_eq!(rfc3339(t), "2026-11-29T08:15:00Z");
+    }
+
+    #[test]
+    fn updated_is_the_story_s_own_last_change_never_the_store_time() {
+        let t = |s: &str| s.parse::<Timestamp>().unwrap();
+        let mut story = StoredStory {
+            id: 1,
+            article: crate::model::Article {
+                published: Some(t("2026-11-29T08:15:00Z")),
+                ..Default::default()
+            },
+            regions: vec![],
+            industries: vec![],
+            cluster: 1,
+            first_seen: t("2026-11-30T00:00:00Z"),
+            updated: t("2026-12-01T00:00:00Z"),
+            item_updated: None,
+            also_from: vec![],
+        };
+        assert_eq!(story_updated(&story), t("2026-11-29T08:15:00Z"));
+        story.item_updated = Some(t("2026-11-29T10:00:00Z"));
+        assert_eq!(story_updated(&story), t("2026-11-29T10:00:00Z"));
+        // A wire's updated before its published is a typo: published wins.
+        story.item_updated = Some(t("2026-11-28T10:00:00Z"));
+        assert_eq!(story_updated(&story), t("2026-11-29T08:15:00Z"));
+        story.item_updated = None;
+        story.article.published = None;
+        assert_eq!(story_updated(&story), t("2026-11-30T00:00:00Z"));
     }
 
     #[test]

@@ -10,6 +10,8 @@
 //! * [`health`]: the `/healthz` report.
 //! * [`websub`]: hub notifications when feeds change.
 //! * [`export`]: the static export.
+//! * [`server`]: the accept loop (header and idle timeouts, 431) and the
+//!   per-request layers (timeout, access log, nosniff).
 //! * this file: [`AppState`], [`router`], [`serve`].
 //!
 //! Routes: `GET /`, `/feed.{rss,atom,json}` (and `/feed`), `/feeds/{name}.{rss,atom,json}`,
@@ -25,6 +27,7 @@ pub mod params;
 pub mod render;
 mod routes;
 pub mod rsshub;
+pub mod server;
 pub mod websub;
 
 use crate::classify::Taxonomy;
@@ -39,9 +42,7 @@ use std::sync::{Arc, Mutex, RwLock};
 pub use export::{ExportError, export_all};
 pub use render::{RenderError, render_to_string};
 
-/// Bytes of rendered documents kept in memory at most.
-const CACHE_MAX_BYTES: usize = 64 * 1024 * 1024;
-/// Rendered documents kept in memory at most.
+/// Rendered documents the cache is sized for (bytes are configured).
 const CACHE_MAX_ENTRIES: usize = 2048;
 
 /// The configuration and taxonomy in force; swapped whole on reload.
@@ -62,10 +63,15 @@ pub struct AppState {
 struct Shared {
     snapshot: RwLock<Arc<Snapshot>>,
     store: Arc<Mutex<Store>>,
-    cache: Mutex<RenderCache>,
+    cache: RenderCache,
     generation: AtomicU64,
     changed: tokio::sync::Notify,
     started: Timestamp,
+    /// One permit per render running or waiting for the store; none left
+    /// means the request is shed (503) rather than queued.
+    renders: Arc<tokio::sync::Semaphore>,
+    /// The last `/healthz` report, answered while the store is busy.
+    last_health: Arc<Mutex<Option<health::Health>>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -90,14 +96,21 @@ impl AppState {
         taxonomy: Taxonomy,
         store: Arc<Mutex<Store>>,
     ) -> AppState {
+        let server = &config.daemon.server;
+        let cache = RenderCache::new(server.cache_max_bytes, CACHE_MAX_ENTRIES);
+        let renders = Arc::new(tokio::sync::Semaphore::new(
+            server.max_concurrent_renders.max(1),
+        ));
         AppState {
             shared: Arc::new(Shared {
                 snapshot: RwLock::new(Arc::new(Snapshot { config, taxonomy })),
                 store,
-                cache: Mutex::new(RenderCache::new(CACHE_MAX_BYTES, CACHE_MAX_ENTRIES)),
+                cache,
                 generation: AtomicU64::new(0),
                 changed: tokio::sync::Notify::new(),
                 started: Timestamp::now(),
+                renders,
+                last_health: Arc::new(Mutex::new(None)),
             }),
         }
     }
@@ -106,7 +119,7 @@ impl AppState {
     /// when a WebSub hub is configured, changed feeds are announced.
     pub fn invalidate(&self) {
         self.shared.generation.fetch_add(1, Ordering::SeqCst);
-        self.lock_cache().clear();
+        self.shared.cache.clear();
         self.shared.changed.notify_one();
     }
 
@@ -142,11 +155,16 @@ impl AppState {
 
     /// Number of rendered documents held in memory.
     pub fn cached_documents(&self) -> usize {
-        self.lock_cache().len()
+        self.shared.cache.len()
     }
 
-    fn lock_cache(&self) -> std::sync::MutexGuard<'_, RenderCache> {
-        self.shared.cache.lock().unwrap_or_else(|e| e.into_inner())
+    /// Render cache hits, misses, evictions and size.
+    pub fn cache_stats(&self) -> cache::CacheStats {
+        self.shared.cache.stats()
+    }
+
+    fn cache(&self) -> &RenderCache {
+        &self.shared.cache
     }
 
     /// Writes every named feed, the OPML list and the index page to `out`.
@@ -159,8 +177,10 @@ impl AppState {
 
 /// The HTTP routes over a state. Add more with `Router::merge` /
 /// `.route(...)` before serving (e.g. a `/metrics` route).
+/// The routes come with the per-request layers of [`server::harden`].
 pub fn router(state: AppState) -> axum::Router {
-    routes::router(state)
+    let server_config = state.snapshot().config.daemon.server.clone();
+    server::harden(routes::router(state), &server_config)
 }
 
 /// Serves `router(state)` on `listener` until `shutdown` resolves, and
@@ -182,10 +202,23 @@ pub async fn serve_with(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let notifier = tokio::spawn(websub::run(state.clone()));
-    let app = extend(router(state));
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let gauges = {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(observe::GAUGE_REFRESH);
+            loop {
+                tick.tick().await;
+                let state = state.clone();
+                let _ = tokio::task::spawn_blocking(move || observe::refresh_gauges(&state)).await;
+            }
+        })
+    };
+    let server_config = state.snapshot().config.daemon.server.clone();
+    // Routes `extend` adds get nosniff too.
+    let app = extend(router(state)).layer(server::nosniff());
+    let limits = server::ConnectionLimits::of(&server_config);
+    let result = server::run(listener, app, limits, shutdown).await;
     notifier.abort();
+    gauges.abort();
     result
 }

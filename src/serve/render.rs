@@ -265,6 +265,15 @@ pub fn feed_doc(
             format!("adhoc/{}", self_url.split_once('?').map_or("", |(_, q)| q)),
         ),
     };
+    // The feed's own title and subtitle are in the script its entries
+    // are converted to (an ad-hoc title echoes `q`).
+    let (title, description) = match script {
+        Some(script) => (
+            crate::normalize::script::convert(&title, script),
+            crate::normalize::script::convert(&description, script),
+        ),
+        None => (title, description),
+    };
     FeedDoc {
         meta: FeedMeta {
             title,

@@ -1,7 +1,7 @@
 //! HTTP handlers: look in the cache, else parse and render on a blocking
 //! thread; answer with validators (or 304), compressed as accepted.
 
-use super::cache::{CachedDoc, http_date, not_modified};
+use super::cache::{CachedDoc, canonical_key, canonical_query, http_date, not_modified};
 use super::encoding::{self, Coding};
 use super::params::FeedParams;
 use super::render::{FeedRequest, RenderError, render_feed};
@@ -13,13 +13,14 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_ENCODING, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, LAST_MODIFIED,
-    VARY, X_CONTENT_TYPE_OPTIONS,
+    RETRY_AFTER, VARY,
 };
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use jiff::Timestamp;
 use std::sync::Arc;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 const HTML: &str = "text/html; charset=utf-8";
 /// The index page needs no script at all; should anything slip through the
@@ -29,18 +30,89 @@ const HTML_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src h
 const OPML: &str = "text/x-opml; charset=utf-8";
 
 pub(super) fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/", get(index))
+    let origins = state.snapshot().config.daemon.server.cors_origins.clone();
+    let mut readable = Router::new()
         .route("/feed", get(adhoc_rss))
         .route("/feed.rss", get(adhoc_rss))
         .route("/feed.atom", get(adhoc_atom))
         .route("/feed.json", get(adhoc_json))
         .route("/feeds/{file}", get(named))
         .route("/opml", get(opml))
-        .route("/opml.xml", get(opml))
+        .route("/opml.xml", get(opml));
+    if let Some(cors) = cors(&origins) {
+        readable = readable.layer(cors);
+    }
+    Router::new()
+        .route("/", get(index))
+        .merge(readable)
         .route("/healthz", get(healthz))
+        .route("/livez", get(livez))
         .fallback(not_found)
         .with_state(state)
+}
+
+/// CORS for feeds and OPML, so web readers can fetch them from scripts:
+/// simple GETs from the configured origins (`*`: any), with the
+/// validators readable. `None` when no origin is configured.
+fn cors(origins: &[String]) -> Option<CorsLayer> {
+    let allow = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        let list: Vec<HeaderValue> = origins
+            .iter()
+            .filter_map(|o| match HeaderValue::from_str(o) {
+                Ok(v) => Some(v),
+                Err(_) => {
+                    tracing::warn!(origin = %o, "Ignoring a CORS origin that is not a header value.");
+                    None
+                }
+            })
+            .collect();
+        if list.is_empty() {
+            return None;
+        }
+        AllowOrigin::list(list)
+    };
+    Some(
+        CorsLayer::new()
+            .allow_origin(allow)
+            .allow_methods([Method::GET, Method::HEAD])
+            .expose_headers([ETAG, LAST_MODIFIED]),
+    )
+}
+
+/// 503 with `Retry-After`: the render slots are all taken.
+fn overloaded(state: &AppState) -> Response {
+    let retry = state
+        .snapshot()
+        .config
+        .daemon
+        .server
+        .retry_after_secs
+        .max(1);
+    let mut response = text_error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "too many feeds being rendered; retry shortly",
+    );
+    response
+        .headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from(retry));
+    response
+}
+
+/// Liveness: the process answers HTTP. Readiness (is news flowing?) is
+/// `/healthz`; an orchestrator restarting on that would restart a daemon
+/// that cannot fix a remote wire's outage.
+async fn livez() -> Response {
+    (
+        StatusCode::OK,
+        [
+            (CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (CACHE_CONTROL, "no-store"),
+        ],
+        "alive\n",
+    )
+        .into_response()
 }
 
 async fn not_found() -> Response {
@@ -113,25 +185,25 @@ async fn respond(state: &AppState, headers: &HeaderMap, doc: &Arc<CachedDoc>) ->
         h.insert(CONTENT_ENCODING, HeaderValue::from_static(name));
     }
     h.insert(CONTENT_TYPE, HeaderValue::from_static(doc.content_type));
-    h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     if doc.content_type == HTML {
         h.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(HTML_CSP));
     }
     (StatusCode::OK, h, Body::from(body)).into_response()
 }
 
-/// The cache key of a request: path and query as sent.
+/// The cache key of a request: its path and canonical query.
 fn cache_key(uri: &Uri) -> String {
-    uri.path_and_query()
-        .map_or_else(|| uri.path().to_string(), |pq| pq.as_str().to_string())
+    canonical_key(uri.path(), uri.query())
 }
 
 /// The cached document for this request, answered without parsing,
 /// querying or rendering anything: only successful renders are cached,
 /// so a hit stands for a request that was already checked.
 async fn from_cache(state: &AppState, uri: &Uri, headers: &HeaderMap) -> Option<Response> {
-    let hit = state.lock_cache().get(&cache_key(uri))?;
-    Some(respond(state, headers, &hit).await)
+    let hit = state.cache().get(&cache_key(uri))?;
+    let mut response = respond(state, headers, &hit).await;
+    response.extensions_mut().insert(super::server::CacheHit);
+    Some(response)
 }
 
 /// Cache lookup, else `make` on a blocking thread (it may query the
@@ -151,12 +223,25 @@ where
     if let Some(response) = from_cache(state, uri, headers).await {
         return response;
     }
+    // Shed rather than queue: a waiting render holds a connection and, by
+    // the time it runs, its client may be gone. Hits never get here.
+    let Ok(permit) = state.shared.renders.clone().try_acquire_owned() else {
+        return overloaded(state);
+    };
     let generation = state.generation();
     let snapshot = state.snapshot();
     let store = state.store();
+    // Compressed while the permit is held, so the CPU all renders take is
+    // bounded by the permits, not by how many clients ask at once.
+    let wanted = encoding::negotiate(headers);
     let made = tokio::task::spawn_blocking(move || {
-        let store = store.lock().unwrap_or_else(|e| e.into_inner());
-        make(&snapshot, &store)
+        let _permit = permit;
+        let doc = {
+            let store = store.lock().unwrap_or_else(|e| e.into_inner());
+            make(&snapshot, &store)?
+        };
+        doc.encode(doc.coding_for(wanted));
+        Ok::<_, RenderError>(doc)
     })
     .await;
     let doc = match made {
@@ -168,10 +253,9 @@ where
         }
     };
     if cacheable {
-        let mut cache = state.lock_cache();
         // A render that raced with an invalidation must not be kept.
         if state.generation() == generation {
-            cache.insert(cache_key(uri), doc.clone());
+            state.cache().insert(cache_key(uri), doc.clone());
         }
     }
     respond(state, headers, &doc).await
@@ -188,7 +272,14 @@ async fn feed(
         return response;
     }
     let snapshot = state.snapshot();
-    let query = uri.query().unwrap_or("").to_string();
+    // Checked as sent, so an error names what the client wrote first;
+    // rendered from the canonical spelling, which is the cache key, the
+    // self link and the feed id whatever the parameters' order.
+    let raw = uri.query().unwrap_or("");
+    if let Err(e) = FeedParams::parse(raw, &snapshot.config, &snapshot.taxonomy) {
+        return text_error(StatusCode::BAD_REQUEST, &e.to_string());
+    }
+    let query = canonical_query(raw);
     let params = match FeedParams::parse(&query, &snapshot.config, &snapshot.taxonomy) {
         Ok(p) => p,
         Err(e) => return text_error(StatusCode::BAD_REQUEST, &e.to_string()),
@@ -196,7 +287,7 @@ async fn feed(
     let self_url = format!(
         "{}{}",
         snapshot.config.daemon.server.public_base_url(),
-        uri.path_and_query().map_or(uri.path(), |pq| pq.as_str())
+        canonical_key(uri.path(), Some(&query))
     );
     let cacheable = params.filter_time.is_none();
     cached(&state, &uri, &headers, cacheable, move |snap, store| {
@@ -292,12 +383,28 @@ async fn opml(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Re
     .await
 }
 
+/// The readiness report. It reads the store, which renders hold while
+/// they query: when the store is busy the last report is answered (it is
+/// at most as old as the last idle moment), so health checks never queue
+/// behind a flood of renders.
 async fn healthz(State(state): State<AppState>) -> Response {
     let snapshot = state.snapshot();
     let store = state.store();
+    let last = state.shared.last_health.clone();
     let report = tokio::task::spawn_blocking(move || {
+        let fresh = |store: &crate::store::Store| {
+            let report = health::check(&snapshot.config, store);
+            *last.lock().unwrap_or_else(|e| e.into_inner()) = Some(report.clone());
+            report
+        };
+        if let Ok(store) = store.try_lock() {
+            return fresh(&store);
+        }
+        if let Some(report) = last.lock().unwrap_or_else(|e| e.into_inner()).clone() {
+            return report;
+        }
         let store = store.lock().unwrap_or_else(|e| e.into_inner());
-        health::check(&snapshot.config, &store)
+        fresh(&store)
     })
     .await;
     match report {

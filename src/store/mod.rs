@@ -359,18 +359,25 @@ impl Store {
     pub fn load_stories(&self, ids: &[i64]) -> Result<Vec<StoredStory>, StoreError> {
         let mut out = Vec::with_capacity(ids.len());
         let mut row_stmt = self.conn.prepare_cached(
-            "SELECT id, data, cluster, first_seen, updated FROM articles WHERE id = ?1",
+            "SELECT id, data, cluster, first_seen, updated, item_updated FROM articles WHERE id = ?1",
         )?;
         let mut tag_stmt = self.conn.prepare_cached(
             "SELECT kind, tag, score, is_primary FROM article_tags WHERE article_id = ?1 ORDER BY score DESC, tag",
         )?;
         for &id in ids {
-            let row: Option<(i64, String, i64, i64, i64)> = row_stmt
+            let row: Option<(i64, String, i64, i64, i64, Option<i64>)> = row_stmt
                 .query_row([id], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
                 })
                 .optional()?;
-            let Some((id, data, cluster, first_seen, updated)) = row else {
+            let Some((id, data, cluster, first_seen, updated, item_updated)) = row else {
                 continue;
             };
             let article: Article =
@@ -403,6 +410,7 @@ impl Store {
                 cluster,
                 first_seen: Timestamp::from_second(first_seen).unwrap_or(Timestamp::UNIX_EPOCH),
                 updated: Timestamp::from_second(updated).unwrap_or(Timestamp::UNIX_EPOCH),
+                item_updated: item_updated.and_then(|s| Timestamp::from_second(s).ok()),
                 also_from: Vec::new(),
             });
         }

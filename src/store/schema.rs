@@ -186,6 +186,18 @@ CREATE TRIGGER id_block_times_update AFTER UPDATE OF sort_time ON articles BEGIN
 END;
 "#,
         ),
+        // Every feed index ends with the full order key, id included:
+        // with only `(lang, sort_time)`, stories sharing a timestamp (a
+        // day-precision wire stores thousands at one) were sorted by id in
+        // a temporary B-tree on every query.
+        M::up(
+            r#"
+DROP INDEX articles_by_source;
+DROP INDEX articles_by_lang;
+CREATE INDEX articles_by_source ON articles(source, sort_time DESC, id DESC);
+CREATE INDEX articles_by_lang ON articles(lang, sort_time DESC, id DESC);
+"#,
+        ),
     ])
 }
 
