@@ -15,6 +15,7 @@
 //! 7. [`lang`] and [`script`]: language and Chinese script.
 //! 8. [`fingerprint`] and the summary.
 
+pub mod agencies;
 pub mod credits;
 pub mod dateline;
 pub mod dates;
