@@ -5,6 +5,7 @@
 //! (month and day, a day alone, or nothing) and the reporters. The caller
 //! removes the matched text from the body and resolves the date.
 
+use super::agencies;
 use super::dates::{month_from_name, parse_number};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -78,9 +79,14 @@ static CNA: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
-/// Kyodo `【北京共同】`, Jiji `【ワシントン時事】`.
+/// Kyodo `【北京共同】`, Jiji `【ワシントン時事】`, Yonhap's Japanese service
+/// `【ソウル聯合ニュース】`: a place, then any agency in the lexicon.
 static JAPANESE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^【(?P<place>[^【】\s]{1,12}?)(?P<agency>共同|時事)】[ ]?").expect("static regex")
+    Regex::new(&format!(
+        r"^【(?P<place>[^【】\s=]{{1,12}}?)(?P<agency>{})】[ ]?",
+        agencies::alternation()
+    ))
+    .expect("static regex")
 });
 
 /// Xinhua's Japanese service: `【新華社北京3月8日】`.
@@ -89,22 +95,26 @@ static XINHUA_JA: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
-/// Yonhap: `(서울=연합뉴스) 김병규 기자 = `.
+/// Korean wires: `(서울=연합뉴스) 김병규 기자 = `, `(세종=뉴스1)`,
+/// `【서울=뉴시스】`. The `(place=agency)` shape is the dateline whatever
+/// the agency, so an agency outside the lexicon is kept as written.
 static YONHAP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\((?P<place>[^()=]{1,20})=(?P<agency>연합뉴스|연합인포맥스)\)[ ]?(?:(?P<by>[가-힣A-Za-z· ]{2,60}?)[ ]?(?:기자|특파원)[ ]?=[ ]?)?")
+    Regex::new(r"^[(【\[](?P<place>[^()=【】\[\]]{1,20})=(?P<agency>[^()=【】\[\]]{1,20})[)】\]][ ]?(?:(?P<by>[가-힣A-Za-z· ]{2,60}?)[ ]?(?:기자|특파원)[ ]?=[ ]?)?")
         .expect("static regex")
 });
 
 /// Latin-script wires: `BEIJING, March 31 (Xinhua) -- `, `HOUSTON, Jan 27
 /// (Reuters) - `, `BEIRUT (AP) — `, `New Delhi (AFP) - `, `Dec. 23
-/// (Bloomberg) -- `, `Berlin (dpa) - `, `Madrid, 11 may (EFE).- `.
+/// (Bloomberg) -- `, `Berlin (dpa) - `, `Madrid, 11 may (EFE).- `,
+/// `NEW DELHI, Mar 18 (PTI) ` without a dash, `MOSCOW, March 18. /TASS/. `.
+/// The name in parentheses is checked afterwards ([`latin_agency_ok`]).
 static LATIN: LazyLock<Regex> = LazyLock::new(|| {
     let word = r"\p{Lu}[\p{L}'’.\-/]*";
     let place =
         format!(r"{word}(?:[ ](?:(?:de|del|la|am|an|der|do|da|di|el|upon)[ ])?{word}){{0,3}}");
     let date = r"(?:\p{L}{3,10}\.?[ ]\d{1,2}|\d{1,2}[ ]\p{L}{3,10}\.?)";
     Regex::new(&format!(
-        r"^(?:(?P<date0>{date})[ ]|(?P<place>{place})(?:,[ ](?P<region>{place}))??(?:,[ ](?P<date>{date}))?[ ]?)?\((?P<agency>Reuters|AP|AFP|Xinhua|Bloomberg|dpa(?:-AFX)?(?:/[a-z]{{2,4}})?|EFE|Yonhap|Kyodo|Jiji)\)(?:\.-|[ ]?(?:--|-|—|–|:))[ ]?"
+        r"^(?:(?P<date0>{date})[ ]|(?P<place>{place})(?:,[ ](?P<region>{place}))??(?:,[ ](?P<date>{date})\.?)?[ ]?)?(?:\((?P<agency>[^()]{{1,30}}?)\)|/(?P<slashed>[^/ ]{{2,12}})/\.?)(?P<dash>\.-|[ ]?(?:--|-|—|–|:))?[ ]?"
     ))
     .expect("static regex")
 });
@@ -448,14 +458,17 @@ pub fn parse(text: &str) -> Option<(Found, usize)> {
         };
         return Some((found, c.get(0)?.end()));
     }
-    if let Some(c) = LATIN.captures(text) {
+    if let Some(c) = LATIN.captures(text)
+        && latin_agency_ok(&c, text)
+    {
+        let agency = c.name("agency").or(c.name("slashed"))?.as_str();
         let date = c
             .name("date")
             .or(c.name("date0"))
             .map(|m| latin_date(m.as_str()))
             .unwrap_or_default();
         let found = Found {
-            agency: c["agency"].to_string(),
+            agency: agency.to_string(),
             place: c.name("place").map(|m| m.as_str().to_string()),
             date,
             authors: Vec::new(),
@@ -463,6 +476,35 @@ pub fn parse(text: &str) -> Option<(Found, usize)> {
         return Some((found, c.get(0)?.end()));
     }
     None
+}
+
+/// Whether a [`LATIN`] match is a dateline. A name in the lexicon is an
+/// agency wherever the shape puts it; any other name only with a place and
+/// a date before it (`MANILA, March 18 (PNA) --`), as a short capitalized
+/// name. Without a dash the story must go on with a new sentence.
+fn latin_agency_ok(c: &regex::Captures<'_>, text: &str) -> bool {
+    let Some(name) = c.name("agency").or(c.name("slashed")) else {
+        return false;
+    };
+    let name = name.as_str();
+    let known = agencies::is_agency(name);
+    let shaped = c.name("place").is_some()
+        && c.name("date")
+            .is_some_and(|d| latin_date(d.as_str()) != DateHint::None)
+        && name.starts_with(|ch: char| ch.is_uppercase())
+        && name.split(' ').count() <= 3
+        && name
+            .chars()
+            .all(|ch| ch.is_alphabetic() || " -.&'".contains(ch));
+    if !(known || shaped) {
+        return false;
+    }
+    let end = c.get(0).map_or(0, |m| m.end());
+    c.name("dash").is_some()
+        || c.name("slashed").is_some()
+        || text[end..].starts_with(|ch: char| {
+            ch.is_uppercase() || ch.is_ascii_digit() || "\"“‘'«".contains(ch)
+        })
 }
 
 /// The day Kyodo/Jiji name in the lead sentence (`7日の`), skipping
@@ -479,6 +521,14 @@ fn lead_day(text: &str) -> DateHint {
         };
     }
     DateHint::None
+}
+
+/// A line that reads as a heading: short, no sentence-ending punctuation.
+fn is_heading(text: &str) -> bool {
+    text.chars().count() <= 40
+        && !text
+            .trim_end()
+            .ends_with(['.', '!', '?', '。', '！', '？', '」', '”', ':', '：'])
 }
 
 /// A raw first paragraph that runs a byline into the dateline with a wide
@@ -504,6 +554,15 @@ pub fn take(paragraphs: &mut Vec<String>) -> Option<Found> {
         && let Some(names) = byline_names(&c["names"])
     {
         byline = names;
+        paragraphs.remove(0);
+    }
+    // A short line without sentence punctuation before the dateline (a
+    // headline repeated in another wording, a kicker) is not story text.
+    if paragraphs.len() > 1
+        && parse(&paragraphs[0]).is_none()
+        && is_heading(&paragraphs[0])
+        && parse(&paragraphs[1]).is_some()
+    {
         paragraphs.remove(0);
     }
     let Some((mut found, end)) = paragraphs.first().and_then(|p| parse(p)) else {

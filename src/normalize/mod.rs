@@ -7,6 +7,7 @@
 //! 1. [`unicode`]: NFC, invisible characters, whitespace, full-width Latin;
 //!    paragraphs split on newlines.
 //! 2. [`ruby`]: leaked readings (`網(wǎng)`) out of every text of the story.
+//!    Then [`furniture`]: page labels, times and teasers out of the body.
 //! 3. [`credits`] and [`endmarks`]: photo credits and captions wherever
 //!    they are glued; end markers, editor lines and footers off the end.
 //! 4. [`dateline`]: agency, place, date and reporters off the start (then
@@ -21,6 +22,7 @@ pub mod dateline;
 pub mod dates;
 pub mod endmarks;
 pub mod fingerprint;
+pub mod furniture;
 pub mod lang;
 pub mod ruby;
 pub mod script;
@@ -73,6 +75,10 @@ pub fn normalize_story(extracted: ExtractedArticle, ctx: &NormalizeContext) -> N
         page_captions,
         survey,
     } = clean_texts(&extracted.title, extracted.body, &extracted.captions);
+
+    // Page furniture first: a dateline behind it must become the first
+    // paragraph.
+    furniture::take(&mut body, &title);
 
     // 3–5. Wire metadata out of the body.
     // Credits and end markers uncover each other (a caption paragraph after
