@@ -924,13 +924,19 @@ fn a_sentence_starting_with_by_is_not_a_byline() {
     assert!(a.authors.is_empty());
 }
 
-/// One case per lexicon agency written in a dateline shape the old
-/// per-agency patterns did not know.
-#[test]
-fn agencies_from_the_lexicon() {
-    let en = |body: &'static [&'static str], agency, place, date, starts| Case {
-        lang: "en",
-        zone: UTC,
+/// A lead without reporters, read as fetched on 2026-03-20.
+fn lead(
+    lang: &'static str,
+    zone: &'static str,
+    body: &'static [&'static str],
+    agency: &'static str,
+    place: Option<&'static str>,
+    date: Option<Date>,
+    starts: &'static str,
+) -> Case {
+    Case {
+        lang,
+        zone,
         fetched: "2026-03-20T04:00:00Z",
         body,
         agency,
@@ -938,7 +944,14 @@ fn agencies_from_the_lexicon() {
         date,
         authors: &[],
         starts,
-    };
+    }
+}
+
+/// One case per lexicon agency written in a dateline shape the old
+/// per-agency patterns did not know.
+#[test]
+fn agencies_from_the_lexicon() {
+    let en = |body, agency, place, date, starts| lead("en", UTC, body, agency, place, date, starts);
     check(&[
         en(
             &["NEW DELHI, Mar 18 (PTI) The Union Cabinet on Wednesday approved the scheme."],
@@ -1127,4 +1140,57 @@ fn dateline_after_furniture() {
         Some("新华社")
     );
     assert_eq!(a.body, ["商务部18日表示。"]);
+}
+
+/// Foreign agencies in their Chinese and Japanese services' forms.
+#[test]
+fn foreign_agencies_in_cjk_services() {
+    let case = lead;
+    check(&[
+        case(
+            "ja",
+            "Asia/Tokyo",
+            &["［東京　１８日　ロイター］ - 日経平均は反発して始まった。"],
+            "ロイター",
+            Some("東京"),
+            Some(date(2026, 3, 18)),
+            "日経平均は",
+        ),
+        case(
+            "ja",
+            "Asia/Tokyo",
+            &["【3月18日 AFP】フランス政府は18日、新たな予算案を発表した。"],
+            "AFP",
+            None,
+            Some(date(2026, 3, 18)),
+            "フランス政府は",
+        ),
+        case(
+            "ja",
+            "Asia/Tokyo",
+            &["【AFP=時事】フランス政府は18日、新たな予算案を発表した。"],
+            "AFP=時事",
+            None,
+            None,
+            "フランス政府は",
+        ),
+        case(
+            "zh-Hans",
+            CN.1,
+            &["路透北京3月18日 - 中国央行周三维持贷款市场报价利率不变。"],
+            "路透",
+            Some("北京"),
+            Some(date(2026, 3, 18)),
+            "中国央行",
+        ),
+        case(
+            "zh-Hant",
+            "Asia/Taipei",
+            &["（法新社巴黎18日電）法國政府今天公布新預算案。"],
+            "法新社",
+            Some("巴黎"),
+            Some(date(2026, 3, 18)),
+            "法國政府",
+        ),
+    ]);
 }

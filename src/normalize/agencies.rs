@@ -34,6 +34,16 @@ pub fn alternation() -> String {
     names().map(regex::escape).collect::<Vec<_>>().join("|")
 }
 
+/// The names written in Han characters (`新华社`, `路透`, `共同`), as one
+/// regex alternation, longest first: the Chinese and CNA-style datelines.
+pub fn han_alternation() -> String {
+    names()
+        .filter(|n| n.chars().all(super::unicode::is_han))
+        .map(regex::escape)
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
 fn fold(name: &str) -> String {
     name.trim().to_lowercase()
 }

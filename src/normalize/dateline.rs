@@ -38,10 +38,12 @@ pub struct Found {
 const CN_NUM: &str = r"\d{1,2}|[〇一二三四五六七八九十廿卅]{1,3}";
 
 /// Mainland Chinese wires: `中新網杭州12月23日電(記者 王逸飛)`,
-/// `新华社北京3月8日电（记者 X）`, `本报上海2月14日电 记者吕网大报道：`.
+/// `新华社北京3月8日电（记者 X）`, `本报上海2月14日电 记者吕网大报道：`; any
+/// agency of the lexicon written in Han characters (`路透北京3月18日 - `).
 static CHINESE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^(?P<agency>中新社|中新網|中新网|新华社|新華社|新华网|新華網|人民网|人民網|本报|本報|央广网|央廣網|光明网|光明網|中国日报网|澎湃新闻)(?P<place>\p{{Han}}{{0,10}}?)(?P<month>{CN_NUM})月(?P<day>{CN_NUM})日(?:专电|專電|电|電)[ ]?(?:[(（](?P<by>[^()（）]{{1,40}})[)）])?(?:[ ]?(?:记者|記者)(?P<by2>[\p{{Han}}、 ]{{2,20}}?)(?:报道|報道|報導)[：:])?[ ]?(?:(?:题|題)[：:])?[ ]?"
+        r"^(?P<agency>中新網|中新网|新华网|新華網|本报|本報|央广网|央廣網|光明网|光明網|中国日报网|澎湃新闻|{})(?P<place>\p{{Han}}{{0,10}}?)(?P<month>{CN_NUM})月(?P<day>{CN_NUM})日(?:专电|專電|电|電|[ ]?[-–—])[ ]?(?:[(（](?P<by>[^()（）]{{1,40}})[)）])?(?:[ ]?(?:记者|記者)(?P<by2>[\p{{Han}}、 ]{{2,20}}?)(?:报道|報道|報導)[：:])?[ ]?(?:(?:题|題)[：:])?[ ]?",
+        agencies::han_alternation()
     ))
     .expect("static regex")
 });
@@ -71,10 +73,12 @@ static CCTV: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// CNA Taiwan: `（中央社記者黃麗芸台北3日電）`, `(中央社記者馮昭台北十二日電)`,
-/// `（中央社駐東京特派員楊明珠東京2日專電）`, `（中央社台北3日電）`.
+/// `（中央社駐東京特派員楊明珠東京2日專電）`, `（中央社台北3日電）`; Taiwan and
+/// Hong Kong papers date other agencies' copy the same way (`（法新社巴黎18日電）`).
 static CNA: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^[(（](?P<agency>中央社)(?P<role>記者|駐\p{{Han}}{{1,6}}?特派員)?(?P<rest>[\p{{Han}}、]{{0,30}}?)(?P<day>{CN_NUM})日(?:綜合外電|專電|特稿|電)[)）][ ]?"
+        r"^[(（](?P<agency>{})(?P<role>記者|駐\p{{Han}}{{1,6}}?特派員)?(?P<rest>[\p{{Han}}、]{{0,30}}?)(?P<day>{CN_NUM})日(?:綜合外電|專電|特稿|電)[)）][ ]?",
+        agencies::han_alternation()
     ))
     .expect("static regex")
 });
@@ -84,6 +88,16 @@ static CNA: LazyLock<Regex> = LazyLock::new(|| {
 static JAPANESE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"^【(?P<place>[^【】\s=]{{1,12}}?)(?P<agency>{})】[ ]?",
+        agencies::alternation()
+    ))
+    .expect("static regex")
+});
+
+/// Reuters' and AFP's Japanese services: `［東京 18日 ロイター］ - `,
+/// `【3月18日 AFP】`: a place or a month, the day, then the agency.
+static JAPANESE_DATED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^[［\[【](?:(?P<place>[^［］\[\]【】\s\d]{{1,12}}?)|(?P<month>\d{{1,2}})月)[ ]?(?P<day>\d{{1,2}})日[ ]?(?P<agency>{})[］\]】][ ]?(?:[-–—][ ]?)?",
         agencies::alternation()
     ))
     .expect("static regex")
@@ -99,7 +113,7 @@ static XINHUA_JA: LazyLock<Regex> = LazyLock::new(|| {
 /// `【서울=뉴시스】`. The `(place=agency)` shape is the dateline whatever
 /// the agency, so an agency outside the lexicon is kept as written.
 static YONHAP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[(【\[](?P<place>[^()=【】\[\]]{1,20})=(?P<agency>[^()=【】\[\]]{1,20})[)】\]][ ]?(?:(?P<by>[가-힣A-Za-z· ]{2,60}?)[ ]?(?:기자|특파원)[ ]?=[ ]?)?")
+    Regex::new(r"^[(【\[](?P<place>[^()=＝【】\[\]]{1,20})[=＝](?P<agency>[^()=＝【】\[\]]{1,20})[)】\]][ ]?(?:(?P<by>[가-힣A-Za-z· ]{2,60}?)[ ]?(?:기자|특파원)[ ]?=[ ]?)?")
         .expect("static regex")
 });
 
@@ -417,6 +431,19 @@ pub fn parse(text: &str) -> Option<(Found, usize)> {
         };
         return Some((found, c.get(0)?.end()));
     }
+    if let Some(c) = JAPANESE_DATED.captures(text) {
+        let date = match c.name("month") {
+            Some(m) => month_day(m.as_str(), &c["day"]),
+            None => day_only(&c["day"]),
+        };
+        let found = Found {
+            agency: c["agency"].to_string(),
+            place: c.name("place").map(|m| m.as_str().to_string()),
+            date,
+            authors: Vec::new(),
+        };
+        return Some((found, c.get(0)?.end()));
+    }
     if let Some(c) = XINHUA_JA.captures(text) {
         let found = Found {
             agency: c["agency"].to_string(),
@@ -441,9 +468,15 @@ pub fn parse(text: &str) -> Option<(Found, usize)> {
             .name("by")
             .map(|m| m.as_str().split_whitespace().map(str::to_string).collect())
             .unwrap_or_default();
+        // `【AFP=時事】`: one agency's copy through another, no place.
+        let (agency, place) = if agencies::is_agency(&c["place"]) {
+            (format!("{}={}", &c["place"], &c["agency"]), None)
+        } else {
+            (c["agency"].to_string(), Some(c["place"].to_string()))
+        };
         let found = Found {
-            agency: c["agency"].to_string(),
-            place: Some(c["place"].to_string()),
+            agency,
+            place,
             date: DateHint::None,
             authors,
         };

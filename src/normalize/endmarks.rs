@@ -147,11 +147,6 @@ static FOOTERS: LazyLock<Vec<(Regex, Kind)>> = LazyLock::new(|| {
         ),
         (r"^人[ ]?民[ ]?网[ ]?版[ ]?权[ ]?所[ ]?有", Kind::Marker),
         // Editors' initials (`mb/jh/ad`, `bur-ab/cd`) and a rule (`___`).
-        // Two-letter pairs and longer runs; `and/or`, `he/she` are prose.
-        (
-            r"^(?:bur-[a-z]{2,4}(?:/[a-z]{2,4}){0,8}|[a-z]{2}/[a-z]{2}|[a-z]{2,4}(?:/[a-z]{2,4}){2,8})$",
-            Kind::Marker,
-        ),
         (r"^[_*=\-–—]{3,}$", Kind::Marker),
         (
             r"^(?P<au>[^.!?]{3,200}?)[ ]contributed(?:[ ]reporting)?[ ]to[ ](?:this|the)[ ](?:report|story)\.?$",
@@ -160,6 +155,7 @@ static FOOTERS: LazyLock<Vec<(Regex, Kind)>> = LazyLock::new(|| {
         (r"^(?:Reporters?|Writers?|Penulis|Pewarta)[ ]?[:：][ ]?(?P<au>[^.!?:]{2,80})$", Kind::LatinAuthors),
         (r"^(?:Editors?|Redaktur)[ ]?[:：][ ]?(?P<ed>[^.!?:]{2,80})$", Kind::LatinEditors),
         (r"^(?:Copyright|©|\([cC]\)|ⓒ)[^.!?。]{0,80}$", Kind::Marker),
+        (r"^[-—–]{1,2}[ ]?[Ww]ith assistance from[ ](?P<au>[^()]{3,200}?)\.?$", Kind::LatinAuthors),
         (r"^凡(?:本网|本網)?(?:注明|標注有|标注有)", Kind::Marker),
         (
             r"^(?:责任编辑|責任編輯|编辑|編輯)[:：][ ]?(?P<ed>[\p{Han}、,， ]{2,30})$",
@@ -261,23 +257,51 @@ fn agency_sign_off(text: &str) -> Option<usize> {
     static TAG: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"[(（][ ]?(?P<name>[^()（）]{1,30}?)[ ]?[)）]\.?$").expect("static regex")
     });
-    if let Some(c) = TAG.captures(text)
-        && agencies::is_agency(&c["name"])
-    {
-        return c.get(0).map(|m| m.start());
+    // A source label before the name (`（来源：新华社）`) and one agency's
+    // copy through another (`（AFP=時事）`) are tags too.
+    static SOURCE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:文章)?(?:来源|來源|稿源|出典|Source|Fuente|Quelle|Fonte)[ ]?[:：][ ]?")
+            .expect("static regex")
+    });
+    if let Some(c) = TAG.captures(text) {
+        let name = SOURCE.replace(&c["name"], "");
+        if name.split(['=', '＝']).all(agencies::is_agency) {
+            return c.get(0).map(|m| m.start());
+        }
     }
     let line = text.trim_start_matches(['-', '=', '–', '—', ' ']);
     if line.chars().count() > 40 || line.is_empty() {
         return None;
     }
-    if agencies::is_agency(line.trim_end_matches('.')) {
+    if agencies::is_agency(line.trim_end_matches('.')) || is_desk_slug(line) {
         return Some(0);
     }
+    // The agency and desk slugs after it: `PTI SKU RT`, `EFE jrl/pddp`.
     let mut words = line.split(' ');
     let agency = words.next().is_some_and(agencies::is_agency);
-    let slugs =
-        words.all(|w| (2..=4).contains(&w.len()) && w.chars().all(|c| c.is_ascii_uppercase()));
+    let slugs = words.all(|w| {
+        ((2..=4).contains(&w.len()) && w.chars().all(|c| c.is_ascii_uppercase())) || is_desk_slug(w)
+    });
     (agency && slugs).then_some(0)
+}
+
+/// Editors' initials: `mb/jh/ad`, `bur-ab/cd`, `burs-xx/yy`, `sm/dan`.
+/// Groups of two to four lower-case letters joined by `/`; a pair of
+/// words that prose joins that way (`and/or`) is not one.
+fn is_desk_slug(line: &str) -> bool {
+    const PROSE_PAIRS: &[&str] = &[
+        "and/or", "he/she", "his/her", "him/her", "her/his", "she/he", "yes/no", "on/off",
+        "in/out", "up/down", "et/ou", "und/oder", "y/o", "e/o",
+    ];
+    let slug = line
+        .strip_prefix("burs-")
+        .or_else(|| line.strip_prefix("bur-"))
+        .unwrap_or(line);
+    let groups: Vec<&str> = slug.split('/').collect();
+    let shaped = groups
+        .iter()
+        .all(|g| (2..=4).contains(&g.len()) && g.chars().all(|c| c.is_ascii_lowercase()));
+    shaped && (groups.len() > 1 || slug.len() < line.len()) && !PROSE_PAIRS.contains(&line)
 }
 
 /// `Adam Satariano in San Francisco at asatariano@bloomberg.net; ...` → names.
@@ -425,7 +449,16 @@ mod tests {
         ] {
             assert_eq!(run(&[para]).0, [kept]);
         }
-        for line in ["-- BERNAMA", "==Kyodo", "VNA", "（共同）", "PTI SKU RT"] {
+        for line in [
+            "-- BERNAMA",
+            "==Kyodo",
+            "VNA",
+            "（共同）",
+            "PTI SKU RT",
+            "--IANS",
+            "（来源：新华社）",
+            "（AFP=時事）",
+        ] {
             let (body, _) = run(&["The talks will resume next week.", line]);
             assert_eq!(body, ["The talks will resume next week."], "{line}");
         }
@@ -455,7 +488,13 @@ mod tests {
         ]);
         assert_eq!(body, ["The Senate is expected to take up the measure."]);
         assert_eq!(t.authors, ["Haruka Nuga", "Ken Moritsugu"]);
-        for slug in ["mb/jh/ad", "bur-ab/cd/ef"] {
+        for slug in [
+            "mb/jh/ad",
+            "bur-ab/cd/ef",
+            "burs-pst/jm",
+            "sm/dan",
+            "EFE jrl/pddp",
+        ] {
             assert_eq!(
                 run(&["Le texte sera examiné en mai.", slug]).0,
                 ["Le texte sera examiné en mai."]
@@ -464,6 +503,9 @@ mod tests {
         // `and/or` in prose is no slug line.
         assert_eq!(run(&["Pick one.", "and/or"]).0.len(), 2);
         assert_eq!(run(&["Done.", "mb/jh"]).0, ["Done."]);
+        for prose in ["he/she", "km/h", "Yes/No", "a/b"] {
+            assert_eq!(run(&["Pick one.", prose]).0.len(), 2, "{prose}");
+        }
         let (body, _) = run(&["The bank will meet again in June. Enditem/GZX"]);
         assert_eq!(body, ["The bank will meet again in June."]);
     }
@@ -499,6 +541,16 @@ mod tests {
                 vec!["Rahmad Nasution".to_string()]
             )
         );
+    }
+
+    #[test]
+    fn bloomberg_assistance_line() {
+        let (body, t) = run(&[
+            "Brent settled at $74.10.",
+            "--With assistance from Jane Doe and John Roe.",
+        ]);
+        assert_eq!(body, ["Brent settled at $74.10."]);
+        assert_eq!(t.authors, ["Jane Doe", "John Roe"]);
     }
 
     #[test]
