@@ -989,6 +989,20 @@ fn agencies_from_the_lexicon() {
             "The central bank",
         ),
         en(
+            &["Jakarta, Oct 18, 2018 (Antara) - Some regions have entered the rainy season."],
+            "Antara",
+            Some("Jakarta"),
+            Some(date(2018, 10, 18)),
+            "Some regions",
+        ),
+        en(
+            &["MOSCOW, November 29. /TASS/: The political situation was discussed."],
+            "TASS",
+            Some("MOSCOW"),
+            Some(date(2025, 11, 29)),
+            "The political situation",
+        ),
+        en(
             &["(CGTN) -- China will cut import tariffs on medical equipment."],
             "CGTN",
             None,
@@ -1046,6 +1060,17 @@ fn unknown_agencies_by_shape() {
             date: None,
             authors: &["김지훈"],
             starts: "서울시는",
+        },
+        Case {
+            lang: "ko",
+            zone: "Asia/Seoul",
+            fetched: "2026-03-20T04:00:00Z",
+            body: &["(서울=뉴스1) 전형민 기자,이우연 기자 = 더불어민주당은 4일 밝혔다."],
+            agency: "뉴스1",
+            place: Some("서울"),
+            date: None,
+            authors: &["전형민", "이우연"],
+            starts: "더불어민주당은",
         },
     ]);
 }

@@ -10,7 +10,7 @@ use super::dates::{month_from_name, parse_number};
 use regex::Regex;
 use std::sync::LazyLock;
 
-/// What a dateline says about the date; the year is never written.
+/// What a dateline says about the date; the year is rarely written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DateHint {
     /// No date in the dateline (AP, modern Bloomberg, Kyodo without a day).
@@ -20,6 +20,8 @@ pub enum DateHint {
     MonthDay(i8, i8),
     /// A day of the month alone (CNA's `20日電`, Kyodo/Jiji's `7日`).
     Day(i8),
+    /// A whole date (Antara's `Oct 18, 2018`).
+    Full(jiff::civil::Date),
 }
 
 /// A dateline found at the top of a story.
@@ -113,7 +115,7 @@ static XINHUA_JA: LazyLock<Regex> = LazyLock::new(|| {
 /// `【서울=뉴시스】`. The `(place=agency)` shape is the dateline whatever
 /// the agency, so an agency outside the lexicon is kept as written.
 static YONHAP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[(【\[](?P<place>[^()=＝【】\[\]]{1,20})[=＝](?P<agency>[^()=＝【】\[\]]{1,20})[)】\]][ ]?(?:(?P<by>[가-힣A-Za-z· ]{2,60}?)[ ]?(?:기자|특파원)[ ]?=[ ]?)?")
+    Regex::new(r"^[(【\[](?P<place>[^()=＝【】\[\]]{1,20})[=＝](?P<agency>[^()=＝【】\[\]]{1,20})[)】\]][ ]?(?:(?P<by>[가-힣A-Za-z·, ]{2,80}?)[ ]?(?:기자|특파원)[ ]?=[ ]?)?")
         .expect("static regex")
 });
 
@@ -126,7 +128,8 @@ static LATIN: LazyLock<Regex> = LazyLock::new(|| {
     let word = r"\p{Lu}[\p{L}'’.\-/]*";
     let place =
         format!(r"{word}(?:[ ](?:(?:de|del|la|am|an|der|do|da|di|el|upon)[ ])?{word}){{0,3}}");
-    let date = r"(?:\p{L}{3,10}\.?[ ]\d{1,2}|\d{1,2}[ ]\p{L}{3,10}\.?)";
+    // Antara adds the year: `Jakarta, Oct 18, 2018 (Antara) -`.
+    let date = r"(?:\p{L}{3,10}\.?[ ]\d{1,2}|\d{1,2}[ ]\p{L}{3,10}\.?)(?:,?[ ]\d{4})?";
     Regex::new(&format!(
         r"^(?:(?P<date0>{date})[ ]|(?P<place>{place})(?:,[ ](?P<region>{place}))??(?:,[ ](?P<date>{date})\.?)?[ ]?)?(?:\((?P<agency>[^()]{{1,30}}?)\)|/(?P<slashed>[^/ ]{{2,12}})/\.?)(?P<dash>\.-|[ ]?(?:--|-|—|–|:))?[ ]?"
     ))
@@ -336,8 +339,15 @@ fn latin_date(text: &str) -> DateHint {
     } else {
         (a, b)
     };
-    match (month_from_name(name), day.parse::<i8>().ok()) {
-        (Some(m), Some(d)) if (1..=31).contains(&d) => DateHint::MonthDay(m, d),
+    let year = parts.next().and_then(|y| y.parse::<i16>().ok());
+    match (
+        month_from_name(name),
+        day.trim_end_matches(',').parse::<i8>().ok(),
+    ) {
+        (Some(m), Some(d)) if (1..=31).contains(&d) => match year {
+            Some(y) => jiff::civil::Date::new(y, m, d).map_or(DateHint::None, DateHint::Full),
+            None => DateHint::MonthDay(m, d),
+        },
         _ => DateHint::None,
     }
 }
@@ -466,7 +476,14 @@ pub fn parse(text: &str) -> Option<(Found, usize)> {
     if let Some(c) = YONHAP.captures(text) {
         let authors = c
             .name("by")
-            .map(|m| m.as_str().split_whitespace().map(str::to_string).collect())
+            .map(|m| {
+                // `전형민 기자,이우연 기자 =`: every reporter has the role.
+                m.as_str()
+                    .split([' ', ','])
+                    .filter(|w| !w.is_empty() && !["기자", "특파원"].contains(w))
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default();
         // `【AFP=時事】`: one agency's copy through another, no place.
         let (agency, place) = if agencies::is_agency(&c["place"]) {

@@ -358,6 +358,7 @@ fn resolve_date(hint: DateHint, tail: Option<Date>, reference: Date) -> Option<D
     let inferred = match hint {
         DateHint::MonthDay(m, d) => dates::infer_year(m, d, reference),
         DateHint::Day(d) => dates::infer_month(d, reference),
+        DateHint::Full(date) => Some(date),
         DateHint::None => None,
     };
     match (inferred, tail) {
