@@ -1032,7 +1032,10 @@ fn unknown_agencies_by_shape() {
             lang: "en",
             zone: UTC,
             fetched: "2026-03-20T04:00:00Z",
-            body: &["MANILA, March 18 (PNX) -- The health department reported fewer cases."],
+            body: &[
+                "MANILA, March 18 (PNX) -- The health department reported fewer cases.",
+                "Officials urged households to clean water containers. (PNX)",
+            ],
             agency: "PNX",
             place: Some("MANILA"),
             date: Some(date(2026, 3, 18)),
@@ -1073,6 +1076,30 @@ fn unknown_agencies_by_shape() {
             starts: "더불어민주당은",
         },
     ]);
+}
+
+/// The unlisted agency's own sign-off goes too.
+#[test]
+fn unknown_agency_signs_off_with_its_name() {
+    let a = run(&lead(
+        "en",
+        UTC,
+        &[
+            "MANILA, March 18 (PNX) -- Cases fell.",
+            "Officials urged households to clean water containers. (PNX)",
+        ],
+        "PNX",
+        Some("MANILA"),
+        Some(date(2026, 3, 18)),
+        "Cases fell.",
+    ));
+    assert_eq!(
+        a.body,
+        [
+            "Cases fell.",
+            "Officials urged households to clean water containers."
+        ]
+    );
 }
 
 /// Shapes close to a dateline that are story text.

@@ -253,7 +253,7 @@ fn contributors(text: &str) -> Vec<String> {
 /// in parentheses at the end (`… domani. (ANSA).`, `…発表した。（共同）`),
 /// or the whole text when it is only the agency, behind dashes or equals
 /// signs, with desk slugs after it (`-- BERNAMA`, `==Kyodo`, `PTI SKU RT`).
-fn agency_sign_off(text: &str) -> Option<usize> {
+fn agency_sign_off(text: &str, is_agency: &dyn Fn(&str) -> bool) -> Option<usize> {
     static TAG: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"[(（][ ]?(?P<name>[^()（）]{1,30}?)[ ]?[)）]\.?$").expect("static regex")
     });
@@ -265,7 +265,7 @@ fn agency_sign_off(text: &str) -> Option<usize> {
     });
     if let Some(c) = TAG.captures(text) {
         let name = SOURCE.replace(&c["name"], "");
-        if name.split(['=', '＝']).all(agencies::is_agency) {
+        if name.split(['=', '＝']).all(is_agency) {
             return c.get(0).map(|m| m.start());
         }
     }
@@ -273,12 +273,12 @@ fn agency_sign_off(text: &str) -> Option<usize> {
     if line.chars().count() > 40 || line.is_empty() {
         return None;
     }
-    if agencies::is_agency(line.trim_end_matches('.')) || is_desk_slug(line) {
+    if is_agency(line.trim_end_matches('.')) || is_desk_slug(line) {
         return Some(0);
     }
     // The agency and desk slugs after it: `PTI SKU RT`, `EFE jrl/pddp`.
     let mut words = line.split(' ');
-    let agency = words.next().is_some_and(agencies::is_agency);
+    let agency = words.next().is_some_and(is_agency);
     let slugs = words.all(|w| {
         ((2..=4).contains(&w.len()) && w.chars().all(|c| c.is_ascii_uppercase())) || is_desk_slug(w)
     });
@@ -304,6 +304,29 @@ fn is_desk_slug(line: &str) -> bool {
     shaped && (groups.len() > 1 || slug.len() < line.len()) && !PROSE_PAIRS.contains(&line)
 }
 
+/// Removes a sign-off naming the story's own dateline agency when the
+/// lexicon does not list it (`MANILA, March 18 (PNA) -- …` ending in
+/// `(PNA)`); returns whether it removed one.
+pub fn take_own_tag(paragraphs: &mut Vec<String>, agency: &str) -> bool {
+    if agency.is_empty() || agencies::is_agency(agency) {
+        return false;
+    }
+    let own = |name: &str| name.trim() == agency;
+    let Some(last) = paragraphs.last_mut() else {
+        return false;
+    };
+    let Some(start) = agency_sign_off(last, &own) else {
+        return false;
+    };
+    let kept = last[..start].trim_end().to_string();
+    if kept.is_empty() {
+        paragraphs.pop();
+    } else {
+        *last = kept;
+    }
+    true
+}
+
 /// `Adam Satariano in San Francisco at asatariano@bloomberg.net; ...` → names.
 fn contacts(text: &str) -> Vec<String> {
     text.split(';').flat_map(latin_names).collect()
@@ -326,7 +349,7 @@ pub fn take(paragraphs: &mut Vec<String>) -> Tail {
             paragraphs.pop();
             continue;
         }
-        if let Some(start) = agency_sign_off(last) {
+        if let Some(start) = agency_sign_off(last, &agencies::is_agency) {
             let kept = last[..start].trim_end().to_string();
             if kept.is_empty() {
                 paragraphs.pop();
@@ -462,6 +485,20 @@ mod tests {
             let (body, _) = run(&["The talks will resume next week.", line]);
             assert_eq!(body, ["The talks will resume next week."], "{line}");
         }
+    }
+
+    #[test]
+    fn the_stories_own_unlisted_agency_goes() {
+        let mut body = vec!["Cases fell. (PNX)".to_string()];
+        assert!(take_own_tag(&mut body, "PNX"));
+        assert_eq!(body, ["Cases fell."]);
+        let mut body = vec!["Cases fell.".to_string(), "-- PNX".to_string()];
+        assert!(take_own_tag(&mut body, "PNX"));
+        assert_eq!(body, ["Cases fell."]);
+        // Another name stays.
+        let mut body = vec!["Cases fell in Manila (Philippines).".to_string()];
+        assert!(!take_own_tag(&mut body, "PNX"));
+        assert_eq!(body.len(), 1);
     }
 
     #[test]

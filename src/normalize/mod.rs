@@ -89,7 +89,12 @@ pub fn normalize_story(extracted: ExtractedArticle, ctx: &NormalizeContext) -> N
     let mut tail = endmarks::Tail::default();
     let settled = peel(&mut body, &mut credits, &mut tail, PEEL_ROUNDS);
     let found = dateline::take(&mut body);
-    if !settled {
+    // An agency only the dateline's shape told (not in the lexicon) signs
+    // off with the same name.
+    let own_tag = found
+        .as_ref()
+        .is_some_and(|f| endmarks::take_own_tag(&mut body, &f.agency));
+    if !settled || own_tag {
         peel(&mut body, &mut credits, &mut tail, PEEL_ROUNDS);
     } else if !peel_first_paragraph(&mut body, &mut credits, &mut tail) {
         peel(&mut body, &mut credits, &mut tail, PEEL_ROUNDS - 1);
