@@ -1182,6 +1182,27 @@ fn dateline_after_furniture() {
     );
     assert_eq!(a.authors, ["赵晨"]);
     assert_eq!(a.body, ["18日，国务院新闻办公室举行发布会。"]);
+    // A plain-text story: its headline, a byline, then the dateline.
+    let a = normalize(
+        polywire::normalize::plain_text_story(
+            "Japan's exports rise for fourth month on chip demand\nBy Jane Doe\nTOKYO, March 18 (Reuters) - Japan's exports rose.\nImports fell.",
+        ),
+        &ctx,
+    );
+    assert_eq!(
+        a.dateline.as_ref().map(|d| d.agency.as_str()),
+        Some("Reuters")
+    );
+    assert_eq!(a.authors, ["Jane Doe"]);
+    assert_eq!(a.body, ["Japan's exports rose.", "Imports fell."]);
+    // A first line that is a sentence stays, dateline or not after it.
+    let a = normalize(
+        polywire::normalize::plain_text_story(
+            "Exports rose for a fourth month.\nTOKYO, March 18 (Reuters) - Japan's exports rose.",
+        ),
+        &ctx,
+    );
+    assert_eq!(a.body[0], "Exports rose for a fourth month.");
     // A headline in other words than the page's title, then the dateline.
     let a = story(
         "稳外贸：政策持续加力",

@@ -573,13 +573,17 @@ fn lead_day(text: &str) -> DateHint {
     DateHint::None
 }
 
-/// A line that reads as a heading: short, no sentence-ending punctuation.
+/// A line that reads as a heading: at most [`MAX_HEADING`] characters, no
+/// sentence-ending punctuation.
 fn is_heading(text: &str) -> bool {
-    text.chars().count() <= 40
+    text.chars().count() <= MAX_HEADING
         && !text
             .trim_end()
-            .ends_with(['.', '!', '?', '。', '！', '？', '」', '”', ':', '：'])
+            .ends_with(['.', '!', '?', '。', '！', '？', '」', '”', '"', ':', '：'])
 }
+
+/// Longest headline, in characters (English ones run to about 100).
+const MAX_HEADING: usize = 150;
 
 /// A raw first paragraph that runs a byline into the dateline with a wide
 /// gap (`Por Jorge Ruíz Lardizábal     Varsovia, 1 ene (EFE).-`) is split at
@@ -598,21 +602,23 @@ pub fn split_byline_run(raw: &str) -> Option<(String, String)> {
 /// Removes the dateline (and a `By ...` byline paragraph before it) from the
 /// cleaned paragraphs.
 pub fn take(paragraphs: &mut Vec<String>) -> Option<Found> {
-    let mut byline = Vec::new();
-    if let Some(first) = paragraphs.first()
-        && let Some(c) = BYLINE.captures(first)
-        && let Some(names) = byline_names(&c["names"])
-    {
-        byline = names;
-        paragraphs.remove(0);
-    }
-    // A short line without sentence punctuation before the dateline (a
-    // headline repeated in another wording, a kicker) is not story text.
+    let byline_of = |p: &str| BYLINE.captures(p).and_then(|c| byline_names(&c["names"]));
+    // A headline line without sentence punctuation before the dateline (a
+    // plain-text story's headline, one repeated in other words, a kicker)
+    // is not story text; a byline may sit between the two.
     if paragraphs.len() > 1
         && parse(&paragraphs[0]).is_none()
+        && byline_of(&paragraphs[0]).is_none()
         && is_heading(&paragraphs[0])
-        && parse(&paragraphs[1]).is_some()
+        && (parse(&paragraphs[1]).is_some()
+            || (byline_of(&paragraphs[1]).is_some()
+                && paragraphs.get(2).is_some_and(|p| parse(p).is_some())))
     {
+        paragraphs.remove(0);
+    }
+    let mut byline = Vec::new();
+    if let Some(names) = paragraphs.first().and_then(|p| byline_of(p)) {
+        byline = names;
         paragraphs.remove(0);
     }
     let Some((mut found, end)) = paragraphs.first().and_then(|p| parse(p)) else {
