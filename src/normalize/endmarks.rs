@@ -127,6 +127,8 @@ static MARKERS: LazyLock<Vec<(Regex, Kind)>> = LazyLock::new(|| {
         (r"<?저작권자[ ]?(?:\(c\)|ⓒ|©)?[ ]?연합뉴스[^<>\n]*>?", Kind::Marker),
         (r"(?:Copyright|©)[ ]?\d{4}[ ]The Associated Press\.[ ]All rights reserved\.?", Kind::Marker),
         (r"Riproduzione riservata[ ]?©?[ ]?Copyright ANSA", Kind::Marker),
+        // dpa's story id on partner sites: `dpa:260318-99-123456/2`.
+        (r"\bdpa:\d{6}-\d{2}-\d{3,}/\d+", Kind::Marker),
         (r"本網站之文字、圖片及影音，非經授權，不得轉載、公開播送或公開傳輸及利用。", Kind::Marker),
     ]
     .into_iter()
@@ -260,8 +262,10 @@ fn agency_sign_off(text: &str, is_agency: &dyn Fn(&str) -> bool) -> Option<usize
     // A source label before the name (`（来源：新华社）`) and one agency's
     // copy through another (`（AFP=時事）`) are tags too.
     static SOURCE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^(?:文章)?(?:来源|來源|稿源|出典|Source|Fuente|Quelle|Fonte)[ ]?[:：][ ]?")
-            .expect("static regex")
+        Regex::new(
+            r"^(?:本文|文章|稿件)?(?:来源|來源|稿源|出典|Source|Fuente|Quelle|Fonte)[ ]?[:：][ ]?",
+        )
+        .expect("static regex")
     });
     if let Some(c) = TAG.captures(text) {
         let name = SOURCE.replace(&c["name"], "");
@@ -272,6 +276,16 @@ fn agency_sign_off(text: &str, is_agency: &dyn Fn(&str) -> bool) -> Option<usize
     let line = text.trim_start_matches(['-', '=', '–', '—', ' ']);
     if line.chars().count() > 40 || line.is_empty() {
         return None;
+    }
+    // A source line (`来源：人民网-人民日报`).
+    let unlabelled = SOURCE.replace(line, "");
+    if unlabelled.len() < line.len()
+        && unlabelled
+            .split(['-', '—', '/', '／', ' '])
+            .filter(|n| !n.is_empty())
+            .all(is_agency)
+    {
+        return Some(0);
     }
     if is_agency(line.trim_end_matches('.')) || is_desk_slug(line) {
         return Some(0);
@@ -481,6 +495,9 @@ mod tests {
             "--IANS",
             "（来源：新华社）",
             "（AFP=時事）",
+            "来源：人民网-人民日报",
+            "（本文来源：新华网）",
+            "dpa:260318-99-123456/2",
         ] {
             let (body, _) = run(&["The talks will resume next week.", line]);
             assert_eq!(body, ["The talks will resume next week."], "{line}");
