@@ -923,3 +923,347 @@ fn a_sentence_starting_with_by_is_not_a_byline() {
     );
     assert!(a.authors.is_empty());
 }
+
+/// A lead without reporters, read as fetched on 2026-03-20.
+fn lead(
+    lang: &'static str,
+    zone: &'static str,
+    body: &'static [&'static str],
+    agency: &'static str,
+    place: Option<&'static str>,
+    date: Option<Date>,
+    starts: &'static str,
+) -> Case {
+    Case {
+        lang,
+        zone,
+        fetched: "2026-03-20T04:00:00Z",
+        body,
+        agency,
+        place,
+        date,
+        authors: &[],
+        starts,
+    }
+}
+
+/// One case per lexicon agency written in a dateline shape the old
+/// per-agency patterns did not know.
+#[test]
+fn agencies_from_the_lexicon() {
+    let en = |body, agency, place, date, starts| lead("en", UTC, body, agency, place, date, starts);
+    check(&[
+        en(
+            &["NEW DELHI, Mar 18 (PTI) The Union Cabinet on Wednesday approved the scheme."],
+            "PTI",
+            Some("NEW DELHI"),
+            Some(date(2026, 3, 18)),
+            "The Union Cabinet",
+        ),
+        en(
+            &["KUALA LUMPUR, March 18 (Bernama) -- Palm oil exports rose."],
+            "Bernama",
+            Some("KUALA LUMPUR"),
+            Some(date(2026, 3, 18)),
+            "Palm oil exports",
+        ),
+        en(
+            &["MOSCOW, March 18. /TASS/. The central bank kept its key rate."],
+            "TASS",
+            Some("MOSCOW"),
+            Some(date(2026, 3, 18)),
+            "The central bank",
+        ),
+        en(
+            &["Jakarta (ANTARA) - Indonesia plans to double smelter capacity."],
+            "ANTARA",
+            Some("Jakarta"),
+            None,
+            "Indonesia plans",
+        ),
+        en(
+            &["ANKARA (AA) - The central bank raised its policy rate."],
+            "AA",
+            Some("ANKARA"),
+            None,
+            "The central bank",
+        ),
+        en(
+            &["Jakarta, Oct 18, 2018 (Antara) - Some regions have entered the rainy season."],
+            "Antara",
+            Some("Jakarta"),
+            Some(date(2018, 10, 18)),
+            "Some regions",
+        ),
+        en(
+            &["MOSCOW, November 29. /TASS/: The political situation was discussed."],
+            "TASS",
+            Some("MOSCOW"),
+            Some(date(2025, 11, 29)),
+            "The political situation",
+        ),
+        en(
+            &["(CGTN) -- China will cut import tariffs on medical equipment."],
+            "CGTN",
+            None,
+            None,
+            "China will cut",
+        ),
+        Case {
+            lang: "ja",
+            zone: "Asia/Tokyo",
+            fetched: "2026-03-20T04:00:00Z",
+            body: &["【ソウル聯合ニュース】韓国統計庁が18日発表した。"],
+            agency: "聯合ニュース",
+            place: Some("ソウル"),
+            date: Some(date(2026, 3, 18)),
+            authors: &[],
+            starts: "韓国統計庁",
+        },
+    ]);
+}
+
+/// An agency nobody listed is a dateline by its shape: a place, a date and
+/// a parenthesised name (`(place=agency)` in Korean), kept as written.
+#[test]
+fn unknown_agencies_by_shape() {
+    check(&[
+        Case {
+            lang: "en",
+            zone: UTC,
+            fetched: "2026-03-20T04:00:00Z",
+            body: &[
+                "MANILA, March 18 (PNX) -- The health department reported fewer cases.",
+                "Officials urged households to clean water containers. (PNX)",
+            ],
+            agency: "PNX",
+            place: Some("MANILA"),
+            date: Some(date(2026, 3, 18)),
+            authors: &[],
+            starts: "The health department",
+        },
+        Case {
+            lang: "ko",
+            zone: "Asia/Seoul",
+            fetched: "2026-03-20T04:00:00Z",
+            body: &["(세종=뉴스원) 김민수 기자 = 기획재정부는 18일 밝혔다."],
+            agency: "뉴스원",
+            place: Some("세종"),
+            date: None,
+            authors: &["김민수"],
+            starts: "기획재정부는",
+        },
+        Case {
+            lang: "ko",
+            zone: "Asia/Seoul",
+            fetched: "2026-03-20T04:00:00Z",
+            body: &["【서울=뉴시스】김지훈 기자 = 서울시는 17일 밝혔다."],
+            agency: "뉴시스",
+            place: Some("서울"),
+            date: None,
+            authors: &["김지훈"],
+            starts: "서울시는",
+        },
+        Case {
+            lang: "ko",
+            zone: "Asia/Seoul",
+            fetched: "2026-03-20T04:00:00Z",
+            body: &["(서울=뉴스1) 전형민 기자,이우연 기자 = 더불어민주당은 4일 밝혔다."],
+            agency: "뉴스1",
+            place: Some("서울"),
+            date: None,
+            authors: &["전형민", "이우연"],
+            starts: "더불어민주당은",
+        },
+    ]);
+}
+
+/// The unlisted agency's own sign-off goes too.
+#[test]
+fn unknown_agency_signs_off_with_its_name() {
+    let a = run(&lead(
+        "en",
+        UTC,
+        &[
+            "MANILA, March 18 (PNX) -- Cases fell.",
+            "Officials urged households to clean water containers. (PNX)",
+        ],
+        "PNX",
+        Some("MANILA"),
+        Some(date(2026, 3, 18)),
+        "Cases fell.",
+    ));
+    assert_eq!(
+        a.body,
+        [
+            "Cases fell.",
+            "Officials urged households to clean water containers."
+        ]
+    );
+}
+
+/// Shapes close to a dateline that are story text.
+#[test]
+fn near_datelines_stay_story() {
+    let leads: [&'static [&'static str]; 3] = [
+        // No date: an unknown name needs a place and a date.
+        &["Apple (AAPL) - shares rose 3% on Tuesday."],
+        // Lower-case name in parentheses.
+        &["Paris, March 3 (local time) the talks resumed."],
+        // Place and date, no dash, and the sentence goes on in lower case.
+        &["Geneva, March 3 (WHO) said on Tuesday that cases fell."],
+    ];
+    for body in leads {
+        let a = run(&Case {
+            lang: "en",
+            zone: UTC,
+            fetched: "2026-03-20T04:00:00Z",
+            body,
+            agency: "",
+            place: None,
+            date: None,
+            authors: &[],
+            starts: "",
+        });
+        assert_eq!(a.dateline, None, "{body:?}");
+        assert_eq!(a.body, body);
+    }
+}
+
+/// Issue 19 item 12: a dateline behind an original-title line, page
+/// furniture or a repeated headline is found, and the furniture goes.
+#[test]
+fn dateline_after_furniture() {
+    let ctx = NormalizeContext {
+        source: "test".into(),
+        language: "zh-Hans".into(),
+        timezone: CN.1.into(),
+        fetched_at: "2026-03-20T04:00:00Z".parse::<Timestamp>().unwrap(),
+    };
+    let story = |title: &str, body: &[&str]| {
+        normalize(
+            ExtractedArticle {
+                title: title.into(),
+                body: body.iter().map(|s| s.to_string()).collect(),
+                ..ExtractedArticle::default()
+            },
+            &ctx,
+        )
+    };
+    let a = story(
+        "春运客流创新高",
+        &[
+            "春运客流创新高",
+            "最新更新：2016/03/19 10:48",
+            "图集",
+            "中新社北京3月18日电 交通运输部18日通报。",
+            "铁路发送旅客同比增长6.2%。",
+            "+1",
+        ],
+    );
+    assert_eq!(
+        a.dateline.as_ref().map(|d| d.agency.as_str()),
+        Some("中新社")
+    );
+    assert_eq!(
+        a.body,
+        ["交通运输部18日通报。", "铁路发送旅客同比增长6.2%。"]
+    );
+    let a = story(
+        "",
+        &[
+            "（原标题：稳外贸政策持续加力）",
+            "人民网北京3月18日电 （记者赵晨）18日，国务院新闻办公室举行发布会。",
+        ],
+    );
+    assert_eq!(
+        a.dateline.as_ref().map(|d| d.agency.as_str()),
+        Some("人民网")
+    );
+    assert_eq!(a.authors, ["赵晨"]);
+    assert_eq!(a.body, ["18日，国务院新闻办公室举行发布会。"]);
+    // A plain-text story: its headline, a byline, then the dateline.
+    let a = normalize(
+        polywire::normalize::plain_text_story(
+            "Japan's exports rise for fourth month on chip demand\nBy Jane Doe\nTOKYO, March 18 (Reuters) - Japan's exports rose.\nImports fell.",
+        ),
+        &ctx,
+    );
+    assert_eq!(
+        a.dateline.as_ref().map(|d| d.agency.as_str()),
+        Some("Reuters")
+    );
+    assert_eq!(a.authors, ["Jane Doe"]);
+    assert_eq!(a.body, ["Japan's exports rose.", "Imports fell."]);
+    // A first line that is a sentence stays, dateline or not after it.
+    let a = normalize(
+        polywire::normalize::plain_text_story(
+            "Exports rose for a fourth month.\nTOKYO, March 18 (Reuters) - Japan's exports rose.",
+        ),
+        &ctx,
+    );
+    assert_eq!(a.body[0], "Exports rose for a fourth month.");
+    // A headline in other words than the page's title, then the dateline.
+    let a = story(
+        "稳外贸：政策持续加力",
+        &["稳外贸政策持续加力", "新华社北京3月18日电 商务部18日表示。"],
+    );
+    assert_eq!(
+        a.dateline.as_ref().map(|d| d.agency.as_str()),
+        Some("新华社")
+    );
+    assert_eq!(a.body, ["商务部18日表示。"]);
+}
+
+/// Foreign agencies in their Chinese and Japanese services' forms.
+#[test]
+fn foreign_agencies_in_cjk_services() {
+    let case = lead;
+    check(&[
+        case(
+            "ja",
+            "Asia/Tokyo",
+            &["［東京　１８日　ロイター］ - 日経平均は反発して始まった。"],
+            "ロイター",
+            Some("東京"),
+            Some(date(2026, 3, 18)),
+            "日経平均は",
+        ),
+        case(
+            "ja",
+            "Asia/Tokyo",
+            &["【3月18日 AFP】フランス政府は18日、新たな予算案を発表した。"],
+            "AFP",
+            None,
+            Some(date(2026, 3, 18)),
+            "フランス政府は",
+        ),
+        case(
+            "ja",
+            "Asia/Tokyo",
+            &["【AFP=時事】フランス政府は18日、新たな予算案を発表した。"],
+            "AFP=時事",
+            None,
+            None,
+            "フランス政府は",
+        ),
+        case(
+            "zh-Hans",
+            CN.1,
+            &["路透北京3月18日 - 中国央行周三维持贷款市场报价利率不变。"],
+            "路透",
+            Some("北京"),
+            Some(date(2026, 3, 18)),
+            "中国央行",
+        ),
+        case(
+            "zh-Hant",
+            "Asia/Taipei",
+            &["（法新社巴黎18日電）法國政府今天公布新預算案。"],
+            "法新社",
+            Some("巴黎"),
+            Some(date(2026, 3, 18)),
+            "法國政府",
+        ),
+    ]);
+}

@@ -126,3 +126,69 @@ fn end_marker_goes_with_the_tail_not_with_ruby() {
         ["杭州醫藥港管理辦公室支持。"]
     );
 }
+
+#[test]
+fn word_level_pinyin_goes() {
+    assert_eq!(one("深圳(shēn zhèn)市交通运输局"), "深圳市交通运输局");
+    // A space between the word and its reading goes with the reading.
+    assert_eq!(
+        one("深圳至广州 (guǎng zhōu)的城际铁路"),
+        "深圳至广州的城际铁路"
+    );
+    assert_eq!(one("从广州(guang3 zhou1)出发"), "从广州出发");
+    // A neutral tone has no mark.
+    assert_eq!(one("葡萄(pú tao)酒"), "葡萄酒");
+    assert_eq!(one("北京(ㄅㄟˇ ㄐㄧㄥ)市政府"), "北京市政府");
+    assert_eq!(one("臺灣（ㄊㄞˊ ㄨㄢ）師範大學"), "臺灣師範大學");
+}
+
+#[test]
+fn word_level_readings_need_the_word() {
+    // More syllables than Han characters before: not this word's reading.
+    assert_eq!(
+        one("Talks in 京(běi jīng) today"),
+        "Talks in 京(běi jīng) today"
+    );
+    // Not every part is a syllable.
+    assert_eq!(one("深圳(shēn zhèn city)"), "深圳(shēn zhèn city)");
+    assert_eq!(one("深圳 (Shenzhen)"), "深圳 (Shenzhen)");
+}
+
+#[test]
+fn toneless_word_readings_only_in_a_leaky_story() {
+    // Alone, toneless syllables may be a romanization the writer chose.
+    assert_eq!(one("深圳(shen zhen)的发展"), "深圳(shen zhen)的发展");
+    let leaky = strip(&[
+        "中新网(wǎng)深圳(shen zhen)3月18日电",
+        "记者(jì zhě)从交通(jiāo tōng)局获悉。",
+    ]);
+    assert_eq!(leaky, ["中新网深圳3月18日电", "记者从交通局获悉。"]);
+}
+
+#[test]
+fn korean_hanja_readings_go_in_korean_copy() {
+    assert_eq!(
+        one("정부는 18일 經濟(경제)관계장관회의를 열었다."),
+        "정부는 18일 經濟관계장관회의를 열었다."
+    );
+    assert_eq!(one("국회는 本會議(본회의)를 열어"), "국회는 本會議를 열어");
+    // A Korean gloss in Chinese copy is the writer's.
+    assert_eq!(one("在首尔(서울)市举行"), "在首尔(서울)市举行");
+    // The usual Korean style, Hangul then hanja, stays.
+    assert_eq!(one("경제(經濟)관계"), "경제(經濟)관계");
+    // Fewer syllables than hanja: not a reading of the word.
+    assert_eq!(one("정부는 經濟(경)관계"), "정부는 經濟(경)관계");
+}
+
+#[test]
+fn glosses_years_and_numbers_stay_next_to_word_readings() {
+    for text in [
+        "北京 (Beijing) 是首都。",
+        "人工智能(AI)和世界卫生组织（WHO）",
+        "在2025年(去年)增长(30)个百分点",
+        "报告(2026年版)发布",
+        "首都(Beijing)",
+    ] {
+        assert_eq!(one(text), text);
+    }
+}

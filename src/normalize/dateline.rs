@@ -5,11 +5,12 @@
 //! (month and day, a day alone, or nothing) and the reporters. The caller
 //! removes the matched text from the body and resolves the date.
 
+use super::agencies;
 use super::dates::{month_from_name, parse_number};
 use regex::Regex;
 use std::sync::LazyLock;
 
-/// What a dateline says about the date; the year is never written.
+/// What a dateline says about the date; the year is rarely written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DateHint {
     /// No date in the dateline (AP, modern Bloomberg, Kyodo without a day).
@@ -19,6 +20,8 @@ pub enum DateHint {
     MonthDay(i8, i8),
     /// A day of the month alone (CNA's `20日電`, Kyodo/Jiji's `7日`).
     Day(i8),
+    /// A whole date (Antara's `Oct 18, 2018`).
+    Full(jiff::civil::Date),
 }
 
 /// A dateline found at the top of a story.
@@ -37,10 +40,12 @@ pub struct Found {
 const CN_NUM: &str = r"\d{1,2}|[〇一二三四五六七八九十廿卅]{1,3}";
 
 /// Mainland Chinese wires: `中新網杭州12月23日電(記者 王逸飛)`,
-/// `新华社北京3月8日电（记者 X）`, `本报上海2月14日电 记者吕网大报道：`.
+/// `新华社北京3月8日电（记者 X）`, `本报上海2月14日电 记者吕网大报道：`; any
+/// agency of the lexicon written in Han characters (`路透北京3月18日 - `).
 static CHINESE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^(?P<agency>中新社|中新網|中新网|新华社|新華社|新华网|新華網|人民网|人民網|本报|本報|央广网|央廣網|光明网|光明網|中国日报网|澎湃新闻)(?P<place>\p{{Han}}{{0,10}}?)(?P<month>{CN_NUM})月(?P<day>{CN_NUM})日(?:专电|專電|电|電)[ ]?(?:[(（](?P<by>[^()（）]{{1,40}})[)）])?(?:[ ]?(?:记者|記者)(?P<by2>[\p{{Han}}、 ]{{2,20}}?)(?:报道|報道|報導)[：:])?[ ]?(?:(?:题|題)[：:])?[ ]?"
+        r"^(?P<agency>中新網|中新网|新华网|新華網|本报|本報|央广网|央廣網|光明网|光明網|中国日报网|澎湃新闻|{})(?P<place>\p{{Han}}{{0,10}}?)(?P<month>{CN_NUM})月(?P<day>{CN_NUM})日(?:专电|專電|电|電|[ ]?[-–—])[ ]?(?:[(（](?P<by>[^()（）]{{1,40}})[)）])?(?:[ ]?(?:记者|記者)(?P<by2>[\p{{Han}}、 ]{{2,20}}?)(?:报道|報道|報導)[：:])?[ ]?(?:(?:题|題)[：:])?[ ]?",
+        agencies::han_alternation()
     ))
     .expect("static regex")
 });
@@ -70,17 +75,34 @@ static CCTV: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// CNA Taiwan: `（中央社記者黃麗芸台北3日電）`, `(中央社記者馮昭台北十二日電)`,
-/// `（中央社駐東京特派員楊明珠東京2日專電）`, `（中央社台北3日電）`.
+/// `（中央社駐東京特派員楊明珠東京2日專電）`, `（中央社台北3日電）`; Taiwan and
+/// Hong Kong papers date other agencies' copy the same way (`（法新社巴黎18日電）`).
 static CNA: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^[(（](?P<agency>中央社)(?P<role>記者|駐\p{{Han}}{{1,6}}?特派員)?(?P<rest>[\p{{Han}}、]{{0,30}}?)(?P<day>{CN_NUM})日(?:綜合外電|專電|特稿|電)[)）][ ]?"
+        r"^[(（](?P<agency>{})(?P<role>記者|駐\p{{Han}}{{1,6}}?特派員)?(?P<rest>[\p{{Han}}、]{{0,30}}?)(?P<day>{CN_NUM})日(?:綜合外電|專電|特稿|電)[)）][ ]?",
+        agencies::han_alternation()
     ))
     .expect("static regex")
 });
 
-/// Kyodo `【北京共同】`, Jiji `【ワシントン時事】`.
+/// Kyodo `【北京共同】`, Jiji `【ワシントン時事】`, Yonhap's Japanese service
+/// `【ソウル聯合ニュース】`: a place, then any agency in the lexicon.
 static JAPANESE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^【(?P<place>[^【】\s]{1,12}?)(?P<agency>共同|時事)】[ ]?").expect("static regex")
+    Regex::new(&format!(
+        r"^【(?P<place>[^【】\s=]{{1,12}}?)(?P<agency>{})】[ ]?",
+        agencies::alternation()
+    ))
+    .expect("static regex")
+});
+
+/// Reuters' and AFP's Japanese services: `［東京 18日 ロイター］ - `,
+/// `【3月18日 AFP】`: a place or a month, the day, then the agency.
+static JAPANESE_DATED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^[［\[【](?:(?P<place>[^［］\[\]【】\s\d]{{1,12}}?)|(?P<month>\d{{1,2}})月)[ ]?(?P<day>\d{{1,2}})日[ ]?(?P<agency>{})[］\]】][ ]?(?:[-–—][ ]?)?",
+        agencies::alternation()
+    ))
+    .expect("static regex")
 });
 
 /// Xinhua's Japanese service: `【新華社北京3月8日】`.
@@ -89,22 +111,27 @@ static XINHUA_JA: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
-/// Yonhap: `(서울=연합뉴스) 김병규 기자 = `.
+/// Korean wires: `(서울=연합뉴스) 김병규 기자 = `, `(세종=뉴스1)`,
+/// `【서울=뉴시스】`. The `(place=agency)` shape is the dateline whatever
+/// the agency, so an agency outside the lexicon is kept as written.
 static YONHAP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\((?P<place>[^()=]{1,20})=(?P<agency>연합뉴스|연합인포맥스)\)[ ]?(?:(?P<by>[가-힣A-Za-z· ]{2,60}?)[ ]?(?:기자|특파원)[ ]?=[ ]?)?")
+    Regex::new(r"^[(【\[](?P<place>[^()=＝【】\[\]]{1,20})[=＝](?P<agency>[^()=＝【】\[\]]{1,20})[)】\]][ ]?(?:(?P<by>[가-힣A-Za-z·, ]{2,80}?)[ ]?(?:기자|특파원)[ ]?=[ ]?)?")
         .expect("static regex")
 });
 
 /// Latin-script wires: `BEIJING, March 31 (Xinhua) -- `, `HOUSTON, Jan 27
 /// (Reuters) - `, `BEIRUT (AP) — `, `New Delhi (AFP) - `, `Dec. 23
-/// (Bloomberg) -- `, `Berlin (dpa) - `, `Madrid, 11 may (EFE).- `.
+/// (Bloomberg) -- `, `Berlin (dpa) - `, `Madrid, 11 may (EFE).- `,
+/// `NEW DELHI, Mar 18 (PTI) ` without a dash, `MOSCOW, March 18. /TASS/. `.
+/// The name in parentheses is checked afterwards ([`latin_agency_ok`]).
 static LATIN: LazyLock<Regex> = LazyLock::new(|| {
     let word = r"\p{Lu}[\p{L}'’.\-/]*";
     let place =
         format!(r"{word}(?:[ ](?:(?:de|del|la|am|an|der|do|da|di|el|upon)[ ])?{word}){{0,3}}");
-    let date = r"(?:\p{L}{3,10}\.?[ ]\d{1,2}|\d{1,2}[ ]\p{L}{3,10}\.?)";
+    // Antara adds the year: `Jakarta, Oct 18, 2018 (Antara) -`.
+    let date = r"(?:\p{L}{3,10}\.?[ ]\d{1,2}|\d{1,2}[ ]\p{L}{3,10}\.?)(?:,?[ ]\d{4})?";
     Regex::new(&format!(
-        r"^(?:(?P<date0>{date})[ ]|(?P<place>{place})(?:,[ ](?P<region>{place}))??(?:,[ ](?P<date>{date}))?[ ]?)?\((?P<agency>Reuters|AP|AFP|Xinhua|Bloomberg|dpa(?:-AFX)?(?:/[a-z]{{2,4}})?|EFE|Yonhap|Kyodo|Jiji)\)(?:\.-|[ ]?(?:--|-|—|–|:))[ ]?"
+        r"^(?:(?P<date0>{date})[ ]|(?P<place>{place})(?:,[ ](?P<region>{place}))??(?:,[ ](?P<date>{date})\.?)?[ ]?)?(?:\((?P<agency>[^()]{{1,30}}?)\)|/(?P<slashed>[^/ ]{{2,12}})/\.?)(?P<dash>\.-|[ ]?(?:--|-|—|–|:))?[ ]?"
     ))
     .expect("static regex")
 });
@@ -312,8 +339,15 @@ fn latin_date(text: &str) -> DateHint {
     } else {
         (a, b)
     };
-    match (month_from_name(name), day.parse::<i8>().ok()) {
-        (Some(m), Some(d)) if (1..=31).contains(&d) => DateHint::MonthDay(m, d),
+    let year = parts.next().and_then(|y| y.parse::<i16>().ok());
+    match (
+        month_from_name(name),
+        day.trim_end_matches(',').parse::<i8>().ok(),
+    ) {
+        (Some(m), Some(d)) if (1..=31).contains(&d) => match year {
+            Some(y) => jiff::civil::Date::new(y, m, d).map_or(DateHint::None, DateHint::Full),
+            None => DateHint::MonthDay(m, d),
+        },
         _ => DateHint::None,
     }
 }
@@ -407,6 +441,19 @@ pub fn parse(text: &str) -> Option<(Found, usize)> {
         };
         return Some((found, c.get(0)?.end()));
     }
+    if let Some(c) = JAPANESE_DATED.captures(text) {
+        let date = match c.name("month") {
+            Some(m) => month_day(m.as_str(), &c["day"]),
+            None => day_only(&c["day"]),
+        };
+        let found = Found {
+            agency: c["agency"].to_string(),
+            place: c.name("place").map(|m| m.as_str().to_string()),
+            date,
+            authors: Vec::new(),
+        };
+        return Some((found, c.get(0)?.end()));
+    }
     if let Some(c) = XINHUA_JA.captures(text) {
         let found = Found {
             agency: c["agency"].to_string(),
@@ -429,11 +476,24 @@ pub fn parse(text: &str) -> Option<(Found, usize)> {
     if let Some(c) = YONHAP.captures(text) {
         let authors = c
             .name("by")
-            .map(|m| m.as_str().split_whitespace().map(str::to_string).collect())
+            .map(|m| {
+                // `전형민 기자,이우연 기자 =`: every reporter has the role.
+                m.as_str()
+                    .split([' ', ','])
+                    .filter(|w| !w.is_empty() && !["기자", "특파원"].contains(w))
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default();
+        // `【AFP=時事】`: one agency's copy through another, no place.
+        let (agency, place) = if agencies::is_agency(&c["place"]) {
+            (format!("{}={}", &c["place"], &c["agency"]), None)
+        } else {
+            (c["agency"].to_string(), Some(c["place"].to_string()))
+        };
         let found = Found {
-            agency: c["agency"].to_string(),
-            place: Some(c["place"].to_string()),
+            agency,
+            place,
             date: DateHint::None,
             authors,
         };
@@ -448,14 +508,17 @@ pub fn parse(text: &str) -> Option<(Found, usize)> {
         };
         return Some((found, c.get(0)?.end()));
     }
-    if let Some(c) = LATIN.captures(text) {
+    if let Some(c) = LATIN.captures(text)
+        && latin_agency_ok(&c, text)
+    {
+        let agency = c.name("agency").or(c.name("slashed"))?.as_str();
         let date = c
             .name("date")
             .or(c.name("date0"))
             .map(|m| latin_date(m.as_str()))
             .unwrap_or_default();
         let found = Found {
-            agency: c["agency"].to_string(),
+            agency: agency.to_string(),
             place: c.name("place").map(|m| m.as_str().to_string()),
             date,
             authors: Vec::new(),
@@ -463,6 +526,35 @@ pub fn parse(text: &str) -> Option<(Found, usize)> {
         return Some((found, c.get(0)?.end()));
     }
     None
+}
+
+/// Whether a [`LATIN`] match is a dateline. A name in the lexicon is an
+/// agency wherever the shape puts it; any other name only with a place and
+/// a date before it (`MANILA, March 18 (PNA) --`), as a short capitalized
+/// name. Without a dash the story must go on with a new sentence.
+fn latin_agency_ok(c: &regex::Captures<'_>, text: &str) -> bool {
+    let Some(name) = c.name("agency").or(c.name("slashed")) else {
+        return false;
+    };
+    let name = name.as_str();
+    let known = agencies::is_agency(name);
+    let shaped = c.name("place").is_some()
+        && c.name("date")
+            .is_some_and(|d| latin_date(d.as_str()) != DateHint::None)
+        && name.starts_with(|ch: char| ch.is_uppercase())
+        && name.split(' ').count() <= 3
+        && name
+            .chars()
+            .all(|ch| ch.is_alphabetic() || " -.&'".contains(ch));
+    if !(known || shaped) {
+        return false;
+    }
+    let end = c.get(0).map_or(0, |m| m.end());
+    c.name("dash").is_some()
+        || c.name("slashed").is_some()
+        || text[end..].starts_with(|ch: char| {
+            ch.is_uppercase() || ch.is_ascii_digit() || "\"“‘'«".contains(ch)
+        })
 }
 
 /// The day Kyodo/Jiji name in the lead sentence (`7日の`), skipping
@@ -481,6 +573,18 @@ fn lead_day(text: &str) -> DateHint {
     DateHint::None
 }
 
+/// A line that reads as a heading: at most [`MAX_HEADING`] characters, no
+/// sentence-ending punctuation.
+fn is_heading(text: &str) -> bool {
+    text.chars().count() <= MAX_HEADING
+        && !text
+            .trim_end()
+            .ends_with(['.', '!', '?', '。', '！', '？', '」', '”', '"', ':', '：'])
+}
+
+/// Longest headline, in characters (English ones run to about 100).
+const MAX_HEADING: usize = 150;
+
 /// A raw first paragraph that runs a byline into the dateline with a wide
 /// gap (`Por Jorge Ruíz Lardizábal     Varsovia, 1 ene (EFE).-`) is split at
 /// the gap before whitespace is collapsed.
@@ -498,11 +602,22 @@ pub fn split_byline_run(raw: &str) -> Option<(String, String)> {
 /// Removes the dateline (and a `By ...` byline paragraph before it) from the
 /// cleaned paragraphs.
 pub fn take(paragraphs: &mut Vec<String>) -> Option<Found> {
-    let mut byline = Vec::new();
-    if let Some(first) = paragraphs.first()
-        && let Some(c) = BYLINE.captures(first)
-        && let Some(names) = byline_names(&c["names"])
+    let byline_of = |p: &str| BYLINE.captures(p).and_then(|c| byline_names(&c["names"]));
+    // A headline line without sentence punctuation before the dateline (a
+    // plain-text story's headline, one repeated in other words, a kicker)
+    // is not story text; a byline may sit between the two.
+    if paragraphs.len() > 1
+        && parse(&paragraphs[0]).is_none()
+        && byline_of(&paragraphs[0]).is_none()
+        && is_heading(&paragraphs[0])
+        && (parse(&paragraphs[1]).is_some()
+            || (byline_of(&paragraphs[1]).is_some()
+                && paragraphs.get(2).is_some_and(|p| parse(p).is_some())))
     {
+        paragraphs.remove(0);
+    }
+    let mut byline = Vec::new();
+    if let Some(names) = paragraphs.first().and_then(|p| byline_of(p)) {
         byline = names;
         paragraphs.remove(0);
     }

@@ -7,6 +7,7 @@
 //! 1. [`unicode`]: NFC, invisible characters, whitespace, full-width Latin;
 //!    paragraphs split on newlines.
 //! 2. [`ruby`]: leaked readings (`網(wǎng)`) out of every text of the story.
+//!    Then [`furniture`]: page labels, times and teasers out of the body.
 //! 3. [`credits`] and [`endmarks`]: photo credits and captions wherever
 //!    they are glued; end markers, editor lines and footers off the end.
 //! 4. [`dateline`]: agency, place, date and reporters off the start (then
@@ -15,11 +16,13 @@
 //! 7. [`lang`] and [`script`]: language and Chinese script.
 //! 8. [`fingerprint`] and the summary.
 
+pub mod agencies;
 pub mod credits;
 pub mod dateline;
 pub mod dates;
 pub mod endmarks;
 pub mod fingerprint;
+pub mod furniture;
 pub mod lang;
 pub mod ruby;
 pub mod script;
@@ -73,6 +76,10 @@ pub fn normalize_story(extracted: ExtractedArticle, ctx: &NormalizeContext) -> N
         survey,
     } = clean_texts(&extracted.title, extracted.body, &extracted.captions);
 
+    // Page furniture first: a dateline behind it must become the first
+    // paragraph.
+    furniture::take(&mut body, &title);
+
     // 3–5. Wire metadata out of the body.
     // Credits and end markers uncover each other (a caption paragraph after
     // the end marker, a credit that starts a paragraph once the dateline is
@@ -82,7 +89,12 @@ pub fn normalize_story(extracted: ExtractedArticle, ctx: &NormalizeContext) -> N
     let mut tail = endmarks::Tail::default();
     let settled = peel(&mut body, &mut credits, &mut tail, PEEL_ROUNDS);
     let found = dateline::take(&mut body);
-    if !settled {
+    // An agency only the dateline's shape told (not in the lexicon) signs
+    // off with the same name.
+    let own_tag = found
+        .as_ref()
+        .is_some_and(|f| endmarks::take_own_tag(&mut body, &f.agency));
+    if !settled || own_tag {
         peel(&mut body, &mut credits, &mut tail, PEEL_ROUNDS);
     } else if !peel_first_paragraph(&mut body, &mut credits, &mut tail) {
         peel(&mut body, &mut credits, &mut tail, PEEL_ROUNDS - 1);
@@ -351,6 +363,7 @@ fn resolve_date(hint: DateHint, tail: Option<Date>, reference: Date) -> Option<D
     let inferred = match hint {
         DateHint::MonthDay(m, d) => dates::infer_year(m, d, reference),
         DateHint::Day(d) => dates::infer_month(d, reference),
+        DateHint::Full(date) => Some(date),
         DateHint::None => None,
     };
     match (inferred, tail) {

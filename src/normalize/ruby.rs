@@ -15,10 +15,21 @@
 //!   pages annotate every word). A reading with `・` (`王毅（おう・き）`) is
 //!   Japanese editorial style for foreign names and always stays.
 //!
+//! Word-level readings cover a whole word at once (`深圳(shēn zhèn)`,
+//! `广州 (guǎng zhōu)` with a space before, `(guang3 zhou1)` with tone
+//! numbers, `北京(ㄅㄟˇ ㄐㄧㄥ)`): every space-separated part must be a reading
+//! of one character, and there must be at least as many Han characters
+//! right before as parts. Tone-marked or numbered ones go always; toneless
+//! ones only in a story whose other readings make the leak clear (the same
+//! [`MIN_MARKED_FOR_TONELESS`]). In Korean copy a hanja word followed by
+//! its Hangul reading, one syllable per character, is a leak too
+//! (`經濟(경제)관계`); the text next to it must be Hangul, so a Korean gloss
+//! in Chinese copy (`首尔(서울)市`) stays.
+//!
 //! `?jǐn)` — a leak whose base character and `(` were destroyed by a broken
 //! re-encoding upstream — is removed too; the character is lost either way.
 
-use super::unicode::{is_han, is_kana};
+use super::unicode::{is_han, is_hangul, is_kana};
 use std::collections::HashSet;
 use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization;
@@ -28,8 +39,12 @@ pub const MIN_MARKED_FOR_TONELESS: usize = 3;
 /// Full-width kana readings needed before they count as furigana leaks.
 pub const MIN_KANA_LEAKS: usize = 3;
 
-/// Longest reading we look at, in characters (`zhuàng` is 6, kana 12).
-const MAX_INNER: usize = 12;
+/// Longest reading we look at, in characters (kana 12; a word of four
+/// numbered syllables `zhuang4 zhuang4 zhuang4 zhuang4` is 31).
+const MAX_INNER: usize = 31;
+
+/// Most characters a word-level reading covers.
+const MAX_WORD: usize = 4;
 
 static SYLLABLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     include_str!("data/pinyin_syllables.txt")
@@ -49,6 +64,15 @@ enum Reading {
     Zhuyin,
     /// Kana only, no `・`.
     Kana,
+    /// Several pinyin syllables separated by spaces, each with a tone mark
+    /// or number (a neutral one may have none): the word's length.
+    MarkedWord(usize),
+    /// Several toneless pinyin syllables separated by spaces.
+    TonelessWord(usize),
+    /// Several Zhuyin syllables separated by spaces.
+    ZhuyinWord(usize),
+    /// Hangul syllables only, no space: one reading per hanja.
+    Hangul(usize),
     /// Anything else: a real parenthesis.
     Other,
 }
@@ -60,6 +84,18 @@ fn is_tone_mark(c: char) -> bool {
 fn classify(inner: &str) -> Reading {
     if inner.is_empty() {
         return Reading::Other;
+    }
+    if inner.contains(' ') {
+        return classify_word(inner);
+    }
+    if inner.chars().all(is_hangul) {
+        return Reading::Hangul(inner.chars().count());
+    }
+    if let Some(letters) = inner.strip_suffix(['1', '2', '3', '4', '5'])
+        && letters.len() >= 2
+        && classify(letters) == Reading::TonelessPinyin
+    {
+        return Reading::MarkedPinyin;
     }
     if inner.chars().all(is_zhuyin)
         && inner
@@ -87,6 +123,35 @@ fn classify(inner: &str) -> Reading {
     match tones {
         1 => Reading::MarkedPinyin,
         0 if toneless.chars().count() >= 2 => Reading::TonelessPinyin,
+        _ => Reading::Other,
+    }
+}
+
+/// A space-separated group: a word-level reading when every part is one.
+fn classify_word(inner: &str) -> Reading {
+    let parts: Vec<&str> = inner.split(' ').collect();
+    let n = parts.len();
+    if n > MAX_WORD || parts.iter().any(|p| p.is_empty()) {
+        return Reading::Other;
+    }
+    let kinds: Vec<Reading> = parts.iter().map(|p| classify(p)).collect();
+    if kinds.iter().all(|k| *k == Reading::Zhuyin) {
+        return Reading::ZhuyinWord(n);
+    }
+    let marked = kinds
+        .iter()
+        .filter(|k| **k == Reading::MarkedPinyin)
+        .count();
+    // A neutral-tone syllable (`pú tao`) has no mark; one-letter ones
+    // (`a`) are syllables too.
+    let toneless = |p: &&str| p.len() == 1 && SYLLABLES.contains(*p);
+    let all_syllables = kinds
+        .iter()
+        .zip(&parts)
+        .all(|(k, p)| matches!(k, Reading::MarkedPinyin | Reading::TonelessPinyin) || toneless(p));
+    match (all_syllables, marked) {
+        (true, 0) => Reading::TonelessWord(n),
+        (true, m) if m + 1 >= n => Reading::MarkedWord(n),
         _ => Reading::Other,
     }
 }
@@ -158,13 +223,42 @@ fn strip_counting(text: &str, survey: Survey) -> (String, usize) {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
+        // `广州 (guǎng zhōu)`: one space between the word and its reading.
+        let spaced = last == Some(' ') && out.trim_end().chars().next_back().is_some_and(is_han);
         if matches!(c, '(' | '（')
-            && last.is_some_and(is_han)
+            && (last.is_some_and(is_han) || spaced)
             && let Some((inner, next)) = group(&chars, i)
         {
             let reading = classify(&inner);
-            if is_leak(reading, c == '(', survey) {
-                marked += usize::from(reading == Reading::MarkedPinyin);
+            let han_run = out
+                .trim_end()
+                .chars()
+                .rev()
+                .take_while(|&h| is_han(h))
+                .count();
+            let after = chars.get(next).copied();
+            let fits = match reading {
+                Reading::MarkedWord(n) | Reading::TonelessWord(n) | Reading::ZhuyinWord(n) => {
+                    han_run >= n
+                }
+                // One syllable per hanja of the whole word, in Hangul text.
+                Reading::Hangul(n) => {
+                    let before = out.trim_end().chars().rev().nth(han_run);
+                    !spaced
+                        && han_run == n
+                        && (after.is_some_and(is_hangul) || before.is_some_and(is_hangul))
+                }
+                // Per-character readings sit right after their character.
+                _ => !spaced,
+            };
+            if fits && is_leak(reading, c == '(', survey) {
+                if matches!(reading, Reading::MarkedPinyin | Reading::MarkedWord(_)) {
+                    marked += 1;
+                }
+                if spaced {
+                    out.pop();
+                    last = out.chars().next_back();
+                }
                 i = next;
                 continue;
             }
@@ -189,8 +283,14 @@ pub fn strip(text: &str, survey: Survey) -> String {
 
 fn is_leak(reading: Reading, half_width: bool, survey: Survey) -> bool {
     match reading {
-        Reading::MarkedPinyin | Reading::Zhuyin => true,
-        Reading::TonelessPinyin => survey.marked >= MIN_MARKED_FOR_TONELESS,
+        Reading::MarkedPinyin
+        | Reading::Zhuyin
+        | Reading::MarkedWord(_)
+        | Reading::ZhuyinWord(_)
+        | Reading::Hangul(_) => true,
+        Reading::TonelessPinyin | Reading::TonelessWord(_) => {
+            survey.marked >= MIN_MARKED_FOR_TONELESS
+        }
         Reading::Kana => half_width || survey.kana >= MIN_KANA_LEAKS,
         Reading::Other => false,
     }
