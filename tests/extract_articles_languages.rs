@@ -47,3 +47,43 @@ fn glossary_links_that_go_nowhere_do_not_make_the_story_a_link_list() {
         assert!(!text.contains(junk), "{junk:?} left in {text}");
     }
 }
+
+/// A comment thread named in Portuguese (`comentarios`) holds more commas
+/// than the story; unrecognised, it won the page.
+#[test]
+fn comment_threads_named_in_portuguese_are_not_the_story() {
+    let body = body(
+        "pt_comentarios.html",
+        "https://jornal.example.com.br/economia/2025/12/porto-recorde.html",
+    );
+    assert_eq!(body.len(), 5, "{body:#?}");
+    assert!(body[0].starts_with("O Porto de Santos movimentou 15,2 milhões"));
+    assert!(body[4].ends_with("acessos rodoviários e ferroviários ao porto."));
+    let text = body.join("\n");
+    for junk in [
+        "Comentários",
+        "Carlos M.",
+        "Muito bom",
+        "Leia também",
+        "Todos os direitos",
+    ] {
+        assert!(!text.contains(junk), "{junk:?} left in {text}");
+    }
+}
+
+/// A "read also" teaser inside the story (`lea-tambien`) with a sentence of
+/// its own went into the body; it goes, and the paragraphs after it stay.
+#[test]
+fn read_also_boxes_named_in_spanish_leave_the_story_whole() {
+    let body = body(
+        "es_lea_tambien.html",
+        "https://diario.example.com.uy/pais/2025/12/23/lluvias.html",
+    );
+    assert_eq!(body.len(), 4, "{body:#?}");
+    assert!(body[0].starts_with("Las lluvias de los últimos tres días"));
+    assert!(body[3].starts_with("Las autoridades esperan"));
+    let text = body.join("\n");
+    for junk in ["LEA TAMBIÉN", "alerta roja", "comité de emergencias"] {
+        assert!(!text.contains(junk), "{junk:?} left in {text}");
+    }
+}
