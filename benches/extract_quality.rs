@@ -16,6 +16,13 @@
 //!     cargo bench --bench extract_quality
 //! ```
 //!
+//! With `POLYWIRE_PEER_PYTHON` the peers' texts are scored too: the bench
+//! runs `scripts/peers.py --extract-texts` (trafilatura and readability-lxml
+//! on the same raw page bytes) and prints a table per language group, each
+//! split into the tune and the test half (see [`Half`]), polywire beside both
+//! peers. `POLYWIRE_PEER_TEXTS=FILE` reads that script's output saved earlier
+//! instead of running it.
+//!
 //! Optional: `POLYWIRE_BENCH_ROUNDS` (timing rounds, default 5; 0 skips
 //! the speed part), `POLYWIRE_BENCH_WORST=N` (list the N worst pages),
 //! `POLYWIRE_BENCH_DUMP=DIR` (write each page's extracted text there),
@@ -40,6 +47,69 @@ struct Page {
     body: Option<String>,
     with: Vec<String>,
     without: Vec<String>,
+    group: &'static str,
+    half: Half,
+}
+
+/// The language groups the judged set is reported in (issue 21).
+fn language_group(lang: &str) -> &'static str {
+    match lang {
+        "zh-Hans" => "zh-Hans",
+        "zh-Hant" => "zh-Hant",
+        "ja" => "ja",
+        "ko" => "ko",
+        "en" => "en",
+        "de" | "fr" | "es" | "pt" | "it" | "pl" | "nl" | "sv" | "da" | "no" | "fi" | "cs"
+        | "ro" | "hu" | "ca" => "Europe-Latin",
+        _ => "other",
+    }
+}
+
+/// Which half of the dev pages a page belongs to. Rules are tuned on the
+/// tune half only; the test half tells whether a change generalises. The
+/// split is by a hash of the page id (FNV-1a, lowest bit), so it is fixed
+/// without a list and a new page falls into a half on its own.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum Half {
+    Tune,
+    Test,
+}
+
+impl Half {
+    fn of(id: &str) -> Half {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for byte in id.bytes() {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        if hash & 1 == 0 {
+            Half::Tune
+        } else {
+            Half::Test
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Half::Tune => "tune",
+            Half::Test => "test",
+        }
+    }
+}
+
+/// One page's score on the group tables: bag-of-tokens F1 for a full page,
+/// the page's own snippet F1 for a snippet page (so snippet pages count in
+/// their group), none for a silver page (machine-made truth, kept apart).
+fn page_score(page: &Page, text: &str) -> Option<quality::Score> {
+    match page.kind.as_str() {
+        "full" => Some(quality::bag_score(text, page.body.as_deref().unwrap_or(""))),
+        "snippets" => {
+            let mut counts = quality::SnippetCounts::default();
+            counts.add(quality::snippet_counts(text, &page.with, &page.without));
+            Some(counts.score())
+        }
+        _ => None,
+    }
 }
 
 fn corpus_dir() -> PathBuf {
@@ -77,9 +147,13 @@ fn load(corpus: &Path) -> Vec<Page> {
             .as_str()
             .and_then(|u| url::Url::parse(u).ok())
             .unwrap_or_else(|| url::Url::parse("https://example.invalid/article").unwrap());
+        let id = entry["id"].as_str().unwrap_or("").to_string();
+        let lang = entry["lang"].as_str().unwrap_or("").to_string();
         pages.push(Page {
-            id: entry["id"].as_str().unwrap_or("").to_string(),
-            lang: entry["lang"].as_str().unwrap_or("").to_string(),
+            group: language_group(&lang),
+            half: Half::of(&id),
+            id,
+            lang,
             kind,
             origin: origin_name(truth["origin"]["repo"].as_str().unwrap_or("?")),
             bytes: std::fs::read(path("html")).expect("page bytes"),
@@ -246,26 +320,114 @@ fn measure_speed(pages: &[Page], rounds: usize) -> Speed {
 /// from the JSON that `POLYWIRE_PEERS` names (scripts/peers.py's output).
 fn peer_timing(corpus: &Path) -> Option<Value> {
     if let Ok(python) = std::env::var("POLYWIRE_PEER_PYTHON") {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/peers.py");
-        let out = std::process::Command::new(&python)
-            .arg(&script)
-            .arg("--extract-only")
-            .env("POLYWIRE_CORPUS", corpus)
-            .output();
-        match out {
-            Ok(out) if out.status.success() => {
-                return serde_json::from_slice(&out.stdout).ok();
-            }
-            Ok(out) => eprintln!(
+        return run_peer_script(&python, "--extract-only", corpus);
+    }
+    read_json(&std::env::var("POLYWIRE_PEERS").ok()?)
+}
+
+/// The peers' extracted texts, `{id: {"trafilatura": text, "readability":
+/// text}}`: from `scripts/peers.py --extract-texts` run with
+/// `POLYWIRE_PEER_PYTHON`, or from the file `POLYWIRE_PEER_TEXTS` names.
+fn peer_texts(corpus: &Path) -> Option<Value> {
+    if let Ok(path) = std::env::var("POLYWIRE_PEER_TEXTS") {
+        return read_json(&path);
+    }
+    let python = std::env::var("POLYWIRE_PEER_PYTHON").ok()?;
+    run_peer_script(&python, "--extract-texts", corpus)
+}
+
+fn read_json(path: &str) -> Option<Value> {
+    serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
+}
+
+/// `scripts/peers.py MODE` on the corpus, its JSON output; a failure is
+/// reported and gives nothing.
+fn run_peer_script(python: &str, mode: &str, corpus: &Path) -> Option<Value> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/peers.py");
+    let out = std::process::Command::new(python)
+        .arg(&script)
+        .arg(mode)
+        .env("POLYWIRE_CORPUS", corpus)
+        .output();
+    match out {
+        Ok(out) if out.status.success() => serde_json::from_slice(&out.stdout).ok(),
+        Ok(out) => {
+            eprintln!(
                 "peer script failed: {}",
                 String::from_utf8_lossy(&out.stderr)
-            ),
-            Err(e) => eprintln!("cannot run {python}: {e}"),
+            );
+            None
         }
-        return None;
+        Err(e) => {
+            eprintln!("cannot run {python}: {e}");
+            None
+        }
     }
-    let path = std::env::var("POLYWIRE_PEERS").ok()?;
-    serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
+}
+
+/// Per language group and half, each extractor's mean page score (full and
+/// snippet pages, see [`page_score`]), then the full-body-only overall line.
+fn print_groups(pages: &[Page], ours: &[String], peers: Option<&Value>) {
+    // (group, half) -> per extractor the page scores; "ALL" rows too.
+    type Key = (&'static str, &'static str);
+    let mut table: BTreeMap<Key, [Vec<quality::Score>; 3]> = BTreeMap::new();
+    let mut full_only: BTreeMap<&'static str, [Vec<quality::Score>; 3]> = BTreeMap::new();
+    for (page, text) in pages.iter().zip(ours) {
+        let texts = [
+            Some(text.as_str()),
+            peers.and_then(|p| p[&page.id]["trafilatura"].as_str()),
+            peers.and_then(|p| p[&page.id]["readability"].as_str()),
+        ];
+        for (i, text) in texts.iter().enumerate() {
+            let Some(text) = text else { continue };
+            let Some(score) = page_score(page, text) else {
+                continue;
+            };
+            for group in [page.group, "ALL"] {
+                for half in [page.half.name(), "all"] {
+                    table.entry((group, half)).or_default()[i].push(score);
+                }
+            }
+            if page.kind == "full" {
+                for half in [page.half.name(), "all"] {
+                    full_only.entry(half).or_default()[i].push(score);
+                }
+            }
+        }
+    }
+    let f1 = |scores: &[quality::Score]| {
+        if scores.is_empty() {
+            "   -  ".to_string()
+        } else {
+            format!("{:.3} ", quality::Score::mean(scores).f1)
+        }
+    };
+    println!(
+        "by language group (mean page F1: full pages by tokens, snippet pages by their snippets; silver apart)"
+    );
+    println!("| group        | half | pages | polywire | trafilatura | readability |");
+    println!("|--------------|------|-------|----------|-------------|-------------|");
+    let line = |label: &str, half: &str, cols: &[Vec<quality::Score>; 3]| {
+        println!(
+            "| {label:<12} | {half:<4} | {:>5} | {:>8} | {:>11} | {:>11} |",
+            cols[0].len(),
+            f1(&cols[0]),
+            f1(&cols[1]),
+            f1(&cols[2])
+        );
+    };
+    for ((group, half), cols) in &table {
+        line(group, half, cols);
+    }
+    for (half, cols) in &full_only {
+        line("full only", half, cols);
+    }
+    if peers.is_none() {
+        println!(
+            "(peers not scored: set POLYWIRE_PEER_PYTHON to a python with trafilatura and readability-lxml, or POLYWIRE_PEER_TEXTS to scripts/peers.py --extract-texts output)"
+        );
+    }
+    println!();
 }
 
 impl Speed {
@@ -373,8 +535,10 @@ fn main() {
     // Per origin: full and silver pages by mean, snippet pages by micro counts.
     let mut by_origin: BTreeMap<(String, String), OriginScores> = BTreeMap::new();
     let mut per_page = String::new();
+    let mut texts = Vec::with_capacity(pages.len());
     for page in &pages {
         let text = extract_text(page);
+        texts.push(text.clone());
         if let Some(dir) = &dump {
             let _ = std::fs::create_dir_all(dir);
             let _ = std::fs::write(dir.join(format!("{}.txt", page.id)), &text);
@@ -429,6 +593,7 @@ fn main() {
         pages.len()
     );
     println!();
+    print_groups(&pages, &texts, peer_texts(&corpus).as_ref());
     println!("full bodies (bag of tokens, mean over pages)");
     println!("| language           | pages |   P   |   R   |  F1   |");
     println!("|--------------------|-------|-------|-------|-------|");

@@ -9,6 +9,9 @@ on the thread's CPU clock (time.thread_time): the bench machine is shared,
 and polywire's side of each comparison is timed the same way (trafilatura's
 wall time is reported too). `--extract-only` times trafilatura alone (benches/extract_quality.rs runs it
 that way when POLYWIRE_PEER_PYTHON names the virtualenv's python).
+`--extract-texts` prints, for every page with ground truth, the text
+trafilatura and readability-lxml extract from the raw page bytes, so the
+quality bench scores the peers with its own metric on the same pages.
 """
 import json
 import os
@@ -55,6 +58,51 @@ def bench_trafilatura(pages):
         (time.perf_counter() - start) / len(pages),
         (time.thread_time() - cpu) / len(pages),
     )
+
+
+def readability_text(page):
+    """readability-lxml's article as plain text, one line per block.
+
+    `summary()` returns HTML; a newline after each block element keeps the
+    words of adjacent paragraphs apart, as a reader sees them."""
+    import lxml.html
+    from readability import Document
+
+    html = Document(page).summary(html_partial=True)
+    if not html.strip():
+        return ""
+    tree = lxml.html.fromstring(html)
+    blocks = {"p", "div", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6",
+              "blockquote", "pre", "tr", "td", "th", "dd", "dt", "figcaption",
+              "section", "article", "table", "ul", "ol"}
+    for el in tree.iter():
+        if isinstance(el.tag, str) and el.tag.lower() in blocks:
+            el.tail = "\n" + (el.tail or "")
+    return tree.text_content()
+
+
+def extract_texts(corpus):
+    """{id: {"trafilatura": text, "readability": text}} for every page with
+    ground truth (full, snippets, silver); a peer that fails gives ""."""
+    import trafilatura
+
+    out = {}
+    with open(os.path.join(corpus, "articles", "index.jsonl"), encoding="utf-8") as index:
+        for line in index:
+            row = json.loads(line)
+            if row.get("gt_kind") not in ("full", "snippets", "silver"):
+                continue
+            with open(os.path.join(corpus, row["html"]), "rb") as f:
+                page = f.read()
+            texts = {}
+            for name, run in (("trafilatura", trafilatura.extract), ("readability", readability_text)):
+                try:
+                    texts[name] = run(page) or ""
+                except Exception as e:  # a peer's failure scores 0, it does not stop the run
+                    print(f"{row['id']}: {name} failed: {e}", file=sys.stderr)
+                    texts[name] = ""
+            out[row["id"]] = texts
+    return out
 
 
 def bench_feedparser(docs, rounds=5):
@@ -124,6 +172,10 @@ def bench_opencc(text, rounds=3):
 
 def main():
     corpus = corpus_dir()
+    if "--extract-texts" in sys.argv:
+        json.dump(extract_texts(corpus), sys.stdout, ensure_ascii=False)
+        print()
+        return
     if "--extract-only" in sys.argv:
         # For benches/extract_quality.rs: trafilatura alone, same pages.
         pages = article_pages(corpus)

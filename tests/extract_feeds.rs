@@ -90,6 +90,23 @@ fn rss_10_rdf_with_dublin_core_and_content_encoded() {
     );
 }
 
+/// RSS 1.1: a `<Channel>` root in RSS 1.1's default namespace, the items
+/// inside `<items rdf:parseType="Collection">` (feedparser reads both).
+#[test]
+fn rss_11_items_inside_the_collection() {
+    let got = entries("formats/rss11.xml", IndexKind::Rss, "UTC");
+    assert_eq!(titles(&got), ["Port volumes rise", "Rail link opens"]);
+    assert_eq!(
+        urls(&got),
+        [
+            "https://wire11.example.net/2025/12/port.html",
+            "https://wire11.example.net/2025/12/rail.html"
+        ]
+    );
+    assert_eq!(got[0].published, ts("2025-12-23T02:05:00Z"));
+    assert_eq!(got[0].authors, ["Li Wei"]);
+}
+
 #[test]
 fn rss_20_with_content_encoded_dublin_core_and_media() {
     let got = entries("formats/rss20_full.xml", IndexKind::Rss, "UTC");

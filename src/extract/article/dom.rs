@@ -194,11 +194,30 @@ impl<'a> Dom<'a> {
             .unwrap_or(0)
     }
 
-    /// Whether a node is a hyperlink: an `<a>` with an `href`. A named
-    /// anchor (`<a name="top"/>`, whose `/>` HTML ignores) is not, even when
-    /// it is left open around the rest of the page.
+    /// Whether a node is a hyperlink: an `<a>` whose `href` leads somewhere.
+    /// A named anchor (`<a name="top"/>`, whose `/>` HTML ignores) is not,
+    /// even when it is left open around the rest of the page. Nor is a link
+    /// that only runs a script or stays put (`javascript:void(0)`, `#`):
+    /// pages for learners (NHK's easy Japanese, glossary pop-ups on Japanese
+    /// and Korean portals) wrap most words of the story in such links, and
+    /// counted as links they make the story a link list.
     pub fn is_link(&self, i: usize) -> bool {
-        self.tag(i) == Some("a") && self.element(i).is_some_and(|el| el.attr("href").is_some())
+        self.tag(i) == Some("a")
+            && self
+                .element(i)
+                .and_then(|el| el.attr("href"))
+                .is_some_and(is_navigating_href)
+    }
+
+    /// Whether a node is an `<a href>` that goes nowhere (`#`,
+    /// `javascript:…`): a page control or a pop-up, not a link; see
+    /// [`Dom::is_link`].
+    pub fn is_control_link(&self, i: usize) -> bool {
+        self.tag(i) == Some("a")
+            && self
+                .element(i)
+                .and_then(|el| el.attr("href"))
+                .is_some_and(|href| !is_navigating_href(href))
     }
 
     /// Share of a subtree's text that is link text, in [0, 1].
@@ -259,6 +278,17 @@ impl<'a> Dom<'a> {
             }
         }
     }
+}
+
+/// Whether an `href` leads to another page or place: not empty, not a bare
+/// `#`, not a `javascript:` action.
+fn is_navigating_href(href: &str) -> bool {
+    let href = href.trim();
+    !(href.is_empty()
+        || href == "#"
+        || href
+            .get(..11)
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("javascript:")))
 }
 
 /// How much text a string holds: letters, digits and punctuation count one,

@@ -71,6 +71,7 @@ fn linked_data_story(body: &str) -> text::Assembled {
             weight: dom::text_weight(&line),
             text: line,
             link_weight: 0,
+            control_weight: 0,
             heading: false,
             list_item: false,
         })

@@ -156,7 +156,7 @@ fn body_paragraphs(paragraphs: Vec<text::Paragraph>, title: &str) -> Vec<String>
                 // A headline that is all link is a teaser of another story.
                 return p.link_weight * 10 < p.weight * 9;
             }
-            !is_link_list_item(p) || (p.list_item && first < *k && *k < last)
+            !is_control(p) && (!is_link_list_item(p) || (p.list_item && first < *k && *k < last))
         })
         .map(|(_, p)| p)
         .filter(|p| !(p.heading && !title_key.is_empty() && squash(&p.text) == title_key))
@@ -173,6 +173,18 @@ const OWN_TEXT_OF_LINKED_PARAGRAPH: u32 = 50;
 fn is_link_list_item(p: &text::Paragraph) -> bool {
     p.link_weight * 2 > p.weight
         && p.weight - p.link_weight.min(p.weight) < OWN_TEXT_OF_LINKED_PARAGRAPH
+}
+
+/// A page control ("close", "print this article", "back to top | close
+/// window", an autoplay switch): mostly text of links that go nowhere and
+/// no sentence end. Words of a sentence wrapped in glossary pop-ups (NHK's
+/// easy Japanese) end in a full stop and stay.
+fn is_control(p: &text::Paragraph) -> bool {
+    let linked = p.link_weight + p.control_weight;
+    p.control_weight > 0
+        && linked * 2 > p.weight
+        && p.weight - linked.min(p.weight) < OWN_TEXT_OF_LINKED_PARAGRAPH
+        && !p.text.contains(['.', '!', '?', '。', '！', '？'])
 }
 
 fn squash(text: &str) -> String {

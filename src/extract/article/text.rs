@@ -29,6 +29,10 @@ pub struct Paragraph {
     pub weight: u32,
     /// Part of the weight inside links.
     pub link_weight: u32,
+    /// Part of the weight inside links that go nowhere (`javascript:`,
+    /// `#`): page controls ("close", "print"), or glossary pop-ups around
+    /// the words of a sentence.
+    pub control_weight: u32,
     /// Whether it is a heading (`h1`–`h6`).
     pub heading: bool,
     /// Whether it is an item of a list (`li`, `dd`, `dt`).
@@ -46,7 +50,7 @@ const MAX_CAPTION_WEIGHT: u32 = 600;
 pub fn assemble(dom: &Dom, roots: &[usize]) -> Assembled {
     let mut builder = Builder::default();
     for &root in roots {
-        builder.visit(dom, root, false, false);
+        builder.visit(dom, root, Link::None, false);
         builder.flush();
     }
     builder.out
@@ -58,12 +62,23 @@ struct Builder {
     current: String,
     weight: u32,
     link_weight: u32,
+    control_weight: u32,
     heading: bool,
     list_item: bool,
 }
 
+/// The kind of link a node sits in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Link {
+    None,
+    /// A link to another page or place ([`Dom::is_link`]).
+    Navigating,
+    /// A link that goes nowhere ([`Dom::is_control_link`]).
+    Control,
+}
+
 impl Builder {
-    fn visit(&mut self, dom: &Dom, i: usize, in_link: bool, in_pre: bool) {
+    fn visit(&mut self, dom: &Dom, i: usize, in_link: Link, in_pre: bool) {
         if dom.removed[i] {
             return;
         }
@@ -72,8 +87,10 @@ impl Builder {
                 self.push_text(text, in_pre);
                 let weight = dom.text_weight[i];
                 self.weight += weight;
-                if in_link {
-                    self.link_weight += weight;
+                match in_link {
+                    Link::Navigating => self.link_weight += weight,
+                    Link::Control => self.control_weight += weight,
+                    Link::None => {}
                 }
             }
             Kind::Other => self.children(dom, i, in_link, in_pre),
@@ -97,7 +114,7 @@ impl Builder {
                 }
                 if is_caption(dom, i, name) {
                     let mut caption = Builder::default();
-                    caption.children(dom, i, false, false);
+                    caption.children(dom, i, Link::None, false);
                     caption.flush();
                     let text = caption
                         .out
@@ -112,7 +129,13 @@ impl Builder {
                     self.out.captions.extend(caption.out.captions);
                     return;
                 }
-                let in_link = in_link || dom.is_link(i);
+                let in_link = if dom.is_link(i) {
+                    Link::Navigating
+                } else if in_link == Link::None && dom.is_control_link(i) {
+                    Link::Control
+                } else {
+                    in_link
+                };
                 let in_pre = in_pre || name == "pre";
                 if dom::is_block(name) {
                     self.flush();
@@ -127,7 +150,7 @@ impl Builder {
         }
     }
 
-    fn children(&mut self, dom: &Dom, i: usize, in_link: bool, in_pre: bool) {
+    fn children(&mut self, dom: &Dom, i: usize, in_link: Link, in_pre: bool) {
         let mut child = i + 1;
         while child < dom.nodes[i].end {
             self.visit(dom, child, in_link, in_pre);
@@ -180,6 +203,7 @@ impl Builder {
                 text,
                 weight: self.weight,
                 link_weight: self.link_weight,
+                control_weight: self.control_weight,
                 heading: self.heading,
                 list_item: self.list_item,
             });
@@ -187,6 +211,7 @@ impl Builder {
         self.current.clear();
         self.weight = 0;
         self.link_weight = 0;
+        self.control_weight = 0;
         self.heading = false;
         self.list_item = false;
     }

@@ -41,9 +41,19 @@ pub fn parse(root: &Element, ctx: &Context<'_>, format: FeedFormat) -> Feed {
                 .or_else(|| c.lang.as_deref().map(str::to_string))
         })
         .or_else(|| root.lang.as_deref().map(str::to_string));
+    // RSS 1.1 (<http://inamidst.com/rss1.1/>) nests the items in the
+    // channel's `<items rdf:parseType="Collection">`; RSS 1.0's `<items>`
+    // holds an `rdf:Seq` of references instead, so looking inside `<items>`
+    // for `<item>` elements finds RSS 1.1's and nothing twice.
+    let collections = channel
+        .into_iter()
+        .flat_map(|c| c.elements())
+        .filter(|e| e.is_core("items"))
+        .flat_map(|items| items.elements());
     let items = channel
         .into_iter()
         .flat_map(|c| c.elements())
+        .chain(collections)
         .chain(
             if channel.is_some_and(|c| std::ptr::eq(c, root)) {
                 None
