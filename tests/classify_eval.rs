@@ -34,15 +34,7 @@ fn evaluation_set_scores_above_the_floor() {
     }
     let report = evaluate(&stories, &taxonomy);
     println!("{}", report.table());
-    for miss in &report.misses {
-        println!(
-            "{:<28} {:<9} extra {:?} missing {:?}",
-            miss.story,
-            miss.kind.as_str(),
-            miss.extra,
-            miss.missing
-        );
-    }
+    print!("{}", report.misses_text());
     let regions = report.total(TagKind::Region).f1();
     let industries = report.total(TagKind::Industry).f1();
     assert!(
