@@ -535,3 +535,81 @@ fn both_scripts_get_the_same_tags() {
     }
     assert!(compared >= 20);
 }
+
+#[test]
+fn industry_phrasings_in_every_language() {
+    for (lang, title, id) in [
+        ("en", "Chipmaker delays new fab", "semiconductors"),
+        (
+            "en",
+            "Drugmaker wins approval for obesity pill",
+            "biomedicine",
+        ),
+        ("en", "EV maker cuts prices again", "automotive"),
+        ("en", "Insurer exits flood-prone state", "finance"),
+        ("zh", "芯片厂扩产计划推迟", "semiconductors"),
+        ("zh", "冷链物流需求旺盛", "logistics"),
+        ("zh", "物流园项目开工建设", "logistics"),
+        ("ko", "태양광 설비 보급 확대", "renewables"),
+        ("ja", "蓄電池の需要が拡大", "batteries"),
+        (
+            "de",
+            "Arzneimittelhersteller warnen vor Engpässen",
+            "biomedicine",
+        ),
+        ("de", "Versicherer erhöhen die Beiträge", "finance"),
+        ("de", "Lieferengpässe bei Batterien", "batteries"),
+        ("fr", "Les énergies renouvelables progressent", "renewables"),
+        (
+            "fr",
+            "Le constructeur automobile réduit sa production",
+            "automotive",
+        ),
+        ("es", "La farmacéutica amplía su planta", "biomedicine"),
+        ("es", "Suben las ventas de coches eléctricos", "automotive"),
+    ] {
+        let c = story(lang, title, &[]);
+        assert!(
+            industries(&c).contains(&id),
+            "{title}: {:?}",
+            industries(&c)
+        );
+    }
+}
+
+#[test]
+fn more_specific_industry_is_primary() {
+    // `specializes` in industries.toml, not a special case in code: the
+    // generic industry is named more often and would win on weight alone.
+    for (title, body, primary) in [
+        (
+            "New factory to make vaccines",
+            "The factory will employ 300 people.",
+            "biomedicine",
+        ),
+        (
+            "Factory for battery cells opens",
+            "The factory supplies carmakers and factories.",
+            "batteries",
+        ),
+        (
+            "Factory to build solar panels",
+            "The factory is the region's largest.",
+            "renewables",
+        ),
+        (
+            "Chip factory expands",
+            "The factory adds a second manufacturing line.",
+            "semiconductors",
+        ),
+    ] {
+        let c = story("en", title, &[body]);
+        let first = c.industries.first().map(|t| (t.id.as_str(), t.primary));
+        assert_eq!(
+            first,
+            Some((primary, true)),
+            "{title}: {:?}",
+            industries(&c)
+        );
+    }
+}
