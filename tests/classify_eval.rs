@@ -7,21 +7,25 @@ use polywire::model::TagKind;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-/// Micro-F1 floors: measured 0.915 regions, 0.883 industries (update both
+/// Micro-F1 floors on the tuning set (eval.jsonl + tune.jsonl): measured
+/// 0.823 regions, 0.823 industries (update both
 /// numbers together when the matcher or the set changes).
-const REGION_F1_FLOOR: f64 = 0.90;
-const INDUSTRY_F1_FLOOR: f64 = 0.86;
+const REGION_F1_FLOOR: f64 = 0.80;
+const INDUSTRY_F1_FLOOR: f64 = 0.80;
 
 #[test]
 fn evaluation_set_scores_above_the_floor() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let taxonomy = Taxonomy::load(&root.join("config/taxonomy")).unwrap();
-    let stories = load_labeled(&root.join("tests/fixtures/classify/eval.jsonl")).unwrap();
+    // The tuning set: the original labeled set and short stories in every
+    // language (tune.jsonl), both open to inspection while tuning.
+    let mut stories = load_labeled(&root.join("tests/fixtures/classify/eval.jsonl")).unwrap();
+    stories.extend(load_labeled(&root.join("tests/fixtures/classify/tune.jsonl")).unwrap());
     let langs: BTreeSet<_> = stories.iter().map(|s| s.lang.as_str()).collect();
-    assert!(stories.len() >= 120, "{} stories", stories.len());
+    assert!(stories.len() >= 180, "{} stories", stories.len());
     assert_eq!(
         langs.into_iter().collect::<Vec<_>>(),
-        ["en", "ja", "ko", "zh-Hans", "zh-Hant"]
+        ["de", "en", "es", "fr", "ja", "ko", "zh-Hans", "zh-Hant"]
     );
     // Every label names a known tag.
     for s in &stories {
@@ -34,15 +38,7 @@ fn evaluation_set_scores_above_the_floor() {
     }
     let report = evaluate(&stories, &taxonomy);
     println!("{}", report.table());
-    for miss in &report.misses {
-        println!(
-            "{:<28} {:<9} extra {:?} missing {:?}",
-            miss.story,
-            miss.kind.as_str(),
-            miss.extra,
-            miss.missing
-        );
-    }
+    print!("{}", report.misses_text());
     let regions = report.total(TagKind::Region).f1();
     let industries = report.total(TagKind::Industry).f1();
     assert!(

@@ -204,6 +204,65 @@ fn shipped_taxonomy_covers_every_country_in_five_languages() {
 }
 
 #[test]
+fn world_gazetteer_rolls_cities_up_to_subdivision_and_country() {
+    let tax = shipped();
+    for (city, parent, country) in [
+        ("gb-sheffield", "gb-eng", "gb"),
+        ("jp-hamamatsu", "jp-22", "jp"),
+        ("jp-sendai", "jp-04", "jp"),
+        ("kr-cheongju", "kr-43", "kr"),
+        ("us-pa-pittsburgh", "us-pa", "us"),
+        ("de-berlin", "de-be", "de"),
+        ("fr-lyon", "fr", "fr"),
+        ("pl-gdansk", "pl", "pl"),
+        ("mx-guadalajara", "mx", "mx"),
+    ] {
+        let up = tax.ancestors(TagKind::Region, city);
+        assert!(up.contains(&parent.to_string()), "{city}: {up:?}");
+        assert!(up.contains(&country.to_string()), "{city}: {up:?}");
+    }
+    assert!(
+        tax.ancestors(TagKind::Region, "de-koln")
+            .contains(&"eu".to_string())
+    );
+    // Every first-level subdivision of ISO 3166-2, with its local name.
+    for (id, name) in [
+        ("de-by", "Bayern"),
+        ("es-ct", "Catalunya"),
+        ("au-vic", "Victoria"),
+        ("br-mg", "Minas Gerais"),
+    ] {
+        let def = tax
+            .def(TagKind::Region, id)
+            .unwrap_or_else(|| panic!("{id}"));
+        assert!(
+            def.names.values().flatten().any(|n| n == name),
+            "{id}: {:?}",
+            def.names
+        );
+    }
+    // Country names in de, fr, es, pt and demonyms (CLDR, i18n-nationality).
+    for (lang, name, id) in [
+        ("de", "Deutschland", "de"),
+        ("es", "Alemania", "de"),
+        ("fr", "Royaume-Uni", "gb"),
+        ("pt", "Alemanha", "de"),
+        ("fr", "allemand", "de"),
+        ("es", "brasileño", "br"),
+        ("de", "japanische", "jp"),
+    ] {
+        let def = tax.def(TagKind::Region, id).unwrap();
+        assert!(
+            def.names
+                .get(lang)
+                .is_some_and(|v| v.iter().any(|n| n == name)),
+            "{id} {lang} {name}: {:?}",
+            def.names.get(lang)
+        );
+    }
+}
+
+#[test]
 fn shipped_taxonomy_covers_subdivisions_cities_and_economic_regions() {
     let tax = shipped();
     let count = |prefix: &str, dashes: usize| {
@@ -216,8 +275,16 @@ fn shipped_taxonomy_covers_subdivisions_cities_and_economic_regions() {
         34,
         "34 provincial divisions (+ yrd, gba, jjj, chengyu)"
     );
-    assert_eq!(count("jp-", 1), 47);
-    assert_eq!(count("kr-", 1), 17);
+    let numbered = |prefix: &str| {
+        tax.region_ids()
+            .filter(|id| {
+                id.strip_prefix(prefix)
+                    .is_some_and(|n| n.len() == 2 && n.bytes().all(|b| b.is_ascii_digit()))
+            })
+            .count()
+    };
+    assert_eq!(numbered("jp-"), 47);
+    assert_eq!(numbered("kr-"), 17);
     assert_eq!(
         tax.region_ids()
             .filter(|id| id.starts_with("us-") && id.len() == 5)

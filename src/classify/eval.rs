@@ -35,6 +35,14 @@ pub struct LabeledStory {
     pub regions: Vec<String>,
     /// Industries a reader expects.
     pub industries: Vec<String>,
+    /// The industry the story is mainly about, when it has one: scored
+    /// against the classifier's primary industry.
+    #[serde(default)]
+    pub primary_industry: Option<String>,
+    /// Subsets the story belongs to (`real`, `short`, `ambiguous` ...):
+    /// each is scored apart as well.
+    #[serde(default)]
+    pub classes: Vec<String>,
 }
 
 impl LabeledStory {
@@ -159,6 +167,13 @@ pub struct Miss {
 pub struct EvalReport {
     /// Counts per tag kind and language tag.
     pub counts: BTreeMap<(&'static str, String), Counts>,
+    /// Counts per tag kind and story class (`short`, `real` ...).
+    pub by_class: BTreeMap<(&'static str, String), Counts>,
+    /// Stories labeled with a primary industry, and how many of them the
+    /// classifier gave that industry as its primary.
+    pub primary: (usize, usize),
+    /// Stories whose primary industry disagrees: (story, expected, given).
+    pub primary_misses: Vec<(String, String, Option<String>)>,
     /// Every story where classifier and labels disagree.
     pub misses: Vec<Miss>,
     /// Stories scored.
@@ -177,6 +192,44 @@ impl EvalReport {
             }
         }
         sum
+    }
+
+    /// Micro F1 of one kind in one language.
+    pub fn lang_f1(&self, kind: TagKind, lang: &str) -> f64 {
+        self.counts
+            .get(&(kind.as_str(), lang.to_string()))
+            .copied()
+            .unwrap_or_default()
+            .f1()
+    }
+
+    /// Share of stories with a labeled primary industry whose primary
+    /// industry the classifier got right (1 when none is labeled).
+    pub fn primary_accuracy(&self) -> f64 {
+        ratio(self.primary.0, self.primary.1)
+    }
+
+    /// Every disagreement, one line each: primary industries first, then
+    /// the extra and missing tags per story and kind.
+    pub fn misses_text(&self) -> String {
+        let mut out = String::new();
+        for (story, expected, given) in &self.primary_misses {
+            let _ = writeln!(
+                out,
+                "{story:<28} primary   expected {expected} given {given:?}"
+            );
+        }
+        for miss in &self.misses {
+            let _ = writeln!(
+                out,
+                "{:<28} {:<9} extra {:?} missing {:?}",
+                miss.story,
+                miss.kind.as_str(),
+                miss.extra,
+                miss.missing
+            );
+        }
+        out
     }
 
     /// A plain-text table: one row per kind and language, then totals.
@@ -207,6 +260,16 @@ impl EvalReport {
         for kind in [TagKind::Region, TagKind::Industry] {
             row(&mut out, kind.as_str(), "ALL", &self.total(kind));
         }
+        for ((kind, class), c) in &self.by_class {
+            row(&mut out, kind, &format!("[{class}]"), c);
+        }
+        let _ = writeln!(
+            out,
+            "primary industry right on {} of {} stories ({:.3})",
+            self.primary.0,
+            self.primary.1,
+            self.primary_accuracy()
+        );
         out
     }
 }
@@ -242,6 +305,13 @@ pub fn evaluate(stories: &[LabeledStory], taxonomy: &Taxonomy) -> EvalReport {
                 .entry((kind.as_str(), story.lang.clone()))
                 .or_default()
                 .add(counts);
+            for class in &story.classes {
+                report
+                    .by_class
+                    .entry((kind.as_str(), class.clone()))
+                    .or_default()
+                    .add(counts);
+            }
             if counts.fp + counts.fn_ > 0 {
                 report.misses.push(Miss {
                     story: story.id.clone(),
@@ -249,6 +319,21 @@ pub fn evaluate(stories: &[LabeledStory], taxonomy: &Taxonomy) -> EvalReport {
                     extra: given.difference(&expected).cloned().collect(),
                     missing: expected.difference(&given).cloned().collect(),
                 });
+            }
+        }
+        if let Some(expected) = &story.primary_industry {
+            let given = got
+                .industries
+                .iter()
+                .find(|t| t.primary)
+                .map(|t| t.id.clone());
+            report.primary.1 += 1;
+            if given.as_ref() == Some(expected) {
+                report.primary.0 += 1;
+            } else {
+                report
+                    .primary_misses
+                    .push((story.id.clone(), expected.clone(), given));
             }
         }
     }

@@ -64,12 +64,26 @@ struct Target {
     /// The alias folded (case kept), for the exact-case check.
     folded: Arc<str>,
     context: Option<Arc<Context>>,
+    /// Also a common word or a given name: needs another place of the same
+    /// country in the story, and does not count before a capitalized word.
+    ambiguous: bool,
 }
 
 /// One pattern of the automaton; no targets means a blocker.
 #[derive(Debug, Clone, Default)]
 struct Pattern {
     targets: Vec<Target>,
+    /// The word may begin before the match (`*werft`: `Meyer-Werft`).
+    open_start: bool,
+    /// The word may go on after the match (`Arzneimittel*`:
+    /// `Arzneimittelhersteller`).
+    open_end: bool,
+}
+
+/// The part of an alias that is matched: without the `*` that marks a word
+/// going on before or after it (`Arzneimittel*`), outer spaces trimmed.
+pub(crate) fn word_part(alias: &str) -> &str {
+    alias.trim().trim_matches('*').trim()
 }
 
 /// Weight of an abbreviation inside a compound (`浙` in `沪苏浙皖`).
@@ -95,6 +109,9 @@ pub(crate) struct Hit {
     pub(crate) weight: f32,
     /// The match sits inside an organization name.
     pub(crate) organization: bool,
+    /// The alias is ambiguous: it counts only when the story names another
+    /// place of the same country (see `score`).
+    pub(crate) needs_support: bool,
 }
 
 /// A text folded with [`fold_text`] and its ASCII lower-case form, which
@@ -206,6 +223,14 @@ pub(crate) struct Matcher {
     organization_weight: f32,
     organization_suffixes: Vec<String>,
     organization_prefixes: Vec<String>,
+    /// Primary language → endings a Latin word may take after an alias.
+    word_endings: HashMap<String, Vec<String>>,
+    /// Folded one-character abbreviation → its tag (the first that lists it).
+    abbreviations: HashMap<char, usize>,
+    /// Characters that make the abbreviation before them count (`资` of `韩资`).
+    abbreviation_affixes: Vec<char>,
+    /// Primary languages whose stories read standalone abbreviation runs.
+    abbreviation_runs: Vec<String>,
 }
 
 impl Default for Matcher {
@@ -247,7 +272,15 @@ impl Matcher {
                 words.slot(key);
             }
         }
+        let mut abbreviations = HashMap::new();
         for (i, def) in defs.iter().enumerate() {
+            for a in &def.abbreviations {
+                let folded = fold_key(a);
+                let mut chars = folded.chars();
+                if let (Some(c), None) = (chars.next(), chars.next()) {
+                    abbreviations.entry(c).or_insert(i);
+                }
+            }
             let contexts: HashMap<&str, Arc<Context>> = def
                 .context
                 .iter()
@@ -270,13 +303,20 @@ impl Matcher {
                     SharedMode::First => tags.first() == Some(&i),
                     SharedMode::None => false,
                 });
-                let pattern = if CaseRule::of(alias.trim()) == CaseRule::Exact {
-                    acronyms.slot(fold_text(alias.trim()))
+                let word = word_part(alias);
+                let pattern = if CaseRule::of(word) == CaseRule::Exact {
+                    acronyms.slot(fold_text(word))
                 } else {
                     words.slot(key)
                 };
+                pattern.open_start |= alias.trim().starts_with('*');
+                pattern.open_end |= alias.trim().ends_with('*');
                 if credited {
+                    let ambiguous = def.ambiguous.iter().any(|a| a == alias);
                     push_target(pattern, i, alias, 1.0, contexts.get(alias.as_str()));
+                    if let Some(t) = pattern.targets.iter_mut().find(|t| t.tag == i) {
+                        t.ambiguous |= ambiguous;
+                    }
                 }
             }
         }
@@ -312,6 +352,18 @@ impl Matcher {
                 .iter()
                 .map(|s| fold_text(s).to_ascii_lowercase())
                 .collect(),
+            word_endings: rules
+                .word_endings
+                .iter()
+                .map(|(lang, endings)| (lang.clone(), endings.clone()))
+                .collect(),
+            abbreviations,
+            abbreviation_affixes: rules
+                .abbreviation_affixes
+                .iter()
+                .flat_map(|a| fold_text(a).chars().collect::<Vec<_>>())
+                .collect(),
+            abbreviation_runs: rules.abbreviation_runs.clone(),
         }
     }
 
@@ -325,6 +377,7 @@ impl Matcher {
     pub(crate) fn scan(&self, text: &Haystack<'_>, lang: &str, mut on_hit: impl FnMut(Hit)) {
         let mut covered = Vec::new();
         self.scan_set(&self.words, text, lang, &mut covered, &mut on_hit);
+        self.scan_abbreviations(text.folded, lang, &covered, &mut on_hit);
         // Every acronym has an ASCII capital (`CaseRule::Exact`), so text
         // without one (most Chinese, Japanese and Korean copy) holds none.
         if !text.has_ascii_upper() {
@@ -372,6 +425,11 @@ impl Matcher {
         } else {
             folded
         };
+        let primary = lang.split(['-', '_']).next().unwrap_or(lang);
+        let endings = self
+            .word_endings
+            .get(primary)
+            .map_or(&[][..], |e| e.as_slice());
         let mut pos = 0;
         'restart: while pos < haystack.len() {
             // Leftmost-longest matches from `pos` on; after a rejected
@@ -379,7 +437,7 @@ impl Matcher {
             for m in automaton.leftmost_find_iter(&haystack[pos..]) {
                 let (start, end) = (pos + m.start(), pos + m.end());
                 let pattern = &set.patterns[m.value() as usize];
-                if !on_boundaries(folded, start, end) {
+                if !on_boundaries(folded, start, end, pattern, endings) {
                     // Not a word here; a shorter alias may still start inside.
                     pos = next_char(folded, start);
                     continue 'restart;
@@ -396,6 +454,12 @@ impl Matcher {
                     {
                         continue;
                     }
+                    if target.ambiguous && before_capitalized_word(folded, end) {
+                        continue;
+                    }
+                    // Capitalized mid-sentence, a common word is a name; at
+                    // the start of a sentence it needs support.
+                    let needs_support = target.ambiguous && at_sentence_start(folded, start);
                     let in_org = *organization
                         .get_or_insert_with(|| self.inside_organization(folded, start, end));
                     let weight = if in_org {
@@ -408,12 +472,77 @@ impl Matcher {
                         alias: target.alias.clone(),
                         weight,
                         organization: in_org,
+                        needs_support,
                     });
                     produced += 1;
                 }
                 covered.push(((start, end), produced));
             }
             break;
+        }
+    }
+
+    /// Abbreviations outside compounds: one before an affix (`韩资`, `日企`,
+    /// `台系`) at the start of a run of Han characters, and, in languages
+    /// of `abbreviation_runs`, a run of abbreviations standing alone
+    /// (`米英独、`, `美 반도체`, `闽粤两省`). Each member counts at
+    /// abbreviation weight. Characters a word match covers are not credited
+    /// again.
+    fn scan_abbreviations(
+        &self,
+        folded: &str,
+        lang: &str,
+        covered: &[((usize, usize), usize)],
+        on_hit: &mut dyn FnMut(Hit),
+    ) {
+        if self.abbreviations.is_empty() {
+            return;
+        }
+        let primary = lang.split(['-', '_']).next().unwrap_or(lang);
+        let runs = self.abbreviation_runs.iter().any(|l| l == primary);
+        if !runs && self.abbreviation_affixes.is_empty() {
+            return;
+        }
+        let is_covered = |at: usize| {
+            let i = covered.partition_point(|&((s, _), _)| s <= at);
+            i > 0 && covered[i - 1].0.1 > at
+        };
+        // Runs are read across compounds (`美` + `中日`), but a character a
+        // word match already credited is not credited again.
+        let is_abbreviation = |c: char| self.abbreviations.contains_key(&c);
+        let chars: Vec<(usize, char)> = folded.char_indices().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            if !is_abbreviation(chars[i].1) {
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            while j < chars.len() && is_abbreviation(chars[j].1) {
+                j += 1;
+            }
+            let starts_word = i == 0 || !is_han(chars[i - 1].1);
+            let next = chars.get(j).map(|&(_, c)| c);
+            let affixed = next.is_some_and(|n| self.abbreviation_affixes.contains(&n));
+            let credited =
+                starts_word && (affixed || (runs && run_stands_alone(primary, j - i, next)));
+            if credited {
+                let end = chars.get(j).map_or(folded.len(), |&(at, _)| at);
+                let alias: Arc<str> = Arc::from(&folded[chars[i].0..end]);
+                for &(at, c) in &chars[i..j] {
+                    if is_covered(at) {
+                        continue;
+                    }
+                    on_hit(Hit {
+                        tag: self.abbreviations[&c],
+                        alias: alias.clone(),
+                        weight: ABBREVIATION_WEIGHT,
+                        organization: false,
+                        needs_support: false,
+                    });
+                }
+            }
+            i = j;
         }
     }
 
@@ -499,15 +628,61 @@ fn push_target(
     {
         return;
     }
-    let folded = fold_text(alias.trim());
+    let word = word_part(alias);
+    let folded = fold_text(word);
     pattern.targets.push(Target {
         tag,
         alias: Arc::from(alias),
         weight,
-        case: CaseRule::of(alias.trim()),
+        case: CaseRule::of(word),
         folded: Arc::from(folded.as_str()),
         context: ctx.cloned(),
+        ambiguous: false,
     });
+}
+
+/// Whether a run of `len` abbreviations followed by `next` stands alone as
+/// a list of places in a story of language `lang`: Korean writes them
+/// between Hangul or spaces (`美中日 3국`); Japanese headlines put two or
+/// more before anything but a hiragana particle (`米英独、`, `日米首脳`) or
+/// one before katakana (`米バイオ企業`); Chinese lists two or more before a
+/// count or a collective word (`闽粤两省`, `晋冀鲁豫四省`).
+fn run_stands_alone(lang: &str, len: usize, next: Option<char>) -> bool {
+    let after_han = next.is_some_and(is_han);
+    match lang {
+        "ko" => !after_han,
+        "ja" => {
+            let hiragana = next.is_some_and(|c| ('\u{3041}'..='\u{309F}').contains(&c));
+            if len >= 2 {
+                !hiragana
+            } else {
+                next.is_some_and(is_katakana)
+            }
+        }
+        "zh" => {
+            len >= 2 && (!after_han || next.is_some_and(|c| "两三四五六七八九等地省市".contains(c)))
+        }
+        _ => false,
+    }
+}
+
+/// True when the word at `start` opens its text or a sentence (only spaces,
+/// quotes or brackets after a full stop, colon, dash or line break), where
+/// every word is capitalized.
+fn at_sentence_start(text: &str, start: usize) -> bool {
+    let before =
+        text[..start].trim_end_matches(|c: char| c.is_whitespace() || "\"'“‘«„(（「『".contains(c));
+    before
+        .chars()
+        .next_back()
+        .is_none_or(|c| ".!?:;—–-|。！？：".contains(c) || c == '\n')
+}
+
+/// True when the word after `end` (past one space) starts with a capital:
+/// `Victoria Beckham`, `Lincoln Navigator`.
+fn before_capitalized_word(text: &str, end: usize) -> bool {
+    let mut rest = text[end..].chars();
+    rest.next() == Some(' ') && rest.next().is_some_and(char::is_uppercase)
 }
 
 /// Folds text for matching: Traditional characters to Simplified, leaked
@@ -579,24 +754,38 @@ fn is_katakana(c: char) -> bool {
 }
 
 /// Word-boundary rules by script: Latin aliases stand as whole words (a
-/// plural `s` may follow); Korean aliases start a word (particles may
-/// follow); katakana aliases are not part of a longer katakana word.
-fn on_boundaries(text: &str, start: usize, end: usize) -> bool {
+/// plural `s` or one of the language's `endings` may follow; a pattern
+/// marked open may sit inside a longer word on that side); Korean aliases
+/// start a word (particles may follow); katakana aliases are not part of a
+/// longer katakana word.
+fn on_boundaries(
+    text: &str,
+    start: usize,
+    end: usize,
+    pattern: &Pattern,
+    endings: &[String],
+) -> bool {
     let found = &text[start..end];
     let (Some(first), Some(last)) = (found.chars().next(), found.chars().next_back()) else {
         return false;
     };
     let prev = text[..start].chars().next_back();
     let next = text[end..].chars().next();
-    if is_word_char(first) && prev.is_some_and(is_word_char) {
+    if is_word_char(first) && prev.is_some_and(is_word_char) && !pattern.open_start {
         return false;
     }
     if is_word_char(last)
         && let Some(n) = next
         && is_word_char(n)
+        && !pattern.open_end
     {
-        let plural = n == 's' && !text[end + 1..].chars().next().is_some_and(is_word_char);
-        if !plural {
+        let rest = &text[end..];
+        let ends_word = |len: usize| !rest[len..].chars().next().is_some_and(is_word_char);
+        let plural = n == 's' && ends_word(1);
+        let ending = endings
+            .iter()
+            .any(|e| rest.starts_with(e.as_str()) && ends_word(e.len()));
+        if !plural && !ending {
             return false;
         }
     }

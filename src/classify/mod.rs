@@ -39,6 +39,7 @@ pub fn classify(article: &Article, taxonomy: &Taxonomy) -> Classification {
     } else {
         String::new()
     };
+    let bytes = title.len() + lead.len() + rest.len();
     let fields = [
         (Field::Title, Haystack::new(&title)),
         (Field::Lead, Haystack::new(&lead)),
@@ -77,7 +78,7 @@ pub fn classify(article: &Article, taxonomy: &Taxonomy) -> Classification {
                 tally.add_dateline(country, place, score::DATELINE_COUNTRY_WEIGHT);
             }
         }
-        let tags = tally.into_tags(table);
+        let tags = tally.into_tags(table, bytes);
         match kind {
             TagKind::Region => out.regions = tags,
             TagKind::Industry => out.industries = tags,

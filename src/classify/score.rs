@@ -17,12 +17,34 @@ pub const LEAD_WEIGHT: f32 = 0.6;
 /// Weight of a mention in a later paragraph.
 pub const BODY_WEIGHT: f32 = 0.3;
 /// Weight of the dateline place: names where the story was filed, which is
-/// often but not always what it is about.
-pub const DATELINE_WEIGHT: f32 = 0.45;
+/// often but not always what it is about; enough on its own (a dateline
+/// place always counts).
+pub const DATELINE_WEIGHT: f32 = 0.6;
 /// Weight of the dateline for the country the place lies in: a wire story
 /// filed from a city is about that city's country unless it says otherwise,
 /// so this alone passes the default threshold.
 pub const DATELINE_COUNTRY_WEIGHT: f32 = 0.6;
+
+/// Stories up to this many bytes of text are short (a title and a lead or
+/// two): one mention anywhere is enough.
+pub const SHORT_STORY_BYTES: usize = 600;
+/// From this many bytes on, a story needs the full threshold.
+pub const LONG_STORY_BYTES: usize = 1500;
+/// The share of a threshold's raw weight a short story needs: a single
+/// later-paragraph mention (0.3) passes the default threshold (raw 0.545 ×
+/// 0.45 = 0.245).
+pub const SHORT_STORY_FACTOR: f32 = 0.45;
+
+/// The raw weight a tag with `threshold` needs in a story of `bytes`: the
+/// threshold's own below `SHORT_STORY_BYTES`, scaled by
+/// `SHORT_STORY_FACTOR`, rising linearly to the full weight at
+/// `LONG_STORY_BYTES`.
+pub fn raw_needed(threshold: f32, bytes: usize) -> f32 {
+    let full = -(1.0 - threshold.min(0.999)).ln();
+    let span = (LONG_STORY_BYTES - SHORT_STORY_BYTES) as f32;
+    let t = (bytes.saturating_sub(SHORT_STORY_BYTES) as f32 / span).min(1.0);
+    full * (SHORT_STORY_FACTOR + (1.0 - SHORT_STORY_FACTOR) * t)
+}
 
 /// Weight of a field.
 pub fn field_weight(field: Field) -> f32 {
@@ -44,8 +66,20 @@ fn repeated(count: u32) -> f32 {
 /// The evidence of one story for one taxonomy kind, collected field by field.
 #[derive(Debug, Default)]
 pub(crate) struct Tally {
-    /// (tag, alias, field, organization, weight factor) → count.
-    counts: BTreeMap<(usize, Arc<str>, FieldKey, bool, u32), u32>,
+    counts: BTreeMap<EvidenceKey, u32>,
+}
+
+/// What makes two mentions the same evidence (their count is summed).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct EvidenceKey {
+    tag: usize,
+    alias: Arc<str>,
+    field: FieldKey,
+    organization: bool,
+    /// The weight factor's bits (f32 is not `Ord`).
+    factor: u32,
+    /// An ambiguous alias at a sentence start: counts only with support.
+    needs_support: bool,
 }
 
 /// `Field` in a sortable form.
@@ -74,13 +108,14 @@ fn key_field(key: FieldKey) -> Field {
 impl Tally {
     /// Records one hit in a field.
     pub(crate) fn add(&mut self, field: Field, hit: &Hit) {
-        let key = (
-            hit.tag,
-            hit.alias.clone(),
-            field_key(field),
-            hit.organization,
-            hit.weight.to_bits(),
-        );
+        let key = EvidenceKey {
+            tag: hit.tag,
+            alias: hit.alias.clone(),
+            field: field_key(field),
+            organization: hit.organization,
+            factor: hit.weight.to_bits(),
+            needs_support: hit.needs_support,
+        };
         *self.counts.entry(key).or_insert(0) += 1;
     }
 
@@ -90,26 +125,53 @@ impl Tally {
         let factor = weight / DATELINE_WEIGHT;
         *self
             .counts
-            .entry((
+            .entry(EvidenceKey {
                 tag,
-                Arc::from(place),
-                field_key(Field::Dateline),
-                false,
-                factor.to_bits(),
-            ))
+                alias: Arc::from(place),
+                field: field_key(Field::Dateline),
+                organization: false,
+                factor: factor.to_bits(),
+                needs_support: false,
+            })
             .or_insert(0) += 1;
     }
 
-    /// Scores, thresholds and rolls up the tags, best first.
-    pub(crate) fn into_tags(self, table: &KindTable) -> Vec<Tag> {
-        // Only the tags this story touches: a few dozen of ~500.
+    /// Scores, thresholds and rolls up the tags of a story of `bytes` bytes
+    /// of text, best first.
+    pub(crate) fn into_tags(self, table: &KindTable, bytes: usize) -> Vec<Tag> {
+        // An ambiguous alias (`Reading`, `Nice`) counts only when the story
+        // names another place of the same country with a plain alias.
+        let supported: HashSet<usize> = self
+            .counts
+            .keys()
+            .filter(|k| !k.needs_support)
+            .filter_map(|k| table.country_of(k.tag))
+            .collect();
+        // Only the tags this story touches: a few dozen of thousands.
         let mut tally: BTreeMap<usize, TagTally> = BTreeMap::new();
-        for ((tag, alias, field, org, factor), count) in self.counts {
+        for (key, count) in self.counts {
+            let EvidenceKey {
+                tag,
+                alias,
+                field,
+                organization: org,
+                factor,
+                needs_support,
+            } = key;
+            if needs_support
+                && !table
+                    .country_of(tag)
+                    .is_some_and(|c| supported.contains(&c))
+            {
+                continue;
+            }
             let field = key_field(field);
-            let alias = if org {
-                format!("{alias} (in an organization name)")
-            } else {
-                alias.to_string()
+            let alias = match (org, needs_support) {
+                (true, _) => format!("{alias} (in an organization name)"),
+                (false, true) => {
+                    format!("{alias} (ambiguous: another place of its country supports it)")
+                }
+                (false, false) => alias.to_string(),
             };
             let weight = field_weight(field) * f32::from_bits(factor) * repeated(count);
             let entry = tally.entry(tag).or_default();
@@ -125,9 +187,10 @@ impl Tally {
         // that stands on its own evidence, once however many paths lead to
         // it (cn-zj → cn and cn-zj → cn-yrd → cn). Weak mentions of several
         // children (Italy, Spain and Poland once each) do not make the parent.
+        let needed = |tag: usize| raw_needed(table.thresholds[tag], bytes);
         let standing: Vec<(usize, f32)> = tally
             .iter()
-            .filter(|&(&tag, t)| score(t.own) >= table.thresholds[tag])
+            .filter(|&(&tag, t)| t.own >= needed(tag))
             .map(|(&tag, t)| (tag, t.own))
             .collect();
         for (tag, own) in standing {
@@ -144,17 +207,36 @@ impl Tally {
         }
         let mut kept: HashSet<usize> = tally
             .iter()
-            .filter(|&(&tag, t)| score(t.total()) >= table.thresholds[tag])
+            .filter(|&(&tag, t)| t.total() >= needed(tag))
             .map(|(&tag, _)| tag)
             .collect();
         // A story about Hangzhou is about Zhejiang and China too.
         for tag in kept.clone() {
             kept.extend(ancestors(table, tag));
         }
-        let primary = kept.iter().copied().max_by(|&a, &b| {
-            let own = |t: usize| tally.get(&t).map_or(0.0, |t| t.own);
-            own(a).total_cmp(&own(b)).then(b.cmp(&a))
-        });
+        // The primary tag: the most own weight among the kept tags that no
+        // other kept tag with own evidence is a more specific kind of (a
+        // child beats its parents, `biomedicine` beats `manufacturing`).
+        let own = |t: usize| tally.get(&t).map_or(0.0, |t| t.own);
+        let generalized: HashSet<usize> = kept
+            .iter()
+            .filter(|&&t| own(t) > 0.0)
+            .flat_map(|&t| {
+                let mut general = ancestors(table, t);
+                general.extend(&table.specializes[t]);
+                general
+            })
+            .collect();
+        let primary = kept
+            .iter()
+            .copied()
+            .filter(|t| !generalized.contains(t) && own(*t) > 0.0)
+            .max_by(|&a, &b| own(a).total_cmp(&own(b)).then(b.cmp(&a)))
+            .or_else(|| {
+                kept.iter()
+                    .copied()
+                    .max_by(|&a, &b| own(a).total_cmp(&own(b)).then(b.cmp(&a)))
+            });
         let mut tags: Vec<Tag> = kept
             .into_iter()
             .map(|i| {

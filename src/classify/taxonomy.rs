@@ -46,6 +46,16 @@ pub struct TagDef {
     pub standard: Option<String>,
     /// Guards for single aliases.
     pub context: Vec<ContextRule>,
+    /// Aliases that are also common words or given names (`Reading`,
+    /// `Nice`, `Victoria`): at the start of a sentence (where every word is
+    /// capitalized) they count only when the story names another place of
+    /// the same country, and never right before a capitalized word
+    /// (`Victoria Beckham`).
+    pub ambiguous: Vec<String>,
+    /// Tags this one is a more specific kind of, without being their child
+    /// in the graph (`biomedicine` → `manufacturing`): when both are found,
+    /// this one is the primary tag. A child always beats its parents.
+    pub specializes: Vec<String>,
 }
 
 /// An abbreviation compound such as `沪苏浙皖`.
@@ -107,6 +117,15 @@ pub struct KindRules {
     pub compounds: Vec<CompoundDef>,
     /// Rules for aliases claimed by several tags.
     pub shared_aliases: Vec<SharedAliasDef>,
+    /// Endings a Latin alias may take in stories of a language (`de`:
+    /// `er`, so `Hamburg` matches `Hamburger Hafen`).
+    pub word_endings: BTreeMap<String, Vec<String>>,
+    /// Characters after which a one-character abbreviation names its tag
+    /// (`资`, `企`, `系`: `韩资`, `日企`, `台系`).
+    pub abbreviation_affixes: Vec<String>,
+    /// Languages whose stories read a run of abbreviations standing alone
+    /// as a list of tags (`米英独、`, `美中日 3국`, `闽粤两省`).
+    pub abbreviation_runs: Vec<String>,
 }
 
 impl Default for KindRules {
@@ -120,6 +139,9 @@ impl Default for KindRules {
             organization_prefixes: Vec::new(),
             compounds: Vec::new(),
             shared_aliases: Vec::new(),
+            word_endings: BTreeMap::new(),
+            abbreviation_affixes: Vec::new(),
+            abbreviation_runs: Vec::new(),
         }
     }
 }
@@ -133,6 +155,8 @@ pub(crate) struct KindTable {
     pub(crate) parents: Vec<Vec<usize>>,
     /// Threshold per tag.
     pub(crate) thresholds: Vec<f32>,
+    /// Per tag, the tags it is a more specific kind of (`specializes`).
+    pub(crate) specializes: Vec<Vec<usize>>,
     pub(crate) matcher: Matcher,
     /// Folded, lower-cased alias or abbreviation → tag, for dateline places.
     pub(crate) place_index: HashMap<String, usize>,
@@ -158,6 +182,15 @@ impl KindTable {
             .iter()
             .map(|d| d.threshold.unwrap_or(rules.default_threshold))
             .collect();
+        let specializes = defs
+            .iter()
+            .map(|d| {
+                d.specializes
+                    .iter()
+                    .filter_map(|g| index.get(g).copied())
+                    .collect()
+            })
+            .collect();
         let matcher = Matcher::build(&defs, &index, &MatcherRules::from(rules));
         let mut place_index = HashMap::new();
         for (i, def) in defs.iter().enumerate() {
@@ -170,6 +203,7 @@ impl KindTable {
             index,
             parents,
             thresholds,
+            specializes,
             matcher,
             place_index,
         }
@@ -217,7 +251,7 @@ impl KindTable {
 /// The key aliases are compared by: script folded to Simplified, ASCII
 /// lower-cased, outer spaces trimmed.
 pub(crate) fn fold_key(alias: &str) -> String {
-    super::matcher::fold_text(alias.trim()).to_ascii_lowercase()
+    super::matcher::fold_text(super::matcher::word_part(alias)).to_ascii_lowercase()
 }
 
 /// The regions and industries stories are tagged with, and the matchers
@@ -422,6 +456,12 @@ struct RawFile {
     #[serde(default)]
     shared_alias: Vec<Spanned<SharedAliasDef>>,
     #[serde(default)]
+    word_endings: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    abbreviation_affixes: Vec<String>,
+    #[serde(default)]
+    abbreviation_runs: Vec<String>,
+    #[serde(default)]
     region: Vec<RawTag>,
     #[serde(default)]
     industry: Vec<RawTag>,
@@ -441,6 +481,10 @@ struct RawTag {
     standard: Option<String>,
     #[serde(default)]
     context: Vec<Spanned<ContextRule>>,
+    #[serde(default)]
+    ambiguous: Vec<Spanned<String>>,
+    #[serde(default)]
+    specializes: Vec<Spanned<String>>,
 }
 
 /// Reads, parses and validates one file; `None` when it cannot be used.
@@ -473,6 +517,9 @@ fn parse_kind(
         blockers: raw.blockers,
         organization_suffixes: raw.organization_suffixes,
         organization_prefixes: raw.organization_prefixes,
+        word_endings: raw.word_endings,
+        abbreviation_affixes: raw.abbreviation_affixes,
+        abbreviation_runs: raw.abbreviation_runs,
         ..KindRules::default()
     };
     if let Some(window) = raw.near_window {
@@ -542,6 +589,30 @@ fn parse_kind(
             .flatten()
             .map(|a| a.get_ref().as_str())
             .collect();
+        for alias in &tag.ambiguous {
+            if !aliases.contains(alias.get_ref().as_str()) {
+                errors.push(at(
+                    alias.span().start,
+                    format!(
+                        "ambiguous `{}` is not an alias of `{}`",
+                        alias.get_ref(),
+                        tag.id.get_ref()
+                    ),
+                ));
+            }
+        }
+        for general in &tag.specializes {
+            if !index.contains_key(general.get_ref()) {
+                errors.push(at(
+                    general.span().start,
+                    format!(
+                        "`{}` specializes unknown tag `{}`",
+                        tag.id.get_ref(),
+                        general.get_ref()
+                    ),
+                ));
+            }
+        }
         for rule in &tag.context {
             if !aliases.contains(rule.get_ref().alias.as_str()) {
                 errors.push(at(
@@ -657,6 +728,8 @@ fn parse_kind(
             threshold: t.threshold.map(Spanned::into_inner),
             standard: t.standard,
             context: t.context.into_iter().map(Spanned::into_inner).collect(),
+            ambiguous: t.ambiguous.into_iter().map(Spanned::into_inner).collect(),
+            specializes: t.specializes.into_iter().map(Spanned::into_inner).collect(),
         })
         .collect();
     Some((defs, rules))
