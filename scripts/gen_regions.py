@@ -122,6 +122,10 @@ COUNTRY_ABBREVIATIONS = {
 # 日企 (Japanese firm), 台系 (Taiwanese), 美籍, 港商, 中方 (the Chinese side), 港股.
 ABBREVIATION_AFFIXES = ["资", "企", "系", "籍", "商", "方", "股"]
 ABBREVIATION_RUNS = ["ja", "ko", "zh"]
+# Aliases listed only under these languages count only in stories of that language: a
+# Spanish demonym (`chino`) or a Japanese word (`上場`, on the pitch in Chinese) means
+# something else elsewhere.
+LANGUAGE_BOUND = ["de", "fr", "es", "pt", "ja"]
 
 # Countries CLDR names with parentheses or politically loaded long forms:
 # the SAR entries are handled through cn-hk / cn-mo (see SHARED below).
@@ -437,6 +441,11 @@ BLOCKERS = [
     "巴黎协定", "パリ協定", "파리협정", "Turkey Point", "Indiana Jones", "Jersey City",
     "Chinatown", "Indian Ocean", "French fries", "Turkish delight", "Swiss franc", "New Zealand dollar", "China Daily", "Hong Kong Stock Exchange", "印度洋", "太平洋", "大西洋",
     "インド洋", "인도양", "Indian Ocean", "美元", "港元", "港币", "日元", "韩元", "欧元",
+    # people named after places (hand-written trap list)
+    "Paris Hilton", "Paris Jackson", "Brooklyn Beckham", "Florence Pugh", "Sydney Sweeney",
+    "Jordan Peterson", "Chelsea Clinton", "Georgia O'Keeffe", "Victoria's Secret",
+    # brands written like places: Samsung in Japanese and Korean (Samsun, Turkey)
+    "サムスン", "삼성",
 ]
 
 ORG_SUFFIXES = [
@@ -904,6 +913,7 @@ def main():
         "near_window = 60",
         "organization_weight = 0.5",
         'word_endings = { de = ["er"] }',
+        "language_bound = [" + ", ".join(q(a) for a in LANGUAGE_BOUND) + "]",
         "abbreviation_affixes = [" + ", ".join(q(a) for a in ABBREVIATION_AFFIXES) + "]",
         "abbreviation_runs = [" + ", ".join(q(a) for a in ABBREVIATION_RUNS) + "]",
         "blockers = [" + ", ".join(q(b) for b in BLOCKERS) + "]",

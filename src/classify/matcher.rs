@@ -67,6 +67,9 @@ struct Target {
     /// Also a common word or a given name: needs another place of the same
     /// country in the story, and does not count before a capitalized word.
     ambiguous: bool,
+    /// The primary languages whose stories the alias counts in; empty for
+    /// every language (see `KindRules::language_bound`).
+    langs: Arc<[String]>,
 }
 
 /// One pattern of the automaton; no targets means a blocker.
@@ -293,8 +296,17 @@ impl Matcher {
                     (r.alias.as_str(), Arc::new(ctx))
                 })
                 .collect();
-            for alias in def.names.values().flatten() {
+            for (lang, alias) in def
+                .names
+                .iter()
+                .flat_map(|(lang, aliases)| aliases.iter().map(move |a| (lang, a)))
+            {
                 let key = fold_key(alias);
+                let langs = if rules.language_bound.contains(lang) {
+                    bound_languages(def, &key, &rules.language_bound)
+                } else {
+                    Arc::from([])
+                };
                 if key.is_empty() {
                     continue;
                 }
@@ -316,6 +328,7 @@ impl Matcher {
                     push_target(pattern, i, alias, 1.0, contexts.get(alias.as_str()));
                     if let Some(t) = pattern.targets.iter_mut().find(|t| t.tag == i) {
                         t.ambiguous |= ambiguous;
+                        t.langs = langs;
                     }
                 }
             }
@@ -447,6 +460,9 @@ impl Matcher {
                 let mut produced = 0;
                 for target in &pattern.targets {
                     if !target.case.accepts(found, &target.folded) {
+                        continue;
+                    }
+                    if !target.langs.is_empty() && !target.langs.iter().any(|l| l == primary) {
                         continue;
                     }
                     if let Some(ctx) = &target.context
@@ -638,7 +654,24 @@ fn push_target(
         folded: Arc::from(folded.as_str()),
         context: ctx.cloned(),
         ambiguous: false,
+        langs: Arc::from([]),
     });
+}
+
+/// The languages an alias (by its key) is bound to: the `bound` languages
+/// that list it, when no other language of the tag does; empty (every
+/// language) otherwise. Chinese tags (`zh-Hans`, `zh-Hant`) bind to `zh`.
+fn bound_languages(def: &TagDef, key: &str, bound: &[String]) -> Arc<[String]> {
+    let listing: Vec<&str> = def
+        .names
+        .iter()
+        .filter(|(_, aliases)| aliases.iter().any(|a| fold_key(a) == key))
+        .map(|(lang, _)| lang.as_str())
+        .collect();
+    if listing.is_empty() || !listing.iter().all(|l| bound.iter().any(|b| b == l)) {
+        return Arc::from([]);
+    }
+    listing.iter().map(|l| l.to_string()).collect()
 }
 
 /// Whether a run of `len` abbreviations followed by `next` stands alone as

@@ -126,6 +126,9 @@ pub struct KindRules {
     /// Languages whose stories read a run of abbreviations standing alone
     /// as a list of tags (`米英独、`, `美中日 3국`, `闽粤两省`).
     pub abbreviation_runs: Vec<String>,
+    /// Languages whose aliases count only in stories of that language when
+    /// no other language lists them (Spanish `chino`, Japanese `上場`).
+    pub language_bound: Vec<String>,
 }
 
 impl Default for KindRules {
@@ -142,6 +145,7 @@ impl Default for KindRules {
             word_endings: BTreeMap::new(),
             abbreviation_affixes: Vec::new(),
             abbreviation_runs: Vec::new(),
+            language_bound: Vec::new(),
         }
     }
 }
@@ -462,6 +466,8 @@ struct RawFile {
     #[serde(default)]
     abbreviation_runs: Vec<String>,
     #[serde(default)]
+    language_bound: Vec<String>,
+    #[serde(default)]
     region: Vec<RawTag>,
     #[serde(default)]
     industry: Vec<RawTag>,
@@ -520,6 +526,7 @@ fn parse_kind(
         word_endings: raw.word_endings,
         abbreviation_affixes: raw.abbreviation_affixes,
         abbreviation_runs: raw.abbreviation_runs,
+        language_bound: raw.language_bound,
         ..KindRules::default()
     };
     if let Some(window) = raw.near_window {
