@@ -223,11 +223,41 @@ where
     if let Some(response) = from_cache(state, uri, headers).await {
         return response;
     }
-    // Shed rather than queue: a waiting render holds a connection and, by
-    // the time it runs, its client may be gone. Hits never get here.
-    let Ok(permit) = state.shared.renders.clone().try_acquire_owned() else {
-        return overloaded(state);
+    let permit = match render_permit(state) {
+        Ok(permit) => permit,
+        Err(shed) => return shed,
     };
+    render_and_respond(state, uri, headers, cacheable, permit, make).await
+}
+
+/// A render slot, or the 503 that sheds the request. Shed rather than
+/// queue: a waiting render holds a connection and, by the time it runs,
+/// its client may be gone. Cache hits never ask for one.
+fn render_permit(state: &AppState) -> Result<tokio::sync::OwnedSemaphorePermit, Response> {
+    state
+        .shared
+        .renders
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| overloaded(state))
+}
+
+/// Runs `make` on a blocking thread under `permit` (it may query the
+/// store), caches the document unless the answer depends on the clock,
+/// and answers with it.
+async fn render_and_respond<F>(
+    state: &AppState,
+    uri: &Uri,
+    headers: &HeaderMap,
+    cacheable: bool,
+    permit: tokio::sync::OwnedSemaphorePermit,
+    make: F,
+) -> Response
+where
+    F: FnOnce(&super::Snapshot, &crate::store::Store) -> Result<CachedDoc, RenderError>
+        + Send
+        + 'static,
+{
     let generation = state.generation();
     let snapshot = state.snapshot();
     let store = state.store();
@@ -271,6 +301,12 @@ async fn feed(
     if let Some(response) = from_cache(&state, &uri, &headers).await {
         return response;
     }
+    // Before the parameters are even parsed: under overload, shedding is
+    // the cheapest answer.
+    let permit = match render_permit(&state) {
+        Ok(permit) => permit,
+        Err(shed) => return shed,
+    };
     let snapshot = state.snapshot();
     // Checked as sent, so an error names what the client wrote first;
     // rendered from the canonical spelling, which is the cache key, the
@@ -290,25 +326,32 @@ async fn feed(
         canonical_key(uri.path(), Some(&query))
     );
     let cacheable = params.filter_time.is_none();
-    cached(&state, &uri, &headers, cacheable, move |snap, store| {
-        let rendered = render_feed(
-            &snap.config,
-            &snap.taxonomy,
-            store,
-            FeedRequest {
-                name: name.as_deref(),
-                format,
-                params: &params,
-                self_url: &self_url,
-                now: Timestamp::now(),
-            },
-        )?;
-        Ok(CachedDoc::new(
-            rendered.body,
-            rendered.format.content_type(),
-            rendered.last_modified,
-        ))
-    })
+    render_and_respond(
+        &state,
+        &uri,
+        &headers,
+        cacheable,
+        permit,
+        move |snap, store| {
+            let rendered = render_feed(
+                &snap.config,
+                &snap.taxonomy,
+                store,
+                FeedRequest {
+                    name: name.as_deref(),
+                    format,
+                    params: &params,
+                    self_url: &self_url,
+                    now: Timestamp::now(),
+                },
+            )?;
+            Ok(CachedDoc::new(
+                rendered.body,
+                rendered.format.content_type(),
+                rendered.last_modified,
+            ))
+        },
+    )
     .await
 }
 
