@@ -208,56 +208,55 @@ async fn from_cache(state: &AppState, uri: &Uri, headers: &HeaderMap) -> Option<
 
 /// Cache lookup, else `make` on a blocking thread (it may query the
 /// store), cached unless the answer depends on the clock.
-async fn cached<F>(
+/// What renders a document on a blocking thread, given the configuration
+/// in force and the store.
+trait MakeDoc:
+    FnOnce(&super::Snapshot, &crate::store::Store) -> Result<CachedDoc, RenderError> + Send + 'static
+{
+}
+
+impl<F> MakeDoc for F where
+    F: FnOnce(&super::Snapshot, &crate::store::Store) -> Result<CachedDoc, RenderError>
+        + Send
+        + 'static
+{
+}
+
+async fn cached(
     state: &AppState,
     uri: &Uri,
     headers: &HeaderMap,
     cacheable: bool,
-    make: F,
-) -> Response
-where
-    F: FnOnce(&super::Snapshot, &crate::store::Store) -> Result<CachedDoc, RenderError>
-        + Send
-        + 'static,
-{
+    make: impl MakeDoc,
+) -> Response {
     if let Some(response) = from_cache(state, uri, headers).await {
         return response;
     }
-    let permit = match render_permit(state) {
-        Ok(permit) => permit,
-        Err(shed) => return shed,
+    let Some(permit) = render_permit(state) else {
+        return overloaded(state);
     };
     render_and_respond(state, uri, headers, cacheable, permit, make).await
 }
 
-/// A render slot, or the 503 that sheds the request. Shed rather than
-/// queue: a waiting render holds a connection and, by the time it runs,
-/// its client may be gone. Cache hits never ask for one.
-fn render_permit(state: &AppState) -> Result<tokio::sync::OwnedSemaphorePermit, Response> {
-    state
-        .shared
-        .renders
-        .clone()
-        .try_acquire_owned()
-        .map_err(|_| overloaded(state))
+/// A render slot, if one is free; without one the request is shed
+/// ([`overloaded`]) rather than queued: a waiting render holds a
+/// connection and, by the time it runs, its client may be gone. Cache hits
+/// never ask for one.
+fn render_permit(state: &AppState) -> Option<tokio::sync::OwnedSemaphorePermit> {
+    state.shared.renders.clone().try_acquire_owned().ok()
 }
 
 /// Runs `make` on a blocking thread under `permit` (it may query the
 /// store), caches the document unless the answer depends on the clock,
 /// and answers with it.
-async fn render_and_respond<F>(
+async fn render_and_respond(
     state: &AppState,
     uri: &Uri,
     headers: &HeaderMap,
     cacheable: bool,
     permit: tokio::sync::OwnedSemaphorePermit,
-    make: F,
-) -> Response
-where
-    F: FnOnce(&super::Snapshot, &crate::store::Store) -> Result<CachedDoc, RenderError>
-        + Send
-        + 'static,
-{
+    make: impl MakeDoc,
+) -> Response {
     let generation = state.generation();
     let snapshot = state.snapshot();
     let store = state.store();
@@ -303,9 +302,8 @@ async fn feed(
     }
     // Before the parameters are even parsed: under overload, shedding is
     // the cheapest answer.
-    let permit = match render_permit(&state) {
-        Ok(permit) => permit,
-        Err(shed) => return shed,
+    let Some(permit) = render_permit(&state) else {
+        return overloaded(&state);
     };
     let snapshot = state.snapshot();
     // Checked as sent, so an error names what the client wrote first;
