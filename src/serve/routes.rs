@@ -208,26 +208,55 @@ async fn from_cache(state: &AppState, uri: &Uri, headers: &HeaderMap) -> Option<
 
 /// Cache lookup, else `make` on a blocking thread (it may query the
 /// store), cached unless the answer depends on the clock.
-async fn cached<F>(
+/// What renders a document on a blocking thread, given the configuration
+/// in force and the store.
+trait MakeDoc:
+    FnOnce(&super::Snapshot, &crate::store::Store) -> Result<CachedDoc, RenderError> + Send + 'static
+{
+}
+
+impl<F> MakeDoc for F where
+    F: FnOnce(&super::Snapshot, &crate::store::Store) -> Result<CachedDoc, RenderError>
+        + Send
+        + 'static
+{
+}
+
+async fn cached(
     state: &AppState,
     uri: &Uri,
     headers: &HeaderMap,
     cacheable: bool,
-    make: F,
-) -> Response
-where
-    F: FnOnce(&super::Snapshot, &crate::store::Store) -> Result<CachedDoc, RenderError>
-        + Send
-        + 'static,
-{
+    make: impl MakeDoc,
+) -> Response {
     if let Some(response) = from_cache(state, uri, headers).await {
         return response;
     }
-    // Shed rather than queue: a waiting render holds a connection and, by
-    // the time it runs, its client may be gone. Hits never get here.
-    let Ok(permit) = state.shared.renders.clone().try_acquire_owned() else {
+    let Some(permit) = render_permit(state) else {
         return overloaded(state);
     };
+    render_and_respond(state, uri, headers, cacheable, permit, make).await
+}
+
+/// A render slot, if one is free; without one the request is shed
+/// ([`overloaded`]) rather than queued: a waiting render holds a
+/// connection and, by the time it runs, its client may be gone. Cache hits
+/// never ask for one.
+fn render_permit(state: &AppState) -> Option<tokio::sync::OwnedSemaphorePermit> {
+    state.shared.renders.clone().try_acquire_owned().ok()
+}
+
+/// Runs `make` on a blocking thread under `permit` (it may query the
+/// store), caches the document unless the answer depends on the clock,
+/// and answers with it.
+async fn render_and_respond(
+    state: &AppState,
+    uri: &Uri,
+    headers: &HeaderMap,
+    cacheable: bool,
+    permit: tokio::sync::OwnedSemaphorePermit,
+    make: impl MakeDoc,
+) -> Response {
     let generation = state.generation();
     let snapshot = state.snapshot();
     let store = state.store();
@@ -271,6 +300,11 @@ async fn feed(
     if let Some(response) = from_cache(&state, &uri, &headers).await {
         return response;
     }
+    // Before the parameters are even parsed: under overload, shedding is
+    // the cheapest answer.
+    let Some(permit) = render_permit(&state) else {
+        return overloaded(&state);
+    };
     let snapshot = state.snapshot();
     // Checked as sent, so an error names what the client wrote first;
     // rendered from the canonical spelling, which is the cache key, the
@@ -290,25 +324,32 @@ async fn feed(
         canonical_key(uri.path(), Some(&query))
     );
     let cacheable = params.filter_time.is_none();
-    cached(&state, &uri, &headers, cacheable, move |snap, store| {
-        let rendered = render_feed(
-            &snap.config,
-            &snap.taxonomy,
-            store,
-            FeedRequest {
-                name: name.as_deref(),
-                format,
-                params: &params,
-                self_url: &self_url,
-                now: Timestamp::now(),
-            },
-        )?;
-        Ok(CachedDoc::new(
-            rendered.body,
-            rendered.format.content_type(),
-            rendered.last_modified,
-        ))
-    })
+    render_and_respond(
+        &state,
+        &uri,
+        &headers,
+        cacheable,
+        permit,
+        move |snap, store| {
+            let rendered = render_feed(
+                &snap.config,
+                &snap.taxonomy,
+                store,
+                FeedRequest {
+                    name: name.as_deref(),
+                    format,
+                    params: &params,
+                    self_url: &self_url,
+                    now: Timestamp::now(),
+                },
+            )?;
+            Ok(CachedDoc::new(
+                rendered.body,
+                rendered.format.content_type(),
+                rendered.last_modified,
+            ))
+        },
+    )
     .await
 }
 
