@@ -15,6 +15,7 @@
 pub mod eval;
 pub mod matcher;
 pub mod score;
+pub mod subjects;
 pub mod taxonomy;
 
 pub use taxonomy::{
@@ -76,6 +77,10 @@ pub fn classify(article: &Article, taxonomy: &Taxonomy) -> Classification {
             if let Some(country) = table.country_of(tag).filter(|&c| c != tag) {
                 tally.add_dateline(country, place, score::DATELINE_COUNTRY_WEIGHT);
             }
+        }
+        let known = |id: &str| table.index.contains_key(id);
+        for (id, code) in taxonomy.subjects.tags(kind, &article.categories, known) {
+            tally.add_subject(table.index[&id], &code);
         }
         let tags = tally.into_tags(table);
         match kind {

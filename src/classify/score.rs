@@ -24,6 +24,10 @@ pub const DATELINE_WEIGHT: f32 = 0.45;
 /// so this alone passes the default threshold.
 pub const DATELINE_COUNTRY_WEIGHT: f32 = 0.6;
 
+/// Weight of a subject or place code the wire itself gave (IPTC, ISO
+/// 3166): the publisher's own coding passes the default threshold alone.
+pub const SUBJECT_WEIGHT: f32 = 0.8;
+
 /// Weight of a field.
 pub fn field_weight(field: Field) -> f32 {
     match field {
@@ -32,6 +36,7 @@ pub fn field_weight(field: Field) -> f32 {
         Field::Body => BODY_WEIGHT,
         Field::Dateline => DATELINE_WEIGHT,
         Field::Child => 1.0,
+        Field::Subject => SUBJECT_WEIGHT,
     }
 }
 
@@ -58,6 +63,7 @@ fn field_key(field: Field) -> FieldKey {
         Field::Body => 2,
         Field::Dateline => 3,
         Field::Child => 4,
+        Field::Subject => 5,
     }
 }
 
@@ -67,6 +73,7 @@ fn key_field(key: FieldKey) -> Field {
         1 => Field::Lead,
         2 => Field::Body,
         3 => Field::Dateline,
+        5 => Field::Subject,
         _ => Field::Child,
     }
 }
@@ -96,6 +103,20 @@ impl Tally {
                 field_key(Field::Dateline),
                 false,
                 factor.to_bits(),
+            ))
+            .or_insert(0) += 1;
+    }
+
+    /// Records a subject or place code the wire gave for `tag`.
+    pub(crate) fn add_subject(&mut self, tag: usize, code: &str) {
+        *self
+            .counts
+            .entry((
+                tag,
+                Arc::from(code),
+                field_key(Field::Subject),
+                false,
+                1f32.to_bits(),
             ))
             .or_insert(0) += 1;
     }
