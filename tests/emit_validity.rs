@@ -152,7 +152,12 @@ fn feed_urls() -> Vec<String> {
         "/feed.rss?filter=%E9%86%AB|AI&filter_case_sensitive=false&limit=3".into(),
     ];
     for feed in &config.feeds {
-        for f in &feed.formats {
+        // ninjs is not a feed format: tests/emit_ninjs.rs checks it.
+        for f in feed
+            .formats
+            .iter()
+            .filter(|f| **f != polywire::config::FeedFormat::Ninjs)
+        {
             urls.push(format!("/feeds/{}.{}", feed.name, f.extension()));
         }
     }

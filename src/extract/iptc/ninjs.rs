@@ -71,9 +71,16 @@ fn pick<'a>(v: &'a Value, key: &str, prefer: impl Fn(&Value) -> bool) -> Option<
 
 fn item(v: &Value, zone: &TimeZone) -> WireItem {
     let uri = string(v, "uri");
-    let link = uri
-        .clone()
-        .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+    let is_web = |u: &String| u.starts_with("http://") || u.starts_with("https://");
+    // A web `uri`, else an `altids` entry with role `url` (polywire's own
+    // ninjs keeps its `tag:` id in `uri` and the story URL there).
+    let link = uri.clone().filter(is_web).or_else(|| {
+        array(v, "altids")
+            .iter()
+            .find(|a| a.get("role").and_then(Value::as_str) == Some("url"))
+            .and_then(|a| string(a, "value"))
+            .filter(is_web)
+    });
     let headline = string(v, "headline").or_else(|| {
         pick(v, "headlines", |h| {
             h.get("role")
