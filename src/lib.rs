@@ -19,6 +19,7 @@
 #![warn(missing_docs)]
 
 pub mod app;
+pub mod catalog;
 pub mod classify;
 pub mod config;
 pub mod daemon;

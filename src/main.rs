@@ -38,7 +38,23 @@ enum Command {
         sources: Vec<String>,
     },
     /// List every source with its last run, status, counts, next run and failures.
-    Sources(ConfigArg),
+    Sources {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// List the wire catalog (`config/catalog/`) instead, with language and region.
+        #[arg(long)]
+        catalog: bool,
+    },
+    /// Add a wire: `catalog:ID` copies a catalog entry into `config/sources/`.
+    Add {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// `catalog:ID`.
+        target: String,
+        /// Show what would be written, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Validate all configuration; exits non-zero listing every error.
     Check(ConfigArg),
     /// Print a feed (a named one, or an ad-hoc one from the filters) to stdout.
@@ -150,7 +166,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             init_logging(&loaded);
             runtime()?.block_on(fetch_once(loaded, sources))
         }
-        Command::Sources(args) => sources(&args),
+        Command::Sources { config, catalog } => match catalog {
+            true => catalog_list(&config),
+            false => sources(&config),
+        },
+        Command::Add {
+            config,
+            target,
+            dry_run,
+        } => add(&config, &target, dry_run),
         Command::Feed {
             config,
             name,
@@ -278,6 +302,46 @@ async fn fetch_once(loaded: app::Loaded, only: Vec<String>) -> Result<ExitCode> 
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn load_catalog(args: &ConfigArg) -> Result<Vec<polywire::catalog::CatalogEntry>> {
+    let loaded = load(args)?;
+    let dir = polywire::catalog::dir_for(&args.config);
+    polywire::catalog::load(&dir, &|r| loaded.taxonomy.has_region(r))
+        .map_err(|errors| anyhow::anyhow!("{errors}"))
+}
+
+fn catalog_list(args: &ConfigArg) -> Result<ExitCode> {
+    print!("{}", polywire::catalog::table(&load_catalog(args)?));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn add(args: &ConfigArg, target: &str, dry_run: bool) -> Result<ExitCode> {
+    let Some(id) = target.strip_prefix("catalog:") else {
+        bail!("`{target}`: give `catalog:ID` (see `polywire sources --catalog`)");
+    };
+    let entries = load_catalog(args)?;
+    let loaded = load(args)?;
+    let sources_dir = args
+        .config
+        .parent()
+        .unwrap_or(std::path::Path::new("."))
+        .join(&loaded.config.daemon.paths.sources);
+    if dry_run {
+        let entry = entries
+            .iter()
+            .find(|e| e.source.id == id)
+            .with_context(|| format!("no catalog entry `{id}`"))?;
+        println!(
+            "# would write {}",
+            sources_dir.join(format!("{id}.toml")).display()
+        );
+        print!("{}", entry.source_text);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let path = polywire::catalog::add(&entries, id, &sources_dir)?;
+    println!("wrote {}", path.display());
+    check(args)
 }
 
 fn sources(args: &ConfigArg) -> Result<ExitCode> {
