@@ -23,6 +23,7 @@ pub mod catalog;
 pub mod classify;
 pub mod config;
 pub mod daemon;
+pub mod discover;
 pub mod emit;
 pub mod extract;
 pub mod fetch;

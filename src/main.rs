@@ -45,12 +45,17 @@ enum Command {
         #[arg(long)]
         catalog: bool,
     },
-    /// Add a wire: `catalog:ID` copies a catalog entry into `config/sources/`.
+    /// Add a wire: from a site's URL (finds its feed, sitemap or story
+    /// listing, previews a few stories, writes `config/sources/<id>.toml`
+    /// and runs check), or `catalog:ID` to copy a catalog entry.
     Add {
         #[command(flatten)]
         config: ConfigArg,
-        /// `catalog:ID`.
+        /// A home or section page URL, or `catalog:ID`.
         target: String,
+        /// Source id for a URL (default: from the site's host name).
+        #[arg(long)]
+        id: Option<String>,
         /// Show what would be written, write nothing.
         #[arg(long)]
         dry_run: bool,
@@ -173,8 +178,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Add {
             config,
             target,
+            id,
             dry_run,
-        } => add(&config, &target, dry_run),
+        } => match target.strip_prefix("catalog:") {
+            Some(entry) => add_from_catalog(&config, entry, dry_run),
+            None => add_from_url(&config, &target, id, dry_run),
+        },
         Command::Feed {
             config,
             name,
@@ -316,17 +325,63 @@ fn catalog_list(args: &ConfigArg) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn add(args: &ConfigArg, target: &str, dry_run: bool) -> Result<ExitCode> {
-    let Some(id) = target.strip_prefix("catalog:") else {
-        bail!("`{target}`: give `catalog:ID` (see `polywire sources --catalog`)");
-    };
-    let entries = load_catalog(args)?;
-    let loaded = load(args)?;
-    let sources_dir = args
-        .config
+fn sources_dir(args: &ConfigArg, loaded: &app::Loaded) -> PathBuf {
+    args.config
         .parent()
         .unwrap_or(std::path::Path::new("."))
-        .join(&loaded.config.daemon.paths.sources);
+        .join(&loaded.config.daemon.paths.sources)
+}
+
+fn add_from_url(
+    args: &ConfigArg,
+    target: &str,
+    id: Option<String>,
+    dry_run: bool,
+) -> Result<ExitCode> {
+    let page = url::Url::parse(target)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .with_context(|| format!("`{target}` is not an http(s) URL or `catalog:ID`"))?;
+    let loaded = load(args)?;
+    init_logging(&loaded);
+    let fetcher = polywire::fetch::Fetcher::new(&loaded.config.daemon.fetch)?;
+    let (found, preview) = runtime()?.block_on(async {
+        let found = polywire::discover::discover(&fetcher, &page).await?;
+        let preview =
+            polywire::discover::preview::preview(&fetcher, &found, &loaded.taxonomy).await;
+        anyhow::Ok((found, preview))
+    })?;
+    let id = id.unwrap_or_else(|| found.suggested_id());
+    let toml = found.to_toml(&id, polywire::discover::preview::needs_selectors(&preview));
+    for (url, why) in &found.refused {
+        println!("tried {url}: {why}");
+    }
+    println!(
+        "found: {} {} ({} stories) by {}",
+        format!("{:?}", found.kind).to_ascii_lowercase(),
+        found.index_url,
+        found.entries.len(),
+        found.found_by
+    );
+    print!("{}", polywire::discover::preview::render(&preview));
+    let path = sources_dir(args, &loaded).join(format!("{id}.toml"));
+    if dry_run {
+        println!("# would write {}", path.display());
+        print!("{toml}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if path.exists() {
+        bail!("{} exists already; pick another --id", path.display());
+    }
+    std::fs::write(&path, toml).with_context(|| format!("cannot write {}", path.display()))?;
+    println!("wrote {}", path.display());
+    check(args)
+}
+
+fn add_from_catalog(args: &ConfigArg, id: &str, dry_run: bool) -> Result<ExitCode> {
+    let entries = load_catalog(args)?;
+    let loaded = load(args)?;
+    let sources_dir = sources_dir(args, &loaded);
     if dry_run {
         let entry = entries
             .iter()
