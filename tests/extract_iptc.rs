@@ -258,6 +258,10 @@ fn hostile_documents_are_errors_not_panics() {
         &"<newsItem>".repeat(10_000),
         &"[".repeat(100_000),
         "plain text, not a document",
+        "<!doctypé html>",
+        "<htmé",
+        "<nitf><head><docdata><date.issue norm=\"20261207T12345é\"/></docdata></head></nitf>",
+        "{\"uri\": \"x\", \"firstcreated\": \"20261207T10150é\", \"headlines\": [{\"value\": 1}]}",
     ] {
         let doc = RawDocument {
             url: url::Url::parse(url).unwrap(),

@@ -162,10 +162,11 @@ pub fn read(
     if text.starts_with('{') || text.starts_with('[') {
         return ninjs::parse(text, zone).map(IptcDocument::Items);
     }
-    let looks_html = text.len() > 14 && text[..14].eq_ignore_ascii_case("<!doctype html")
-        || text
-            .get(..5)
-            .is_some_and(|s| s.eq_ignore_ascii_case("<html"));
+    let starts = |prefix: &str| {
+        text.get(..prefix.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(prefix))
+    };
+    let looks_html = starts("<!doctype html") || starts("<html");
     if !looks_html && let Some(root) = xml::parse(text, Some(&doc.url)) {
         let name = root.name.to_ascii_lowercase();
         match name.as_str() {
@@ -350,14 +351,20 @@ pub fn qcode(raw: &str) -> Option<String> {
 /// in `zone`.
 pub fn date(raw: &str, zone: &TimeZone) -> Option<Timestamp> {
     let raw = raw.trim();
-    let basic = raw.len() >= 15
-        && raw.as_bytes()[8] == b'T'
-        && raw[..8].bytes().all(|b| b.is_ascii_digit())
-        && raw[9..15].bytes().all(|b| b.is_ascii_digit());
+    // Checked on bytes: the first 15 are then ASCII, so slicing is safe.
+    let bytes = raw.as_bytes();
+    let basic = bytes.len() >= 15
+        && bytes[8] == b'T'
+        && bytes[..8].iter().all(u8::is_ascii_digit)
+        && bytes[9..15].iter().all(u8::is_ascii_digit);
     if basic {
         let rest = &raw[15..];
         let offset = match rest.len() {
-            5 if rest.starts_with(['+', '-']) => format!("{}:{}", &rest[..3], &rest[3..]),
+            5 if rest.starts_with(['+', '-'])
+                && rest.as_bytes()[1..].iter().all(u8::is_ascii_digit) =>
+            {
+                format!("{}:{}", &rest[..3], &rest[3..])
+            }
             _ => rest.to_string(),
         };
         let extended = format!(
@@ -450,6 +457,16 @@ mod tests {
         assert_eq!(date("2026-12-07T10:15:00+08:00", &zone), Some(utc));
         assert_eq!(date("garbage", &zone), None);
         assert_eq!(date("20261399T999999+0800", &zone), None);
+        // Multi-byte text where the basic form's digits would be: no panic.
+        for raw in [
+            "20261207T12345é",
+            "2026120é1234567",
+            "２０２６１２０７T１０１５００",
+            "20261207T101500+08é",
+            "20261207T101500+0é1",
+        ] {
+            let _ = date(raw, &zone);
+        }
     }
 
     #[test]
