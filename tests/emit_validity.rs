@@ -152,12 +152,7 @@ fn feed_urls() -> Vec<String> {
         "/feed.rss?filter=%E9%86%AB|AI&filter_case_sensitive=false&limit=3".into(),
     ];
     for feed in &config.feeds {
-        // ninjs is not a feed format: tests/emit_ninjs.rs checks it.
-        for f in feed
-            .formats
-            .iter()
-            .filter(|f| **f != polywire::config::FeedFormat::Ninjs)
-        {
+        for f in &feed.formats {
             urls.push(format!("/feeds/{}.{}", feed.name, f.extension()));
         }
     }

@@ -20,7 +20,8 @@ pub struct FeedConfig {
     /// Which stories the feed holds.
     #[serde(default)]
     pub filters: FeedFilters,
-    /// Formats offered. Default: all of `rss`, `atom`, `json`, `ninjs`.
+    /// Formats offered. Default: all of `rss`, `atom`, `json`. (`ninjs`,
+    /// for newsroom systems, is served for every named feed.)
     #[serde(default = "all_formats")]
     pub formats: Vec<FeedFormat>,
 }
@@ -30,12 +31,7 @@ fn mul() -> String {
 }
 
 fn all_formats() -> Vec<FeedFormat> {
-    vec![
-        FeedFormat::Rss,
-        FeedFormat::Atom,
-        FeedFormat::Json,
-        FeedFormat::Ninjs,
-    ]
+    vec![FeedFormat::Rss, FeedFormat::Atom, FeedFormat::Json]
 }
 
 /// `[filters]`: a repeated value ORs, different keys AND.

@@ -385,7 +385,7 @@ url = "https://example.com/rss.xml"
         let dir = tree(GOOD_SOURCE, "name = \"f\"\ntitle = \"F\"\n");
         let config = Config::load(&dir.path().join("config/polywire.toml")).unwrap();
         assert_eq!(config.sources[0].id, "wire");
-        assert_eq!(config.feeds[0].formats.len(), 4);
+        assert_eq!(config.feeds[0].formats.len(), 3);
         assert_eq!(config.daemon.server.listen, "127.0.0.1:9");
     }
 
