@@ -304,6 +304,21 @@ fn subject_codes_tag_and_explain() {
     assert_eq!(evidence[0]["alias"], "subj:04005010");
     assert_eq!(evidence[0]["field"], "subject");
 
+    // The place the story was filed from is evidence for its region.
+    let regions = out[0]["regions"].as_array().unwrap();
+    let chengdu = regions
+        .iter()
+        .find(|t| t["id"] == "cn-sc-chengdu")
+        .unwrap_or_else(|| panic!("{regions:?}"));
+    assert!(
+        chengdu["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["alias"] == "located:Chengdu" && e["field"] == "subject"),
+        "{chengdu:?}"
+    );
+
     // Without the codes the text alone does not give energy.
     let plain = String::from_utf8(bytes)
         .unwrap()

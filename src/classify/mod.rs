@@ -79,7 +79,11 @@ pub fn classify(article: &Article, taxonomy: &Taxonomy) -> Classification {
             }
         }
         let known = |id: &str| table.index.contains_key(id);
-        for (id, code) in taxonomy.subjects.tags(kind, &article.categories, known) {
+        let place = |name: &str| taxonomy.place_region(name).map(str::to_string);
+        for (id, code) in taxonomy
+            .subjects
+            .tags(kind, &article.categories, known, place)
+        {
             tally.add_subject(table.index[&id], &code);
         }
         let tags = tally.into_tags(table);

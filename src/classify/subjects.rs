@@ -13,7 +13,10 @@
 //!   vocabulary is numbered by level;
 //! - codes of the `[places] iso_schemes` are ISO 3166 codes, and name the
 //!   region whose id is the lower-cased code (`CN-ZJ` → `cn-zj`), the ids
-//!   `regions.toml` uses.
+//!   `regions.toml` uses;
+//! - `located:<place name>` categories (the place an agency story was filed
+//!   from) name the region the taxonomy knows that place as, as a dateline
+//!   place does.
 //!
 //! A coded tag is evidence in the `subject` field, which weighs enough to
 //! pass a threshold alone: the publisher's own coding is as good a signal
@@ -24,6 +27,10 @@ use crate::model::TagKind;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::Path;
+
+/// Scheme of the categories naming where a story was filed from
+/// (`located:Hangzhou`), written by the agency-format readers.
+pub const LOCATED: &str = "located";
 
 /// The mapping of `iptc.toml`.
 #[derive(Debug, Clone, Default)]
@@ -115,12 +122,16 @@ impl SubjectCodes {
     }
 
     /// The tags of `kind` that the coded categories of a story name, each
-    /// with the qcode that named it. `known` says whether a region id exists.
+    /// with the qcode that named it. `known` says whether a region id
+    /// exists; `place` finds the region a place name means (the taxonomy's
+    /// dateline places), for the `located:` categories the agency readers
+    /// write for the place a story was filed from.
     pub fn tags(
         &self,
         kind: TagKind,
         categories: &[String],
         known: impl Fn(&str) -> bool,
+        place: impl Fn(&str) -> Option<String>,
     ) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = Vec::new();
         for category in categories {
@@ -129,7 +140,9 @@ impl SubjectCodes {
             };
             let scheme = scheme.trim().to_ascii_lowercase();
             let code = code.trim();
-            let found = if self.iso_schemes.contains(&scheme) {
+            let found = if scheme == LOCATED {
+                (kind == TagKind::Region).then(|| place(code)).flatten()
+            } else if self.iso_schemes.contains(&scheme) {
                 let id = code.to_ascii_lowercase();
                 (kind == TagKind::Region && known(&id)).then_some(id)
             } else {
@@ -219,6 +232,7 @@ industry = "finance"
                 "economy",
             ]),
             |_| true,
+            |_| None,
         );
         assert_eq!(
             got,
@@ -230,7 +244,12 @@ industry = "finance"
         );
         assert!(
             codes
-                .tags(TagKind::Industry, &cats(&["subj:05000000"]), |_| true)
+                .tags(
+                    TagKind::Industry,
+                    &cats(&["subj:05000000"]),
+                    |_| true,
+                    |_| None
+                )
                 .is_empty()
         );
     }
@@ -241,14 +260,26 @@ industry = "finance"
         let known = |id: &str| matches!(id, "cn" | "cn-zj");
         let got = codes.tags(
             TagKind::Region,
-            &cats(&["iso3166-1a2:CN", "iso3166-2:CN-ZJ", "iso3166-1a2:XX"]),
+            &cats(&[
+                "iso3166-1a2:CN",
+                "iso3166-2:CN-ZJ",
+                "iso3166-1a2:XX",
+                "located:Hangzhou",
+                "located:Atlantis",
+            ]),
             known,
+            |p| (p == "Hangzhou").then(|| "cn-zj-hangzhou".to_string()),
         );
         let ids: Vec<&str> = got.iter().map(|(id, _)| id.as_str()).collect();
-        assert_eq!(ids, ["cn", "cn-zj"]);
+        assert_eq!(ids, ["cn", "cn-zj", "cn-zj-hangzhou"]);
         assert!(
             codes
-                .tags(TagKind::Industry, &cats(&["iso3166-1a2:CN"]), known)
+                .tags(
+                    TagKind::Industry,
+                    &cats(&["iso3166-1a2:CN", "located:Hangzhou"]),
+                    known,
+                    |_| Some("cn".into())
+                )
                 .is_empty()
         );
     }

@@ -18,8 +18,9 @@
 //! items are only referenced) it returns the links to fetch next.
 //!
 //! Subject codes are kept as `scheme:code` categories (`medtop:20000209`,
-//! `iso3166-1a2:CN`); `config/taxonomy/iptc.toml` maps them to our
-//! industries and regions (see `classify::subjects`).
+//! `iso3166-1a2:CN`), and the place a story was filed from as
+//! `located:<name>`; `config/taxonomy/iptc.toml` and the taxonomy's places
+//! map them to our industries and regions (see `classify::subjects`).
 //!
 //! XML is read with the forgiving tree of [`crate::extract::feed::xml`] (agency
 //! documents are well-formed more often than feeds, but not always); ninjs
@@ -267,6 +268,14 @@ impl WireItem {
                 if !categories.contains(value) {
                     categories.push(value.clone());
                 }
+            }
+        }
+        // Where the story was filed from, for classification: the
+        // normalizer reads datelines only with a known agency in them.
+        for name in self.located.iter().filter_map(|c| c.name.as_deref()) {
+            let located = format!("{}:{name}", crate::classify::subjects::LOCATED);
+            if !categories.contains(&located) {
+                categories.push(located);
             }
         }
         if let Some(slug) = &self.slugline
