@@ -71,7 +71,12 @@ pub fn inspect_bytes(
         .source
         .map(|s| s.timezone.get_ref().as_str())
         .unwrap_or("UTC");
-    let extracted: Vec<ExtractedArticle> = match sniff(&text) {
+    let agency_format = extract::iptc::sniff(&text);
+    let input = match agency_format {
+        Some(_) => InputKind::Feed,
+        None => sniff(&text),
+    };
+    let extracted: Vec<ExtractedArticle> = match input {
         InputKind::Feed => {
             let doc = RawDocument {
                 url: url.clone(),
@@ -80,7 +85,8 @@ pub fn inspect_bytes(
                 charset: encoding.name(),
                 fetched_at: options.fetched_at,
             };
-            match extract::parse_index(&doc, IndexKind::Rss, None, timezone) {
+            let kind = agency_format.map_or(IndexKind::Rss, |f| f.index_kind());
+            match extract::parse_index(&doc, kind, None, timezone) {
                 Ok(entries) => entries.iter().map(extract::entry_to_article).collect(),
                 Err(err) => return vec![json!({ "error": err.to_string() })],
             }

@@ -22,10 +22,12 @@
 
 pub mod app;
 pub mod cadence;
+pub mod catalog;
 pub mod classify;
 pub mod config;
 pub mod daemon;
 pub mod dates;
+pub mod discover;
 pub mod emit;
 pub mod extract;
 pub mod fetch;

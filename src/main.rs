@@ -192,7 +192,28 @@ enum Command {
         sources: Vec<String>,
     },
     /// List every source with its last run, status, counts, next run and failures.
-    Sources(ConfigArg),
+    Sources {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// List the wire catalog (`config/catalog/`) instead, with language and region.
+        #[arg(long)]
+        catalog: bool,
+    },
+    /// Add a wire: from a site's URL (finds its feed, sitemap or story
+    /// listing, previews a few stories, writes `config/sources/<id>.toml`
+    /// and runs check), or `catalog:ID` to copy a catalog entry.
+    Add {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// A home or section page URL, or `catalog:ID`.
+        target: String,
+        /// Source id for a URL (default: from the site's host name).
+        #[arg(long)]
+        id: Option<String>,
+        /// Show what would be written, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Validate all configuration; exits non-zero listing every error.
     Check(ConfigArg),
     /// Print a feed (a named one, or an ad-hoc one from the filters) to stdout.
@@ -256,8 +277,10 @@ impl Command {
     /// The configuration file this command reads, if any.
     fn config_path(&self) -> Option<&std::path::Path> {
         match self {
-            Command::Run(c) | Command::Sources(c) | Command::Check(c) => Some(&c.config),
-            Command::Fetch { config, .. }
+            Command::Run(c) | Command::Check(c) => Some(&c.config),
+            Command::Sources { config, .. }
+            | Command::Add { config, .. }
+            | Command::Fetch { config, .. }
             | Command::Feed { config, .. }
             | Command::Extract { config, .. }
             | Command::Export { config, .. }
@@ -311,7 +334,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let loaded = load(&config)?;
             runtime()?.block_on(fetch_once(loaded, sources))
         }
-        Command::Sources(args) => sources(&args),
+        Command::Sources { config, catalog } => match catalog {
+            true => catalog_list(&config),
+            false => sources(&config),
+        },
+        Command::Add {
+            config,
+            target,
+            id,
+            dry_run,
+        } => match target.strip_prefix("catalog:") {
+            Some(entry) => add_from_catalog(&config, entry, dry_run),
+            None => add_from_url(&config, &target, id, dry_run),
+        },
         Command::Feed {
             config,
             name,
@@ -454,6 +489,91 @@ async fn fetch_once(loaded: app::Loaded, only: Vec<String>) -> Result<ExitCode> 
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn load_catalog(args: &ConfigArg) -> Result<Vec<polywire::catalog::CatalogEntry>> {
+    let loaded = load(args)?;
+    let dir = polywire::catalog::dir_for(&args.config);
+    polywire::catalog::load(&dir, &|r| loaded.taxonomy.has_region(r))
+        .map_err(|errors| anyhow::anyhow!("{errors}"))
+}
+
+fn catalog_list(args: &ConfigArg) -> Result<ExitCode> {
+    print!("{}", polywire::catalog::table(&load_catalog(args)?));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn sources_dir(args: &ConfigArg, loaded: &app::Loaded) -> PathBuf {
+    args.config
+        .parent()
+        .unwrap_or(std::path::Path::new("."))
+        .join(&loaded.config.daemon.paths.sources)
+}
+
+fn add_from_url(
+    args: &ConfigArg,
+    target: &str,
+    id: Option<String>,
+    dry_run: bool,
+) -> Result<ExitCode> {
+    let page = url::Url::parse(target)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .with_context(|| format!("`{target}` is not an http(s) URL or `catalog:ID`"))?;
+    let loaded = load(args)?;
+    let fetcher = polywire::fetch::Fetcher::new(&loaded.config.daemon.fetch)?;
+    let (found, preview) = runtime()?.block_on(async {
+        let found = polywire::discover::discover(&fetcher, &page).await?;
+        let preview =
+            polywire::discover::preview::preview(&fetcher, &found, &loaded.taxonomy).await;
+        anyhow::Ok((found, preview))
+    })?;
+    let id = id.unwrap_or_else(|| found.suggested_id());
+    let toml = found.to_toml(&id, polywire::discover::preview::needs_selectors(&preview));
+    for (url, why) in &found.refused {
+        println!("tried {url}: {why}");
+    }
+    println!(
+        "found: {} {} ({} stories) by {}",
+        format!("{:?}", found.kind).to_ascii_lowercase(),
+        found.index_url,
+        found.entries.len(),
+        found.found_by
+    );
+    print!("{}", polywire::discover::preview::render(&preview));
+    let path = sources_dir(args, &loaded).join(format!("{id}.toml"));
+    if dry_run {
+        println!("# would write {}", path.display());
+        print!("{toml}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    if path.exists() {
+        bail!("{} exists already; pick another --id", path.display());
+    }
+    std::fs::write(&path, toml).with_context(|| format!("cannot write {}", path.display()))?;
+    println!("wrote {}", path.display());
+    check(args)
+}
+
+fn add_from_catalog(args: &ConfigArg, id: &str, dry_run: bool) -> Result<ExitCode> {
+    let entries = load_catalog(args)?;
+    let loaded = load(args)?;
+    let sources_dir = sources_dir(args, &loaded);
+    if dry_run {
+        let entry = entries
+            .iter()
+            .find(|e| e.source.id == id)
+            .with_context(|| format!("no catalog entry `{id}`"))?;
+        println!(
+            "# would write {}",
+            sources_dir.join(format!("{id}.toml")).display()
+        );
+        print!("{}", entry.source_text);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let path = polywire::catalog::add(&entries, id, &sources_dir)?;
+    println!("wrote {}", path.display());
+    check(args)
 }
 
 fn sources(args: &ConfigArg) -> Result<ExitCode> {

@@ -203,6 +203,8 @@ pub enum Field {
     Dateline,
     /// Inherited from a child region (roll-up).
     Child,
+    /// A subject or place code the wire gave (IPTC Media Topic, ISO 3166).
+    Subject,
 }
 
 /// One reason a tag was given: an alias found in a field.

@@ -15,6 +15,7 @@
 pub mod eval;
 pub mod matcher;
 pub mod score;
+pub mod subjects;
 pub mod taxonomy;
 
 pub use taxonomy::{
@@ -77,6 +78,14 @@ pub fn classify(article: &Article, taxonomy: &Taxonomy) -> Classification {
             if let Some(country) = table.country_of(tag).filter(|&c| c != tag) {
                 tally.add_dateline(country, place, score::DATELINE_COUNTRY_WEIGHT);
             }
+        }
+        let known = |id: &str| table.index.contains_key(id);
+        let place = |name: &str| taxonomy.place_region(name).map(str::to_string);
+        for (id, code) in taxonomy
+            .subjects
+            .tags(kind, &article.categories, known, place)
+        {
+            tally.add_subject(table.index[&id], &code);
         }
         let tags = tally.into_tags(table, bytes);
         match kind {

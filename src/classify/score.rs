@@ -46,6 +46,10 @@ pub fn raw_needed(threshold: f32, bytes: usize) -> f32 {
     full * (SHORT_STORY_FACTOR + (1.0 - SHORT_STORY_FACTOR) * t)
 }
 
+/// Weight of a subject or place code the wire itself gave (IPTC, ISO
+/// 3166): the publisher's own coding passes the default threshold alone.
+pub const SUBJECT_WEIGHT: f32 = 0.8;
+
 /// Weight of a field.
 pub fn field_weight(field: Field) -> f32 {
     match field {
@@ -54,6 +58,7 @@ pub fn field_weight(field: Field) -> f32 {
         Field::Body => BODY_WEIGHT,
         Field::Dateline => DATELINE_WEIGHT,
         Field::Child => 1.0,
+        Field::Subject => SUBJECT_WEIGHT,
     }
 }
 
@@ -92,6 +97,7 @@ fn field_key(field: Field) -> FieldKey {
         Field::Body => 2,
         Field::Dateline => 3,
         Field::Child => 4,
+        Field::Subject => 5,
     }
 }
 
@@ -101,6 +107,7 @@ fn key_field(key: FieldKey) -> Field {
         1 => Field::Lead,
         2 => Field::Body,
         3 => Field::Dateline,
+        5 => Field::Subject,
         _ => Field::Child,
     }
 }
@@ -131,6 +138,21 @@ impl Tally {
                 field: field_key(Field::Dateline),
                 organization: false,
                 factor: factor.to_bits(),
+                needs_support: false,
+            })
+            .or_insert(0) += 1;
+    }
+
+    /// Records a subject or place code the wire gave for `tag`.
+    pub(crate) fn add_subject(&mut self, tag: usize, code: &str) {
+        *self
+            .counts
+            .entry(EvidenceKey {
+                tag,
+                alias: Arc::from(code),
+                field: field_key(Field::Subject),
+                organization: false,
+                factor: 1f32.to_bits(),
                 needs_support: false,
             })
             .or_insert(0) += 1;

@@ -264,6 +264,8 @@ pub(crate) fn fold_key(alias: &str) -> String {
 pub struct Taxonomy {
     pub(crate) regions: KindTable,
     pub(crate) industries: KindTable,
+    /// Wire subject and place codes → tags (`iptc.toml`, optional).
+    pub(crate) subjects: super::subjects::SubjectCodes,
 }
 
 impl Taxonomy {
@@ -279,7 +281,11 @@ impl Taxonomy {
             read(dir.join("industries.toml")),
         ) {
             (Ok((rpath, rtext)), Ok((ipath, itext))) => {
-                Taxonomy::parse((&rpath, &rtext), (&ipath, &itext))
+                let mut taxonomy = Taxonomy::parse((&rpath, &rtext), (&ipath, &itext))?;
+                let known = |kind: TagKind, id: &str| taxonomy.def(kind, id).is_some();
+                let subjects = super::subjects::load(dir, known)?;
+                taxonomy.subjects = subjects;
+                Ok(taxonomy)
             }
             (r, i) => Err(ConfigErrors(
                 [r.err(), i.err()].into_iter().flatten().collect(),
@@ -302,6 +308,7 @@ impl Taxonomy {
         errors.into_result(Taxonomy {
             regions: KindTable::build(rdefs, &rrules),
             industries: KindTable::build(idefs, &irules),
+            subjects: Default::default(),
         })
     }
 
@@ -328,7 +335,14 @@ impl Taxonomy {
         Taxonomy {
             regions: KindTable::build(regions, region_rules),
             industries: KindTable::build(industries, industry_rules),
+            subjects: Default::default(),
         }
+    }
+
+    /// The same taxonomy with wire subject codes mapped (`iptc.toml`).
+    pub fn with_subject_codes(mut self, subjects: super::subjects::SubjectCodes) -> Taxonomy {
+        self.subjects = subjects;
+        self
     }
 
     /// True when `id` is a known region.

@@ -20,7 +20,8 @@ pub struct FeedConfig {
     /// Which stories the feed holds.
     #[serde(default)]
     pub filters: FeedFilters,
-    /// Formats offered. Default: all of `rss`, `atom`, `json`.
+    /// Formats offered. Default: all of `rss`, `atom`, `json`. (`ninjs`,
+    /// for newsroom systems, is served for every named feed.)
     #[serde(default = "all_formats")]
     pub formats: Vec<FeedFormat>,
 }
@@ -68,6 +69,8 @@ pub enum FeedFormat {
     Atom,
     /// JSON Feed 1.1.
     Json,
+    /// A JSON array of IPTC ninjs 2.2 objects.
+    Ninjs,
 }
 
 impl FeedFormat {
@@ -77,6 +80,7 @@ impl FeedFormat {
             FeedFormat::Rss => "rss",
             FeedFormat::Atom => "atom",
             FeedFormat::Json => "json",
+            FeedFormat::Ninjs => "ninjs",
         }
     }
 
@@ -86,15 +90,18 @@ impl FeedFormat {
             FeedFormat::Rss => "application/rss+xml; charset=utf-8",
             FeedFormat::Atom => "application/atom+xml; charset=utf-8",
             FeedFormat::Json => "application/feed+json; charset=utf-8",
+            // ninjs has no registered media type of its own.
+            FeedFormat::Ninjs => "application/json; charset=utf-8",
         }
     }
 
-    /// Parses `rss`, `atom` or `json`.
+    /// Parses `rss`, `atom`, `json` or `ninjs`.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "rss" => Some(FeedFormat::Rss),
             "atom" => Some(FeedFormat::Atom),
             "json" => Some(FeedFormat::Json),
+            "ninjs" => Some(FeedFormat::Ninjs),
             _ => None,
         }
     }

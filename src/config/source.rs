@@ -28,7 +28,7 @@ pub struct SourceConfig {
     /// Allow private addresses for this wire only (intranet wires, tests).
     #[serde(default)]
     pub allow_private_addresses: bool,
-    /// The index: a feed, a sitemap or a listing page.
+    /// The index: a feed, a sitemap, a listing page or agency documents.
     pub index: IndexConfig,
     /// When present, each story's page is fetched and scraped with these
     /// selectors; otherwise the index item's own content is the story.
@@ -82,6 +82,25 @@ pub enum IndexKind {
     Sitemap,
     /// An HTML listing page; story links picked with `links`.
     Html,
+    /// IPTC NewsML-G2: a document, or a feed or folder of them.
+    Newsml,
+    /// IPTC ninjs 1.x or 2.x: a document, or a feed or folder of them.
+    Ninjs,
+    /// IPTC NITF 3.x: a document, or a feed or folder of them.
+    Nitf,
+}
+
+impl IndexKind {
+    /// The IPTC format of an agency-format kind (`newsml`, `ninjs`, `nitf`).
+    pub fn iptc(self) -> Option<crate::extract::iptc::IptcFormat> {
+        use crate::extract::iptc::IptcFormat;
+        match self {
+            IndexKind::Newsml => Some(IptcFormat::NewsMl),
+            IndexKind::Ninjs => Some(IptcFormat::Ninjs),
+            IndexKind::Nitf => Some(IptcFormat::Nitf),
+            _ => None,
+        }
+    }
 }
 
 /// `[article]`: CSS selectors for the story page. Missing ones fall back to

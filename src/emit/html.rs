@@ -65,6 +65,7 @@ fn format_label(f: FeedFormat) -> &'static str {
         FeedFormat::Rss => "RSS",
         FeedFormat::Atom => "Atom",
         FeedFormat::Json => "JSON Feed",
+        FeedFormat::Ninjs => "ninjs",
     }
 }
 
@@ -73,6 +74,7 @@ fn mime(f: FeedFormat) -> &'static str {
         FeedFormat::Rss => "application/rss+xml",
         FeedFormat::Atom => "application/atom+xml",
         FeedFormat::Json => "application/feed+json",
+        FeedFormat::Ninjs => "application/json",
     }
 }
 

@@ -1,5 +1,5 @@
 //! Emitting: renders stored stories as RSS 2.0, Atom 1.0, JSON Feed 1.1,
-//! OPML 2.0 and the HTML index page.
+//! IPTC ninjs 2.2, OPML 2.0 and the HTML index page.
 //!
 //! Pure: values in, text out. [`FeedDoc`] is the one shape every writer
 //! reads; [`FeedItem::from_story`] builds it from a [`StoredStory`], and
@@ -7,6 +7,7 @@
 //! so no writer can forget to.
 //!
 //! * [`rss`], [`atom`], [`json_feed`]: the three feed formats.
+//! * [`ninjs`]: the stories as IPTC ninjs objects, for newsroom systems.
 //! * [`opml`]: the list of named feeds for feed readers.
 //! * [`html`]: the index page people land on.
 //! * [`sanitize`]: XML-illegal characters, direction overrides, HTML allow-list.
@@ -14,6 +15,7 @@
 pub mod atom;
 pub mod html;
 pub mod json_feed;
+pub mod ninjs;
 pub mod opml;
 pub mod rss;
 pub mod sanitize;
@@ -143,6 +145,7 @@ pub fn render(doc: &FeedDoc, format: FeedFormat) -> String {
         FeedFormat::Rss => rss::write(doc),
         FeedFormat::Atom => atom::write(doc),
         FeedFormat::Json => json_feed::write(doc),
+        FeedFormat::Ninjs => ninjs::write(doc),
     }
 }
 

@@ -13,6 +13,7 @@ pub mod article;
 pub mod cli;
 pub mod dates;
 pub mod feed;
+pub mod iptc;
 pub mod listing;
 pub mod sitemap;
 
@@ -57,6 +58,17 @@ pub fn parse_index(
             Err(error) => feed_entries(doc, &zone).map_err(|_| error),
         },
         IndexKind::Rss | IndexKind::Atom | IndexKind::Json => feed_entries(doc, &zone),
+        // Only the items the document carries; the pipeline follows the
+        // links of a feed or folder of agency documents.
+        IndexKind::Newsml | IndexKind::Ninjs | IndexKind::Nitf => {
+            let format = kind.iptc().unwrap_or(iptc::IptcFormat::NewsMl);
+            match iptc::read(doc, format, &zone)? {
+                iptc::IptcDocument::Items(items) => {
+                    Ok(items.into_iter().map(|i| i.into_entry(&doc.url)).collect())
+                }
+                iptc::IptcDocument::Links(_) => Ok(Vec::new()),
+            }
+        }
     }
 }
 

@@ -19,6 +19,9 @@ impl Pipeline {
         doc: &RawDocument,
     ) -> Result<Vec<IndexEntry>, RunError> {
         let zone = source.timezone.get_ref();
+        if let Some(format) = source.index.kind.iptc() {
+            return self.read_agency_index(source, doc, format).await;
+        }
         if source.index.kind != IndexKind::Sitemap {
             let links = source.index.links.as_ref().map(|l| l.get_ref().as_str());
             return extract::parse_index(doc, source.index.kind, links, zone)
@@ -60,6 +63,55 @@ impl Pipeline {
                 Ok(FetchResponse::NotModified) => {}
                 Err(err) => {
                     tracing::warn!(source = %source.id, url = %child, error = %err, "Child sitemap not fetched.")
+                }
+            }
+        }
+        Ok(entries)
+    }
+
+    /// The stories of an agency-format index (NewsML-G2, ninjs, NITF): the
+    /// document's own items, or for a feed, folder or package those of the
+    /// documents it links to, last first, within the story budget.
+    async fn read_agency_index(
+        &self,
+        source: &SourceConfig,
+        doc: &RawDocument,
+        format: extract::iptc::IptcFormat,
+    ) -> Result<Vec<IndexEntry>, RunError> {
+        let zone = source.timezone.get_ref().zone();
+        let links = match extract::iptc::read(doc, format, zone) {
+            Ok(extract::iptc::IptcDocument::Items(items)) => {
+                return Ok(items.into_iter().map(|i| i.into_entry(&doc.url)).collect());
+            }
+            Ok(extract::iptc::IptcDocument::Links(links)) => links,
+            Err(e) => return Err(RunError::Extract(e.to_string())),
+        };
+        let budget = self.config.daemon.limits.max_stories_per_run;
+        let mut entries = Vec::new();
+        for link in links.into_iter().rev().take(budget) {
+            let request = FetchRequest {
+                url: link.clone(),
+                allow_private: source.allow_private_addresses,
+                ignore_robots: source.ignore_robots,
+                ..FetchRequest::default()
+            };
+            match self.fetch_counted(&source.id, &request).await {
+                Ok(FetchResponse::Fetched { doc, .. }) => {
+                    match extract::iptc::read(&doc, format, zone) {
+                        Ok(extract::iptc::IptcDocument::Items(items)) => {
+                            entries.extend(items.into_iter().map(|i| i.into_entry(&doc.url)))
+                        }
+                        Ok(extract::iptc::IptcDocument::Links(_)) => {
+                            tracing::warn!(source = %source.id, url = %link, "Nested list of agency documents skipped.")
+                        }
+                        Err(err) => {
+                            tracing::warn!(source = %source.id, url = %link, error = %err, "Agency document unreadable.")
+                        }
+                    }
+                }
+                Ok(FetchResponse::NotModified) => {}
+                Err(err) => {
+                    tracing::warn!(source = %source.id, url = %link, error = %err, "Agency document not fetched.")
                 }
             }
         }

@@ -202,7 +202,10 @@ pub fn render_feed(
         None => None,
     };
     let format = req.params.format.unwrap_or(req.format);
+    // ninjs is for newsroom systems, not a subscription format: every
+    // named feed offers it, whatever its `formats` list.
     if let Some(feed) = feed
+        && format != FeedFormat::Ninjs
         && !feed.formats.contains(&format)
     {
         return Err(RenderError::FormatNotOffered {

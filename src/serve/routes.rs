@@ -36,6 +36,7 @@ pub(super) fn router(state: AppState) -> Router {
         .route("/feed.rss", get(adhoc_rss))
         .route("/feed.atom", get(adhoc_atom))
         .route("/feed.json", get(adhoc_json))
+        .route("/feed.ninjs", get(adhoc_ninjs))
         .route("/feeds/{file}", get(named))
         .route("/opml", get(opml))
         .route("/opml.xml", get(opml));
@@ -365,6 +366,10 @@ async fn adhoc_json(State(state): State<AppState>, uri: Uri, headers: HeaderMap)
     feed(state, uri, headers, None, FeedFormat::Json).await
 }
 
+async fn adhoc_ninjs(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
+    feed(state, uri, headers, None, FeedFormat::Ninjs).await
+}
+
 async fn named(
     State(state): State<AppState>,
     Path(file): Path<String>,
@@ -377,7 +382,7 @@ async fn named(
     else {
         return text_error(
             StatusCode::NOT_FOUND,
-            "named feeds are served as /feeds/<name>.rss, .atom or .json",
+            "named feeds are served as /feeds/<name>.rss, .atom, .json or .ninjs",
         );
     };
     feed(state, uri, headers, Some(name), format).await

@@ -172,7 +172,8 @@ fn flush(buffer: &mut String, out: &mut Vec<String>) {
 }
 
 /// Collapses whitespace to one space, and drops it entirely between two
-/// CJK characters, where a source line break is not a word break.
+/// Chinese or Japanese characters, where a source line break is not a word
+/// break. Korean separates words with spaces, so Hangul keeps them.
 fn collapse_keeping_cjk(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
@@ -196,7 +197,7 @@ fn collapse_keeping_cjk(text: &str) -> String {
 fn is_cjk(ch: char) -> bool {
     matches!(ch,
         '\u{3000}'..='\u{303f}' | '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}'
-        | '\u{4e00}'..='\u{9fff}' | '\u{ac00}'..='\u{d7af}' | '\u{f900}'..='\u{faff}'
+        | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}'
         | '\u{ff00}'..='\u{ffef}')
 }
 
@@ -220,5 +221,20 @@ mod tests {
         );
         assert_eq!(parts.captions, vec!["The photo"]);
         assert_eq!(parts.image.as_deref(), Some("https://example.com/p.jpg"));
+    }
+
+    #[test]
+    fn korean_keeps_its_word_spaces_chinese_joins_lines() {
+        let parts = split(
+            "<p>한국은행은 7일 기준금리를\n연 3.0%로 동결했다.</p><p>中国经济\n稳步增长</p>",
+            None,
+        );
+        assert_eq!(
+            parts.paragraphs,
+            vec![
+                "한국은행은 7일 기준금리를 연 3.0%로 동결했다.",
+                "中国经济稳步增长"
+            ]
+        );
     }
 }
