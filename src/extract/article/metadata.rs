@@ -109,7 +109,7 @@ impl Metadata {
                 {
                     meta.ld.read(&raw_text(dom, i));
                 }
-                "h1" => {
+                "h1" if !is_site_logo(dom, i) => {
                     let text = inner_text(dom, i);
                     if !text.is_empty() && meta.h1.len() < 8 {
                         meta.h1.push(text);
@@ -157,31 +157,102 @@ impl Metadata {
     }
 
     /// The headline without the site name around it.
+    ///
+    /// Every source of a headline (`og:title`, JSON-LD, `<title>`, the
+    /// article `<h1>`s) is a candidate; the one the others agree with wins
+    /// (they equal it, or start or end with it beside a separator), so an
+    /// `<h1>` that is the bare headline beats `Headline | Section | Site`
+    /// in both `og:title` and `<title>`. The site name (from
+    /// `og:site_name`, `application-name`, `twitter:site`, or a short tail
+    /// such as `-新华网`) and a trailing photo credit are then removed.
     pub fn title(&self) -> String {
-        let mut hints: Vec<&str> = Vec::new();
-        hints.extend(self.og_title.as_deref());
-        hints.extend(self.ld.headline.as_deref());
-        hints.extend(self.h1.iter().map(String::as_str));
-        if let Some(full) = self.title_tag.as_deref() {
-            // A hint that the <title> contains is the headline itself.
-            let key = squash(full);
-            if let Some(hint) = hints.iter().find(|h| {
-                let h = squash(h);
-                h.chars().count() >= 4 && key.contains(&h)
-            }) {
-                return clean_title(hint);
+        let sites = self.site_names();
+        let mut candidates: Vec<(String, bool)> = Vec::new();
+        for text in self
+            .og_title
+            .iter()
+            .chain(self.ld.headline.as_ref())
+            .chain(self.title_tag.as_ref())
+        {
+            candidates.push((clean_title(text), false));
+        }
+        for h1 in &self.h1 {
+            let h1 = clean_title(h1);
+            // A repeated `<h1>` ("Read also:") is one candidate, not two votes.
+            let repeated = candidates.iter().any(|(c, is_h1)| *is_h1 && *c == h1);
+            if !repeated && !sites.iter().any(|site| squash(&h1) == *site) {
+                candidates.push((h1, true));
             }
         }
-        if let Some(og) = self.og_title.as_deref().or(self.ld.headline.as_deref()) {
-            return strip_site_name(og);
+        candidates.retain(|(c, _)| !c.is_empty());
+        // How many other candidates agree with each one.
+        let support = |i: usize| {
+            let key = squash(&candidates[i].0);
+            candidates
+                .iter()
+                .enumerate()
+                .filter(|(j, (other, _))| *j != i && agrees(&key, &squash(other)))
+                .count()
+        };
+        let best = (0..candidates.len())
+            .map(|i| (support(i), i))
+            // Most support; then a meta title over an `<h1>`; then document order.
+            .max_by_key(|&(support, i)| (support, !candidates[i].1, std::cmp::Reverse(i)));
+        let Some((support, i)) = best else {
+            return String::new();
+        };
+        // Nothing agrees: `og:title` or JSON-LD, else a lone `<h1>`, else
+        // `<title>`.
+        let i = if support > 0 {
+            i
+        } else if self.og_title.is_some() || self.ld.headline.is_some() {
+            0
+        } else if let [_] = self.h1.as_slice()
+            && let Some(h1) = candidates.iter().position(|(_, is_h1)| *is_h1)
+        {
+            h1
+        } else {
+            0
+        };
+        let chosen = &candidates[i].0;
+        // Another candidate holding or held by the chosen one (the same text
+        // in `og:title` and `<title>`, or a shorter `<h1>` inside it) shows that
+        // the publisher wrote it so: only known site names are removed then.
+        // Alone, it loses everything but its longest part.
+        let confirmed = candidates.iter().enumerate().any(|(j, (other, _))| {
+            let (other, key) = (squash(other), squash(chosen));
+            j != i && other.chars().count() >= 4 && (other.contains(&key) || key.contains(&other))
+        });
+        let mut title = strip_known_sites(chosen, &sites);
+        if !confirmed {
+            title = strip_site_name(&title);
         }
-        if self.h1.len() == 1 {
-            return clean_title(&self.h1[0]);
+        strip_photo_credit(&title)
+    }
+
+    /// Names the page gives its site, squashed: `og:site_name`,
+    /// `application-name`, `twitter:site` without `@`, and each of them
+    /// without a domain ending (`lastampa.it` -> `lastampa`).
+    fn site_names(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for name in self.all(&[
+            "og:site_name",
+            "application-name",
+            "twitter:site",
+            "apple-mobile-web-app-title",
+        ]) {
+            let key = squash(name.trim_start_matches('@'));
+            let bare = key
+                .rsplit_once('.')
+                .filter(|(_, tld)| tld.len() <= 3 && tld.chars().all(|c| c.is_ascii_alphabetic()))
+                .map(|(stem, _)| stem.trim_start_matches("www.").to_string());
+            for key in [Some(key), bare].into_iter().flatten() {
+                if key.chars().count() >= 2 && !out.contains(&key) {
+                    out.push(key);
+                }
+            }
         }
-        if let Some(full) = self.title_tag.as_deref() {
-            return strip_site_name(full);
-        }
-        self.h1.first().map(|h| clean_title(h)).unwrap_or_default()
+        out
     }
 
     /// Publication time: meta tags, JSON-LD, `<time>`, then the page text
@@ -446,6 +517,58 @@ fn ld_url(value: &Value) -> Option<String> {
     }
 }
 
+/// Whether an `<h1>` is the site's logo or name rather than a headline:
+/// its id or class says so (`site-title`, `logo`, `brand`), or it links to
+/// the site's front page (`<h1><a href="/">`).
+fn is_site_logo(dom: &Dom, i: usize) -> bool {
+    let Some(el) = dom.element(i) else {
+        return false;
+    };
+    let marks = format!(
+        "{} {}",
+        el.attr("id").unwrap_or(""),
+        el.attr("class").unwrap_or("")
+    )
+    .to_ascii_lowercase();
+    if [
+        "logo",
+        "site-title",
+        "site-name",
+        "sitename",
+        "sitetitle",
+        "brand",
+        "masthead",
+    ]
+    .iter()
+    .any(|m| marks.contains(m))
+    {
+        return true;
+    }
+    (i + 1..dom.nodes[i].end).any(|j| {
+        dom.element(j)
+            .filter(|a| a.name() == "a")
+            .and_then(|a| a.attr("href"))
+            .is_some_and(is_front_page_link)
+    })
+}
+
+/// `/`, `./`, `index.html` or `https://host/`: a link to a site's front page.
+fn is_front_page_link(href: &str) -> bool {
+    let href = href.trim();
+    if matches!(
+        href,
+        "/" | "./" | "/index.html" | "index.html" | "/index.php"
+    ) {
+        return true;
+    }
+    url::Url::parse(href).is_ok_and(|u| {
+        matches!(u.scheme(), "http" | "https")
+            && matches!(u.path(), "" | "/")
+            && u.query().is_none()
+            && u.fragment().is_none()
+    })
+}
+
 /// Whether an element holds a byline, by `itemprop` or class name.
 fn is_byline(dom: &Dom, i: usize) -> bool {
     dom.class_flags[i].has(ClassFlags::BYLINE)
@@ -514,6 +637,104 @@ pub fn strip_site_name(title: &str) -> String {
     title
 }
 
+/// Whether `longer` is `key`, or starts or ends with it where the rest is
+/// no heavier than `key` (a headline with its site name around it, not a
+/// site name with a headline around it). Both are squashed.
+fn agrees(key: &str, longer: &str) -> bool {
+    if key.chars().count() < 4 {
+        return false;
+    }
+    if key == longer {
+        return true;
+    }
+    let rest = if let Some(rest) = longer.strip_prefix(key) {
+        rest
+    } else if let Some(rest) = longer.strip_suffix(key) {
+        rest
+    } else {
+        return false;
+    };
+    dom::text_weight(rest) <= dom::text_weight(key)
+}
+
+/// Characters that end a Chinese or Japanese site name (`新华网`,
+/// `日本経済新聞`, `和讯网`, `股票频道`): a short tail ending so, after a
+/// separator, is the site or its section.
+const SITE_WORD_ENDINGS: &[&str] = &[
+    "网", "網", "新闻", "新聞", "报", "報", "频道", "頻道", "在线", "社", "News",
+];
+
+/// Removes, from either end, a part set off by a separator that is one of
+/// the page's site names or a short site-like tail (`…-新华网`,
+/// `… ：日本経済新聞`).
+fn strip_known_sites(title: &str, sites: &[String]) -> String {
+    const TAIL_SEPARATORS: &[&str] = &[
+        " | ", " - ", " – ", " — ", "｜", "|", " :: ", " » ", " · ", "_", "-", "－", "：", " : ",
+    ];
+    let is_site = |part: &str| {
+        let key = squash(part);
+        !key.is_empty()
+            && (sites.iter().any(|s| *s == key)
+                || (part.chars().count() <= 12
+                    && SITE_WORD_ENDINGS.iter().any(|e| part.ends_with(e))
+                    && !part.contains(' ')))
+    };
+    let mut title = title.trim().to_string();
+    'strip: loop {
+        for sep in TAIL_SEPARATORS {
+            if let Some((head, tail)) = title.rsplit_once(sep)
+                && dom::text_weight(head) >= 6
+                && is_site(tail.trim())
+            {
+                title = head.trim().to_string();
+                // The section the site name followed (`… | 社會 | 中央社 CNA`).
+                if let Some((head, section)) = title.rsplit_once(sep)
+                    && dom::text_weight(section) <= 8
+                    && dom::text_weight(head) >= 6
+                {
+                    title = head.trim().to_string();
+                }
+                continue 'strip;
+            }
+            if let Some((head, tail)) = title.split_once(sep)
+                && dom::text_weight(tail) >= 6
+                && sites.iter().any(|s| *s == squash(head))
+            {
+                title = tail.trim().to_string();
+                continue 'strip;
+            }
+        }
+        return title;
+    }
+}
+
+/// Words that open a photo or video credit in brackets at the end of a
+/// headline (`（写真＝ロイター）`, `(图)`, `(PHOTOS)`).
+const CREDIT_WORDS: &[&str] = &[
+    "写真", "図", "图", "圖", "组图", "組圖", "多图", "附图", "视频", "視頻", "動画", "photo",
+    "foto", "video", "bild", "galer",
+];
+
+/// `Headline（写真＝ロイター）` → `Headline`.
+fn strip_photo_credit(title: &str) -> String {
+    let trimmed = title.trim_end();
+    for (open, close) in [('（', '）'), ('(', ')'), ('【', '】'), ('[', ']')] {
+        if let Some(inner) = trimmed.strip_suffix(close)
+            && let Some(at) = inner.rfind(open)
+        {
+            let credit = inner[at + open.len_utf8()..].trim().to_lowercase();
+            let head = inner[..at].trim_end();
+            if credit.chars().count() <= 30
+                && dom::text_weight(head) >= 6
+                && CREDIT_WORDS.iter().any(|w| credit.starts_with(w))
+            {
+                return head.to_string();
+            }
+        }
+    }
+    trimmed.to_string()
+}
+
 /// `By Jane Doe` → `Jane Doe`; `作者：张三` → `张三`.
 fn clean_author(text: &str) -> String {
     let text = clean_title(text);
@@ -552,5 +773,68 @@ mod tests {
         );
         assert_eq!(strip_site_name("台積電擴產｜經濟日報"), "台積電擴產");
         assert_eq!(clean_author("By Jane Doe"), "Jane Doe");
+    }
+
+    fn page(html: &str) -> Metadata {
+        Metadata::collect(&Dom::parse(html))
+    }
+
+    #[test]
+    fn a_site_logo_h1_does_not_beat_the_headline() {
+        let meta = page(
+            r#"<html><head><title>Port strike ends after two weeks - Harbour Times</title></head>
+            <body><h1 id="site-title"><a href="/">Harbour Times</a></h1>
+            <p>Dock workers returned on Monday.</p></body></html>"#,
+        );
+        assert_eq!(meta.title(), "Port strike ends after two weeks");
+    }
+
+    #[test]
+    fn the_headline_agreed_on_loses_section_and_site_suffixes() {
+        let meta = page(
+            r#"<html><head><title> 平鎮輪胎行惡火 疏散7人1女命喪 | 社會 | 中央社 CNA </title>
+            <meta property="og:title" content="平鎮輪胎行惡火 疏散7人1女命喪 | 社會 | 中央社 CNA">
+            </head><body><h1>平鎮輪胎行惡火 疏散7人1女命喪</h1></body></html>"#,
+        );
+        assert_eq!(meta.title(), "平鎮輪胎行惡火 疏散7人1女命喪");
+        // No `<h1>`, but the site name is known from `og:site_name`.
+        let meta = page(
+            r#"<html><head><title>Perturbazione polare al Sud - La Stampa</title>
+            <meta property="og:title" content="Perturbazione polare al Sud - La Stampa">
+            <meta property="og:site_name" content="lastampa.it"></head></html>"#,
+        );
+        assert_eq!(meta.title(), "Perturbazione polare al Sud");
+        // A Chinese site's unspaced tail.
+        let meta = page("<title>武汉的声音：有英勇的你，才有英雄的城！-新华网</title>");
+        assert_eq!(meta.title(), "武汉的声音：有英勇的你，才有英雄的城！");
+    }
+
+    #[test]
+    fn a_headline_with_a_separator_of_its_own_keeps_it() {
+        let meta = page(
+            r#"<html><head><title>Minecraft 1.8 - The Bountiful Update - Minecraft News</title>
+            <meta property="og:title" content="Minecraft 1.8 - The Bountiful Update"></head></html>"#,
+        );
+        assert_eq!(meta.title(), "Minecraft 1.8 - The Bountiful Update");
+    }
+
+    #[test]
+    fn photo_credits_leave_the_title() {
+        let meta = page(
+            "<title>米朝首脳直通電話 習氏に挑むトランプ戦術の成否 （写真＝ロイター） ：日本経済新聞</title>",
+        );
+        assert_eq!(
+            meta.title(),
+            "米朝首脳直通電話 習氏に挑むトランプ戦術の成否"
+        );
+        assert_eq!(
+            strip_photo_credit("Flood waters rise in the valley (PHOTOS)"),
+            "Flood waters rise in the valley"
+        );
+        // Brackets that are part of the headline stay.
+        assert_eq!(
+            strip_photo_credit("Vegan Char Kway Teow (Stir Fry Flat Rice Noodles)"),
+            "Vegan Char Kway Teow (Stir Fry Flat Rice Noodles)"
+        );
     }
 }
