@@ -34,6 +34,21 @@ pub struct Metadata {
     pub time_datetimes: Vec<String>,
     /// `<html lang>`.
     pub lang: Option<String>,
+    /// Names the page text credits (`记者 张三`, `（中央社記者邱俊欽桃園19日電）`,
+    /// `责任编辑：李四`), best kind first: see [`TextCredit`].
+    pub text_credits: Vec<(TextCredit, String)>,
+}
+
+/// Kinds of people a Chinese page's text credits, in the order they are
+/// trusted as the story's author.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TextCredit {
+    /// `记者` / `記者`: the reporter, often in the dateline.
+    Reporter,
+    /// `作者` / `文／`: the writer.
+    Writer,
+    /// `责任编辑` / `編輯`: the editor, named when nobody else is.
+    Editor,
 }
 
 /// The fields of a JSON-LD `Article` (or `NewsArticle`, `BlogPosting` ...).
@@ -55,6 +70,8 @@ pub struct LinkedData {
     pub description: Option<String>,
     /// `url`.
     pub url: Option<String>,
+    /// `publisher` name.
+    pub publisher: Option<String>,
     /// `articleBody`: the story as plain text, which script-rendered pages
     /// may hold nowhere else.
     pub article_body: Option<String>,
@@ -66,6 +83,15 @@ impl Metadata {
         let mut meta = Metadata::default();
         for i in 0..dom.nodes.len() {
             let Some(el) = dom.element(i) else {
+                if meta.text_credits.len() < 8
+                    && let Some(text) = dom.text(i)
+                    && !matches!(
+                        dom.nodes[i].parent.and_then(|p| dom.tag(p)),
+                        Some("script" | "style" | "title")
+                    )
+                {
+                    read_text_credits(dom, i, text, &mut meta.text_credits);
+                }
                 continue;
             };
             let name = el.name();
@@ -298,8 +324,24 @@ impl Metadata {
             .and_then(|d| dates::parse(d, tz))
     }
 
-    /// Authors: meta author, JSON-LD author, `rel=author`, then bylines.
+    /// Authors: meta author, JSON-LD author, `rel=author`, a reporter or
+    /// writer the text names, bylines, then an editor the text names.
+    ///
+    /// Names that are the publisher (`og:site_name`, a JSON-LD publisher, a
+    /// short name ending like `网易`, `中央通訊社` or `聯合新聞網`) or a
+    /// template's placeholder (`name, email@gmail.com`) are not authors, so
+    /// the reporter in `中央社記者邱俊欽桃園19日電` wins over them.
     pub fn authors(&self) -> Vec<String> {
+        let publishers = self.publisher_names();
+        let keep = |names: Vec<String>| -> Vec<String> {
+            let mut seen = std::collections::HashSet::new();
+            names
+                .into_iter()
+                .flat_map(|a| split_authors(&a))
+                .filter(|a| is_person_name(a, &publishers))
+                .filter(|a| seen.insert(a.clone()))
+                .collect()
+        };
         let from_meta: Vec<String> = self
             .all(&[
                 "author",
@@ -310,25 +352,51 @@ impl Metadata {
             ])
             .filter(|a| !a.starts_with("http"))
             .map(clean_author)
-            .filter(|a| !a.is_empty())
             .collect();
-        let mut authors = if !from_meta.is_empty() {
-            from_meta
-        } else if !self.ld.authors.is_empty() {
-            self.ld.authors.clone()
-        } else if !self.rel_author.is_empty() {
-            self.rel_author.iter().map(|a| clean_author(a)).collect()
-        } else {
+        let credited = |kinds: &[TextCredit]| -> Vec<String> {
+            let best = self
+                .text_credits
+                .iter()
+                .filter(|(kind, _)| kinds.contains(kind))
+                .map(|(kind, _)| *kind)
+                .min();
+            self.text_credits
+                .iter()
+                .filter(|(kind, _)| Some(*kind) == best)
+                .map(|(_, name)| name.clone())
+                .collect()
+        };
+        [
+            from_meta,
+            self.ld.authors.clone(),
+            self.rel_author.iter().map(|a| clean_author(a)).collect(),
+            credited(&[TextCredit::Reporter, TextCredit::Writer]),
             self.bylines
                 .iter()
                 .take(1)
                 .map(|a| clean_author(a))
-                .collect()
-        };
-        authors.retain(|a| !a.is_empty());
-        let mut seen = std::collections::HashSet::new();
-        authors.retain(|a| seen.insert(a.clone()));
-        authors
+                .collect(),
+            credited(&[TextCredit::Editor]),
+        ]
+        .into_iter()
+        .map(keep)
+        .find(|names| !names.is_empty())
+        .unwrap_or_default()
+    }
+
+    /// The publisher's names, squashed: the site names, JSON-LD
+    /// `publisher`, and the `<title>`'s parts after its headline.
+    fn publisher_names(&self) -> Vec<String> {
+        let mut names = self.site_names();
+        names.extend(self.ld.publisher.iter().map(|p| squash(p)));
+        if let Some(title) = &self.title_tag {
+            for sep in SEPARATORS {
+                if let Some((_, rest)) = title.split_once(sep) {
+                    names.extend(rest.split(sep).map(squash).filter(|p| !p.is_empty()));
+                }
+            }
+        }
+        names
     }
 
     /// Canonical URL: `rel=canonical`, else `og:url`, else the page URL.
@@ -440,6 +508,13 @@ impl LinkedData {
             }
             if self.image.is_none() {
                 self.image = object.get("image").and_then(ld_url);
+            }
+            if self.publisher.is_none() {
+                let mut names = Vec::new();
+                if let Some(publisher) = object.get("publisher") {
+                    ld_names(publisher, &mut names);
+                }
+                self.publisher = names.into_iter().next();
             }
             for key in ["articleSection", "keywords"] {
                 match object.get(key) {
@@ -735,6 +810,199 @@ fn strip_photo_credit(title: &str) -> String {
     trimmed.to_string()
 }
 
+/// Words that credit a person in Chinese page text, with the kind.
+const CREDIT_MARKS: &[(&str, TextCredit)] = &[
+    ("记者", TextCredit::Reporter),
+    ("記者", TextCredit::Reporter),
+    ("作者", TextCredit::Writer),
+    ("文／", TextCredit::Writer),
+    ("责任编辑", TextCredit::Editor),
+    ("責任編輯", TextCredit::Editor),
+    ("编辑", TextCredit::Editor),
+    ("編輯", TextCredit::Editor),
+];
+
+/// Reads the names a text node (and the text right after it, when the name
+/// is in a tag of its own) credits: `记者 胡晓蓉`, `责任编辑：杜硕_NB12556`,
+/// `中央社記者邱俊欽桃園19日電` (the place before the date is not part of
+/// the name).
+fn read_text_credits(dom: &Dom, i: usize, text: &str, out: &mut Vec<(TextCredit, String)>) {
+    if !CREDIT_MARKS.iter().any(|(mark, _)| text.contains(mark)) {
+        return;
+    }
+    // Menus and section links (`记者调查`, `小记者训练营`) credit nobody.
+    let mut ancestor = dom.nodes[i].parent;
+    for _ in 0..4 {
+        let Some(a) = ancestor else { break };
+        if dom.is_link(a) {
+            return;
+        }
+        ancestor = dom.nodes[a].parent;
+    }
+    for (mark, kind) in CREDIT_MARKS {
+        let Some(at) = text.find(mark) else {
+            continue;
+        };
+        // `责任编辑` also contains `编辑`: one credit per mark position.
+        if out.iter().any(|(k, _)| k == kind) {
+            continue;
+        }
+        let mut window: String = text[at + mark.len()..].chars().take(40).collect();
+        let mut next = i + 1;
+        while window.chars().count() < 40 && next < dom.nodes.len() && next < i + 8 {
+            if let Some(more) = dom.text(next) {
+                window.push_str(more);
+            }
+            next += 1;
+        }
+        // Only a reporter is named without a colon or space (`记者裴剑飞`);
+        // `作者简介` and `编辑的` are words, not credits.
+        let separated = window.starts_with(|c: char| {
+            c.is_whitespace() || matches!(c, '：' | ':' | '/' | '／' | '\u{3000}')
+        });
+        if !separated && *kind != TextCredit::Reporter {
+            continue;
+        }
+        for name in credited_names(&window) {
+            out.push((*kind, name));
+        }
+    }
+}
+
+/// The names right after a credit mark: Han names of two to four
+/// characters, several when joined by `、` or spaces, each ending where
+/// a name ends (white space, a closing bracket, `／`, `_`, the end). Prose
+/// such as `记者从上海获悉` names nobody.
+fn credited_names(window: &str) -> Vec<String> {
+    let rest = window.trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '：' | ':' | '/' | '／' | '】' | '\u{a0}' | '\u{3000}')
+    });
+    let mut names = Vec::new();
+    let mut chars = rest.chars().peekable();
+    loop {
+        let run: String = std::iter::from_fn(|| chars.next_if(|c| is_han(*c))).collect();
+        let count = run.chars().count();
+        let after = chars.peek().copied();
+        let ends_name = after.is_none_or(|c| {
+            c.is_whitespace()
+                || c.is_ascii_alphanumeric()
+                || matches!(
+                    c,
+                    '）' | ')' | '】' | ']' | '/' | '／' | '_' | '|' | '、' | '\u{3000}'
+                )
+        });
+        match count {
+            // `记者 才扬 摄` credits a photograph.
+            2..=4 if ends_name && !is_photo_credit(chars.clone()) => names.push(run),
+            // A dateline (`邱俊欽桃園19日電`): the name, then the place
+            // before the date; most Chinese names have three characters.
+            5..=8 if names.is_empty() && after.is_some_and(|c| c.is_ascii_digit()) => {
+                names.push(run.chars().take(3).collect())
+            }
+            _ => break,
+        }
+        if names.len() >= 6 {
+            break;
+        }
+        // Another name joined by `、`, `,` or white space.
+        match after {
+            Some('、' | ' ' | '\u{3000}' | '\u{a0}') => {
+                chars.next();
+                while chars.next_if(|c| c.is_whitespace()).is_some() {}
+                if !chars.peek().is_some_and(|c| is_han(*c)) {
+                    break;
+                }
+            }
+            _ => break,
+        }
+    }
+    names
+}
+
+/// Whether the text after a name says it took the photograph (`摄`).
+fn is_photo_credit(mut after: impl Iterator<Item = char>) -> bool {
+    after
+        .find(|c| !c.is_whitespace())
+        .is_some_and(|c| matches!(c, '摄' | '攝'))
+}
+
+fn is_han(c: char) -> bool {
+    crate::normalize::unicode::is_han(c)
+}
+
+/// Placeholders templates leave in author fields.
+const PLACEHOLDER_AUTHORS: &[&str] = &[
+    "name",
+    "author",
+    "admin",
+    "administrator",
+    "unknown",
+    "anonymous",
+    "staff",
+    "佚名",
+    "作者",
+    "匿名",
+    "未知",
+    "网友",
+    "網友",
+];
+
+/// Splits `Stella Kim and Jennifer Jett` and `张三、李四`; an email address
+/// in the name (`name, email@gmail.com`) is dropped.
+fn split_authors(text: &str) -> Vec<String> {
+    text.split([',', '，', '、', ';', '；'])
+        .flat_map(|part| part.split(" and "))
+        .flat_map(|part| part.split(" & "))
+        .map(str::trim)
+        .filter(|part| !part.contains('@') || part.contains(' '))
+        .map(|part| {
+            part.split_whitespace()
+                .filter(|w| !w.contains('@'))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|part| !part.is_empty())
+        .collect()
+}
+
+/// Whether a name is a person's: not a placeholder, not the publisher and
+/// not shaped like an organisation's name (`中央通訊社`, `网易`, `新京报`).
+fn is_person_name(name: &str, publishers: &[String]) -> bool {
+    let key = squash(name);
+    if key.is_empty()
+        || PLACEHOLDER_AUTHORS.contains(&key.as_str())
+        || publishers.iter().any(|p| *p == key)
+    {
+        return false;
+    }
+    // `www.yunnan.cn`: a web address.
+    let is_domain = !name.contains(char::is_whitespace)
+        && name.rsplit_once('.').is_some_and(|(head, tld)| {
+            !head.is_empty()
+                && (2..=6).contains(&tld.len())
+                && tld.chars().all(|c| c.is_ascii_alphabetic())
+        });
+    if is_domain {
+        return false;
+    }
+    let han = name.chars().filter(|c| is_han(*c)).count();
+    let is_han_name = han > 0 && han == name.chars().filter(|c| !c.is_whitespace()).count();
+    !(is_han_name && (ORGANISATION_ENDINGS.iter().any(|e| name.ends_with(e)) || han > 6))
+        && !KNOWN_PORTALS.contains(&name.trim())
+}
+
+/// Endings of Chinese and Japanese organisation names.
+const ORGANISATION_ENDINGS: &[&str] = &[
+    "网", "網", "报", "報", "社", "台", "新闻", "新聞", "频道", "頻道", "日报", "日報", "中心",
+    "集团", "集團", "公司", "网站", "網站", "传媒", "傳媒",
+];
+
+/// Portals whose names do not look like organisations (`网易` is NetEase,
+/// `腾讯` Tencent): they are never a story's author.
+const KNOWN_PORTALS: &[&str] = &[
+    "网易", "網易", "腾讯", "騰訊", "新浪", "搜狐", "凤凰", "百度",
+];
+
 /// `By Jane Doe` → `Jane Doe`; `作者：张三` → `张三`.
 fn clean_author(text: &str) -> String {
     let text = clean_title(text);
@@ -746,10 +1014,26 @@ fn clean_author(text: &str) -> String {
         })
         .map(|p| &text[p.len()..])
         .unwrap_or(&text);
-    let text = ["作者：", "作者:", "记者：", "記者：", "文／", "文/"]
-        .iter()
-        .find_map(|p| text.strip_prefix(p))
-        .unwrap_or(text);
+    // `Posted on September 21, 2020 by Adi Tzlil`.
+    let text = text
+        .rsplit_once(" by ")
+        .filter(|(head, _)| head.chars().any(|c| c.is_ascii_digit()))
+        .map_or(text, |(_, name)| name);
+    let text = [
+        "作者：",
+        "作者:",
+        "记者：",
+        "記者：",
+        "记者",
+        "記者",
+        "文／",
+        "文/",
+    ]
+    .iter()
+    .find_map(|p| text.strip_prefix(p))
+    .unwrap_or(text);
+    // `陳嘉寧／桃園機場報導`: the place of the report follows the name.
+    let text = text.split(['／', '|']).next().unwrap_or(text);
     text.trim().to_string()
 }
 
@@ -816,6 +1100,49 @@ mod tests {
             <meta property="og:title" content="Minecraft 1.8 - The Bountiful Update"></head></html>"#,
         );
         assert_eq!(meta.title(), "Minecraft 1.8 - The Bountiful Update");
+    }
+
+    #[test]
+    fn placeholders_and_publishers_are_not_authors() {
+        let meta = page(
+            r#"<html><head><meta name="author" content="name, email@gmail.com"></head>
+            <body><p>責任編輯：刘响</p></body></html>"#,
+        );
+        assert_eq!(meta.authors(), ["刘响"]);
+        let meta = page(
+            r#"<html><head><title>男孩写纸团求救_网易新闻</title>
+            <meta name="author" content="网易"></head>
+            <body><p>本文来源：重庆晚报</p><p>责任编辑：罗崇纬_NB12082</p></body></html>"#,
+        );
+        assert_eq!(meta.authors(), ["罗崇纬"]);
+    }
+
+    #[test]
+    fn the_reporter_in_the_dateline_beats_the_news_agency() {
+        let meta = page(
+            r#"<html><head><meta name="author" content="中央通訊社"></head><body>
+            <p>（中央社記者邱俊欽桃園19日電）桃園市平鎮區一家輪胎行今天清晨發生大火。</p>
+            </body></html>"#,
+        );
+        assert_eq!(meta.authors(), ["邱俊欽"]);
+        // Prose and menus that mention reporters credit nobody.
+        let meta = page(
+            r#"<html><body><a href="/x">记者调查</a><p>记者从上海获悉，工程已经完工。</p>
+            <p>（记者 胡晓蓉）</p></body></html>"#,
+        );
+        assert_eq!(meta.authors(), ["胡晓蓉"]);
+        let meta = page("<p>新华社记者 才扬 摄</p>");
+        assert!(meta.authors().is_empty(), "{:?}", meta.authors());
+    }
+
+    #[test]
+    fn author_lists_are_split_into_people() {
+        let meta = page(r#"<meta name="author" content="Stella Kim and Jennifer Jett">"#);
+        assert_eq!(meta.authors(), ["Stella Kim", "Jennifer Jett"]);
+        assert_eq!(
+            clean_author("Posted on September 21, 2020 by Adi Tzlil"),
+            "Adi Tzlil"
+        );
     }
 
     #[test]
