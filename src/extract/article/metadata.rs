@@ -446,12 +446,13 @@ impl Metadata {
         out
     }
 
-    /// Publisher summary: `og:description`, meta description, JSON-LD.
+    /// Publisher summary: `og:description`, meta description, JSON-LD,
+    /// whichever is complete (see [`better_summary`]).
     pub fn summary(&self) -> Option<String> {
-        self.first(&["og:description", "description", "twitter:description"])
-            .or(self.ld.description.as_deref())
-            .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
-            .filter(|s| !s.is_empty())
+        self.all(&["og:description", "description", "twitter:description"])
+            .chain(self.ld.description.as_deref())
+            .map(String::from)
+            .fold(None, |best, next| better_summary(best, Some(&next)))
     }
 
     /// `<html lang>`, else `content-language`, else `og:locale` (`zh_CN` → `zh-CN`).
@@ -531,6 +532,57 @@ impl LinkedData {
                 }
             }
         }
+    }
+}
+
+/// The better of two summaries of one story (a page's and its feed item's,
+/// or two of a page's): a damaged one (holding U+FFFD, the mark of bytes a
+/// publisher cut in the middle of a character) never wins; one that the
+/// other continues (`男孩因不想上补习班 写` against the whole sentence, or a
+/// text cut with `…`) loses to the longer. Otherwise the first is kept.
+/// Both are read as plain text: entities left encoded once too often
+/// (`enth&uuml;llen`) are decoded, white space is collapsed.
+pub fn better_summary(first: Option<String>, second: Option<&str>) -> Option<String> {
+    let clean = |text: &str| -> Option<String> {
+        let text = decode_leftover_entities(text);
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        (!text.is_empty() && !text.contains('\u{fffd}')).then_some(text)
+    };
+    let first = first.as_deref().and_then(clean);
+    let second = second.and_then(clean);
+    match (first, second) {
+        (Some(a), Some(b)) => {
+            let cut = |t: &str| {
+                squash(
+                    t.trim_end_matches(['…', '.', '。', ' '])
+                        .trim_end_matches("..."),
+                )
+            };
+            if b.chars().count() > a.chars().count() && squash(&b).starts_with(&cut(&a)) {
+                Some(b)
+            } else {
+                Some(a)
+            }
+        }
+        (a, b) => a.or(b),
+    }
+}
+
+/// Decodes character references still written out in text that was
+/// already decoded once (a publisher that escaped `&` twice). Only whole
+/// references ending in `;` are read, so `AT&T` and `&copy2020` stay.
+fn decode_leftover_entities(text: &str) -> std::borrow::Cow<'_, str> {
+    let has_reference = text.match_indices('&').any(|(at, _)| {
+        let rest = &text[at + 1..];
+        let name_len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
+            .unwrap_or(rest.len());
+        name_len > 0 && rest[name_len..].starts_with(';')
+    });
+    if has_reference {
+        super::charref::decode_text(text)
+    } else {
+        std::borrow::Cow::Borrowed(text)
     }
 }
 
@@ -1142,6 +1194,40 @@ mod tests {
         assert_eq!(
             clean_author("Posted on September 21, 2020 by Adi Tzlil"),
             "Adi Tzlil"
+        );
+    }
+
+    #[test]
+    fn the_complete_undamaged_summary_wins() {
+        // A meta description cut short by an unescaped quote.
+        let feed = "男孩因不想上补习班 写\"救命啊\"纸团抛出引来警察";
+        assert_eq!(
+            better_summary(Some("男孩因不想上补习班 写".into()), Some(feed)).as_deref(),
+            Some(feed)
+        );
+        // A publisher's byte-cut description loses to a whole one, and alone
+        // gives no summary rather than U+FFFD.
+        let damaged = "현재 MBC는 이유리 주연의 숨바꼭질로 승부를 보\u{fffd}...";
+        assert_eq!(
+            better_summary(Some(damaged.into()), Some("주말 밤 9시 막장극의 대결")).as_deref(),
+            Some("주말 밤 9시 막장극의 대결")
+        );
+        assert_eq!(better_summary(Some(damaged.into()), None), None);
+        // The first is kept when neither continues the other.
+        assert_eq!(
+            better_summary(Some("Rates fall.".into()), Some("Markets rally.")).as_deref(),
+            Some("Rates fall.")
+        );
+    }
+
+    #[test]
+    fn entities_escaped_twice_are_decoded_completely() {
+        let meta = page(
+            r#"<meta name="description" content="Forscher enth&amp;uuml;llen das Ger&amp;auml;t, AT&amp;T schweigt">"#,
+        );
+        assert_eq!(
+            meta.summary().as_deref(),
+            Some("Forscher enthüllen das Gerät, AT&T schweigt")
         );
     }
 
