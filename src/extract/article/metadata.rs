@@ -424,7 +424,15 @@ impl Metadata {
     }
 
     /// Publisher categories: `article:section`, `article:tag`, keywords.
+    /// A category that repeats the headline (or most of it: some pages put
+    /// the headline in `keywords`) is not a category.
     pub fn categories(&self) -> Vec<String> {
+        let title = squash(&self.title());
+        let repeats_title = |c: &str| {
+            let key = squash(c);
+            key.chars().count() * 2 > title.chars().count() && title.contains(&key)
+                || key.contains(&title) && !title.is_empty()
+        };
         let mut out: Vec<String> = Vec::new();
         let from_meta = self
             .all(&[
@@ -438,7 +446,11 @@ impl Metadata {
             .map(str::trim)
             .chain(self.ld.categories.iter().map(String::as_str))
         {
-            if !c.is_empty() && c.chars().count() <= 60 && !out.iter().any(|o| o == c) {
+            if !c.is_empty()
+                && c.chars().count() <= 60
+                && !out.iter().any(|o| o == c)
+                && !repeats_title(c)
+            {
                 out.push(c.to_string());
             }
         }
@@ -1229,6 +1241,16 @@ mod tests {
             meta.summary().as_deref(),
             Some("Forscher enthüllen das Gerät, AT&T schweigt")
         );
+    }
+
+    #[test]
+    fn categories_that_repeat_the_headline_are_dropped() {
+        let meta = page(
+            r#"<html><head><title>台積電擴產 南科再建新廠｜經濟日報</title>
+            <meta name="keywords" content="台積電擴產 南科再建新廠,台積電,半導體">
+            <meta property="article:section" content="產業"></head></html>"#,
+        );
+        assert_eq!(meta.categories(), ["台積電", "半導體", "產業"]);
     }
 
     #[test]
