@@ -71,5 +71,6 @@ pub fn pipeline(
         store,
         on_change: Arc::new(|| {}),
         lanes: crate::pipeline::Lanes::per_core(),
+        force: false,
     })
 }

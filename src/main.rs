@@ -36,6 +36,10 @@ enum Command {
         /// Only these source ids.
         #[arg(long = "source")]
         sources: Vec<String>,
+        /// Ignore the index's validators and the stored pages' freshness:
+        /// read the index and fetch every story page again.
+        #[arg(long)]
+        force: bool,
     },
     /// List every source with its last run, status, counts, next run and failures.
     Sources(ConfigArg),
@@ -145,10 +149,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             runtime()?.block_on(polywire::daemon::run(args.config.clone(), loaded))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Fetch { config, sources } => {
+        Command::Fetch {
+            config,
+            sources,
+            force,
+        } => {
             let loaded = load(&config)?;
             init_logging(&loaded);
-            runtime()?.block_on(fetch_once(loaded, sources))
+            runtime()?.block_on(fetch_once(loaded, sources, force))
         }
         Command::Sources(args) => sources(&args),
         Command::Feed {
@@ -239,7 +247,7 @@ fn check(args: &ConfigArg) -> Result<ExitCode> {
     }
 }
 
-async fn fetch_once(loaded: app::Loaded, only: Vec<String>) -> Result<ExitCode> {
+async fn fetch_once(loaded: app::Loaded, only: Vec<String>, force: bool) -> Result<ExitCode> {
     for id in &only {
         if loaded.config.source(id).is_none() {
             bail!("unknown source `{id}`");
@@ -247,7 +255,8 @@ async fn fetch_once(loaded: app::Loaded, only: Vec<String>) -> Result<ExitCode> 
     }
     let store = Store::open(&loaded.config.daemon.store.path)
         .with_context(|| format!("cannot open {}", loaded.config.daemon.store.path.display()))?;
-    let pipeline = app::pipeline(&loaded, Arc::new(Mutex::new(store)))?;
+    let mut pipeline = app::pipeline(&loaded, Arc::new(Mutex::new(store)))?;
+    pipeline.force = force;
     let shutdown = CancellationToken::new();
     polywire::daemon::cancel_on_signal(shutdown.clone());
     let mut failed = false;

@@ -47,6 +47,9 @@ pub struct Pipeline {
     pub on_change: Arc<dyn Fn() + Send + Sync>,
     /// Who may use which blocking threads.
     pub lanes: Arc<Lanes>,
+    /// `fetch --force`: send no validators and fetch every page again, even
+    /// those stored and unchanged.
+    pub force: bool,
 }
 
 /// Bounds on the blocking threads a pipeline's runs use, shared by all
@@ -255,8 +258,13 @@ impl Pipeline {
         shutdown: &CancellationToken,
     ) -> Result<RunReport, RunError> {
         let index_url = source.index.url.get_ref().clone();
-        let url = index_url.clone();
-        let validators = self.with_store(move |s| s.validators(&url)).await?;
+        let key = Store::index_key(&source.id, &source.extraction_fingerprint(), &index_url);
+        let validators = if self.force {
+            Validators::default()
+        } else {
+            let key = key.clone();
+            self.with_store(move |s| s.validators(&key)).await?
+        };
         let request = FetchRequest {
             url: index_url.clone(),
             etag: validators.etag,
@@ -311,7 +319,7 @@ impl Pipeline {
         // Pages already stored (and not changed since, by their feed items)
         // are not fetched again: looked up for the whole index in one store
         // turn, so no story waits for the store before its fetch.
-        if scrapes_pages(source) {
+        if scrapes_pages(source) && !self.force {
             let keys: Vec<(String, Option<Timestamp>)> =
                 entries.iter().map(|e| (e.url.clone(), e.updated)).collect();
             let fresh = self
@@ -364,9 +372,12 @@ impl Pipeline {
         }
         if interrupted {
             report.status = "interrupted".into();
+        } else if report.entries > 0 && report.new + report.updated + report.unchanged == 0 {
+            // Nothing stored from a non-empty index: the next run must read
+            // it again rather than hear that it has not changed.
+            tracing::info!(source = %source.id, "Index validators not kept: the run stored nothing.");
         } else {
-            let url = index_url.clone();
-            self.with_store(move |s| s.save_validators(&url, &new_validators))
+            self.with_store(move |s| s.save_validators(&key, &new_validators))
                 .await?;
         }
         tracing::info!(source = %source.id, entries = report.entries, new = report.new, updated = report.updated,

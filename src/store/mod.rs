@@ -418,13 +418,22 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Validators remembered for a URL.
-    pub fn validators(&self, url: &str) -> Result<Validators, StoreError> {
+    /// The key a source's index validators are kept under: the source, the
+    /// fingerprint of its extraction settings and the index URL. A renamed
+    /// source or a changed rule starts without validators, so its next run
+    /// reads the index whole. (Stored in `fetch_state.url`, whose rows are
+    /// only ever looked up by this key.)
+    pub fn index_key(source: &str, fingerprint: &str, url: &str) -> String {
+        format!("{source} {fingerprint} {url}")
+    }
+
+    /// Validators remembered under a key ([`Store::index_key`]).
+    pub fn validators(&self, key: &str) -> Result<Validators, StoreError> {
         Ok(self
             .conn
             .query_row(
                 "SELECT etag, last_modified FROM fetch_state WHERE url = ?1",
-                [url],
+                [key],
                 |r| {
                     Ok(Validators {
                         etag: r.get(0)?,
@@ -436,13 +445,14 @@ impl Store {
             .unwrap_or_default())
     }
 
-    /// Remembers the validators of a successful fetch.
-    pub fn save_validators(&self, url: &str, validators: &Validators) -> Result<(), StoreError> {
+    /// Remembers the validators of a successful fetch under a key
+    /// ([`Store::index_key`]).
+    pub fn save_validators(&self, key: &str, validators: &Validators) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT INTO fetch_state (url, etag, last_modified, fetched_at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT(url) DO UPDATE SET etag = ?2, last_modified = ?3, fetched_at = ?4",
             params![
-                url,
+                key,
                 validators.etag,
                 validators.last_modified,
                 Timestamp::now().as_second()
