@@ -22,7 +22,7 @@ COPY feeds /etc/polywire/feeds
 # Listen on all interfaces inside the container, keep data in the volume.
 RUN sed -i \
       -e 's|^listen = .*|listen = "0.0.0.0:8080"|' \
-      -e 's|^path = "data/polywire.db"|path = "/var/lib/polywire/polywire.db"|' \
+      -e 's|^path = ".*polywire.db"|path = "/var/lib/polywire/polywire.db"|' \
       -e 's|^feeds = .*|feeds = "feeds/"|' \
       /etc/polywire/polywire.toml
 ENV POLYWIRE_CONFIG=/etc/polywire/polywire.toml

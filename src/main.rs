@@ -291,7 +291,7 @@ async fn fetch_once(loaded: app::Loaded, only: Vec<String>, force: bool) -> Resu
 
 fn sources(args: &ConfigArg) -> Result<ExitCode> {
     let loaded = load(args)?;
-    let store = Store::open(&loaded.config.daemon.store.path)?;
+    let store = Store::open_existing(&loaded.config.daemon.store.path)?;
     let states = store.source_states()?;
     let fmt_time = |t: Option<jiff::Timestamp>| {
         t.map(|t| t.strftime("%Y-%m-%d %H:%M:%SZ").to_string())
@@ -408,7 +408,7 @@ fn feed(
     let loaded = load(args)?;
     let format = polywire::config::FeedFormat::parse(format)
         .with_context(|| format!("--format `{format}` is not rss, atom or json"))?;
-    let store = Store::open(&loaded.config.daemon.store.path)?;
+    let store = Store::open_existing(&loaded.config.daemon.store.path)?;
     let text = polywire::serve::render::render_to_string(
         &loaded.config,
         &loaded.taxonomy,
@@ -423,7 +423,7 @@ fn feed(
 
 fn export(args: &ConfigArg, out: &std::path::Path) -> Result<ExitCode> {
     let loaded = load(args)?;
-    let store = Store::open(&loaded.config.daemon.store.path)?;
+    let store = Store::open_existing(&loaded.config.daemon.store.path)?;
     let written =
         polywire::serve::export::export_all(&loaded.config, &loaded.taxonomy, &store, out)?;
     println!("wrote {} files to {}", written.len(), out.display());

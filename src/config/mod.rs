@@ -49,8 +49,11 @@ impl Config {
         let mut errors = ConfigErrors::default();
         let text = std::fs::read_to_string(path)
             .map_err(|e| ConfigError::file(path, format!("cannot read: {e}")))?;
-        let daemon: DaemonConfig = parse_toml(path, &text)?;
+        let mut daemon: DaemonConfig = parse_toml(path, &text)?;
         let base = path.parent().unwrap_or(Path::new("."));
+        // Like `[paths]`, the database is found from this file's folder, so
+        // every command finds the same one wherever it is run from.
+        daemon.store.path = base.join(&daemon.store.path);
         let sources_dir = base.join(&daemon.paths.sources);
         let feeds_dir = base.join(&daemon.paths.feeds);
         let taxonomy_dir = base.join(&daemon.paths.taxonomy);

@@ -45,6 +45,14 @@ pub enum StoreError {
     /// The write of a story was lost with the thread doing it (a panic).
     #[error("the store writer stopped before the story was written")]
     WriterLost,
+    /// A read-only command found no database where the configuration says.
+    #[error(
+        "no database at {path} (nothing fetched yet? `[store] path` is relative to polywire.toml's folder)"
+    )]
+    Missing {
+        /// The path looked for.
+        path: String,
+    },
     /// The database folder could not be created.
     #[error("cannot create {path}: {source}")]
     Io {
@@ -210,6 +218,18 @@ impl Store {
                 path: dir.display().to_string(),
                 source,
             })?;
+        }
+        Store::setup(Connection::open(path)?)
+    }
+
+    /// Opens a database that must already exist, for commands that only
+    /// read (`sources`, `feed`, `export`): a wrong path is an error naming
+    /// it, not a new empty database.
+    pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
+        if !path.is_file() {
+            return Err(StoreError::Missing {
+                path: path.display().to_string(),
+            });
         }
         Store::setup(Connection::open(path)?)
     }
