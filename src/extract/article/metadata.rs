@@ -813,7 +813,7 @@ fn strip_known_sites(title: &str, sites: &[String]) -> String {
     let is_site = |part: &str| {
         let key = squash(part);
         !key.is_empty()
-            && (sites.iter().any(|s| *s == key)
+            && (sites.contains(&key)
                 || (part.chars().count() <= 12
                     && SITE_WORD_ENDINGS.iter().any(|e| part.ends_with(e))
                     && !part.contains(' ')))
@@ -1033,10 +1033,7 @@ fn split_authors(text: &str) -> Vec<String> {
 /// not shaped like an organisation's name (`中央通訊社`, `网易`, `新京报`).
 fn is_person_name(name: &str, publishers: &[String]) -> bool {
     let key = squash(name);
-    if key.is_empty()
-        || PLACEHOLDER_AUTHORS.contains(&key.as_str())
-        || publishers.iter().any(|p| *p == key)
-    {
+    if key.is_empty() || PLACEHOLDER_AUTHORS.contains(&key.as_str()) || publishers.contains(&key) {
         return false;
     }
     // `www.yunnan.cn`: a web address.
