@@ -297,8 +297,33 @@ fn sources(args: &ConfigArg) -> Result<ExitCode> {
         t.map(|t| t.strftime("%Y-%m-%d %H:%M:%SZ").to_string())
             .unwrap_or_else(|| "-".into())
     };
+    let status_of = |id: &str| {
+        states
+            .iter()
+            .find(|s| s.id == id)
+            .and_then(|s| s.last_status.clone())
+            .unwrap_or_else(|| "never run".into())
+    };
+    // Columns as wide as their longest cell, so a long id or status
+    // (`connect_refused`) does not push the rest out of line.
+    let id_width = loaded
+        .config
+        .sources
+        .iter()
+        .map(|s| s.id.chars().count())
+        .chain([16])
+        .max()
+        .unwrap_or(16);
+    let status_width = loaded
+        .config
+        .sources
+        .iter()
+        .map(|s| status_of(&s.id).chars().count())
+        .chain([14])
+        .max()
+        .unwrap_or(14);
     println!(
-        "{:<16} {:<8} {:<21} {:<14} {:>5} {:>7} {:<21} {:>8}",
+        "{:<id_width$} {:<8} {:<21} {:<status_width$} {:>5} {:>7} {:<21} {:>8}",
         "SOURCE", "ENABLED", "LAST RUN", "STATUS", "NEW", "UPDATED", "NEXT RUN", "FAILURES"
     );
     for source in &loaded.config.sources {
@@ -311,21 +336,21 @@ fn sources(args: &ConfigArg) -> Result<ExitCode> {
                 &loaded.config.daemon.limits,
             )
         });
+        // A disabled source has no next run, whatever its last one planned.
+        let next = next.filter(|_| source.enabled);
         println!(
-            "{:<16} {:<8} {:<21} {:<14} {:>5} {:>7} {:<21} {:>8}",
+            "{:<id_width$} {:<8} {:<21} {:<status_width$} {:>5} {:>7} {:<21} {:>8}",
             source.id,
             if source.enabled { "yes" } else { "no" },
             fmt_time(state.and_then(|s| s.last_run)),
-            state
-                .and_then(|s| s.last_status.clone())
-                .unwrap_or_else(|| "never run".into()),
+            status_of(&source.id),
             state.map(|s| s.stories_new).unwrap_or(0),
             state.map(|s| s.stories_updated).unwrap_or(0),
             fmt_time(next),
             state.map(|s| s.failures).unwrap_or(0),
         );
         if let Some(err) = state.and_then(|s| s.last_error.as_ref()) {
-            println!("{:<16} last error: {err}", "");
+            println!("{:<id_width$} last error: {err}", "");
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -408,6 +433,20 @@ fn feed(
     let loaded = load(args)?;
     let format = polywire::config::FeedFormat::parse(format)
         .with_context(|| format!("--format `{format}` is not rss, atom or json"))?;
+    if let Some(name) = name
+        && loaded.config.feed(name).is_none()
+    {
+        let known: Vec<&str> = loaded
+            .config
+            .feeds
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect();
+        bail!(
+            "unknown feed `{name}`; known feeds: {} (or no NAME and filters for an ad-hoc feed)",
+            known.join(", ")
+        );
+    }
     let store = Store::open_existing(&loaded.config.daemon.store.path)?;
     let text = polywire::serve::render::render_to_string(
         &loaded.config,

@@ -376,10 +376,16 @@ fn validate_source(source: &SourceConfig, file: &Path, text: &str, errors: &mut 
         ));
     }
     if let Err(e) = cron::Schedule::from_str(source.schedule.get_ref()) {
+        // cron's message spans several lines; a log line must stay one.
+        let why = e
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         errors.push(at(
             source.schedule.span(),
             format!(
-                "bad cron expression `{}`: {e} (six fields, seconds first: `0 */15 * * * *`)",
+                "bad cron expression `{}`: {why} (six fields, seconds first: `0 */15 * * * *`)",
                 source.schedule.get_ref()
             ),
         ));

@@ -89,7 +89,7 @@ pub struct Validators {
 }
 
 /// The outcome of one run of one source, as recorded for operators.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SourceState {
     /// Source id.
     pub id: String,
