@@ -279,7 +279,12 @@ async fn fetch_once(loaded: app::Loaded, only: Vec<String>, force: bool) -> Resu
             report.updated,
             report.unchanged,
             report.failed,
-            report.error.map(|e| format!("  ({e})")).unwrap_or_default()
+            report
+                .error
+                .into_iter()
+                .chain(report.warnings)
+                .map(|e| format!("  ({e})"))
+                .collect::<String>()
         );
     }
     Ok(if failed {

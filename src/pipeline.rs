@@ -159,6 +159,9 @@ pub struct RunReport {
     pub failed: u64,
     /// How long the server asked us to wait before the next attempt.
     pub retry_after: Option<std::time::Duration>,
+    /// Rules that matched nothing (a `links` selector that selected no
+    /// link): the run is `degraded`, not failed, and says which rule.
+    pub warnings: Vec<String>,
 }
 
 impl RunReport {
@@ -314,6 +317,18 @@ impl Pipeline {
             status: "ok".into(),
             ..RunReport::default()
         };
+        if entries.is_empty()
+            && let Some(links) = &source.index.links
+        {
+            let warning = format!(
+                "links selector `{}` selected no link on {}",
+                links.get_ref(),
+                doc.url
+            );
+            tracing::warn!(source = %source.id, %warning, "A rule matched nothing.");
+            report.status = "degraded".into();
+            report.warnings.push(warning);
+        }
         entries.truncate(limits.max_stories_per_run);
 
         // Pages already stored (and not changed since, by their feed items)
@@ -545,7 +560,12 @@ impl Pipeline {
             id: source.id.clone(),
             last_run: Some(started),
             last_status: Some(report.status.clone()),
-            last_error: report.error.clone(),
+            // A warning stands in the error's place, so `sources` and
+            // /healthz name the rule that matched nothing.
+            last_error: report
+                .error
+                .clone()
+                .or_else(|| (!report.warnings.is_empty()).then(|| report.warnings.join("; "))),
             stories_new: report.new,
             stories_updated: report.updated,
             failures,

@@ -126,6 +126,25 @@ async fn a_fixed_links_selector_reads_the_index_again() {
     let config = TestConfig::new(&[("yna", listing_source(&wire.base, "ul.wrong a"))]);
     let first = run(&config, false).await;
     assert_eq!(first.entries, 0, "{first:?}");
+    // A rule that matched nothing says so (issue 19, item 2), in the run
+    // and in the state `sources` and /healthz show.
+    assert_eq!(first.status, "degraded", "{first:?}");
+    assert!(first.warnings[0].contains("`ul.wrong a`"), "{first:?}");
+    let state = Store::open(&config.db())
+        .unwrap()
+        .source_state("yna")
+        .unwrap()
+        .unwrap();
+    assert_eq!(state.last_status.as_deref(), Some("degraded"));
+    assert!(
+        state
+            .last_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("selected no link"),
+        "{state:?}"
+    );
+    assert_eq!(state.failures, 0);
 
     rewrite_source(&config, &listing_source(&wire.base, "ul.list li"));
     let fixed = run(&config, false).await;
