@@ -30,6 +30,7 @@ pub mod metrics;
 pub mod model;
 pub mod normalize;
 pub mod pipeline;
+pub mod reprocess;
 pub mod schedule;
 pub mod serve;
 pub mod store;

@@ -41,6 +41,19 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Bring stored stories up to date: classify them again with the
+    /// taxonomy in force (no fetching); with --refetch, first fetch and
+    /// extract again every story the sources' indexes list.
+    Reprocess {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Only this source's stories.
+        #[arg(long)]
+        source: Option<String>,
+        /// Fetch the pages again (they are not kept) to re-run extraction.
+        #[arg(long)]
+        refetch: bool,
+    },
     /// List every source with its last run, status, counts, next run and failures.
     Sources(ConfigArg),
     /// Validate all configuration; exits non-zero listing every error.
@@ -157,6 +170,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let loaded = load(&config)?;
             init_logging(&loaded);
             runtime()?.block_on(fetch_once(loaded, sources, force))
+        }
+        Command::Reprocess {
+            config,
+            source,
+            refetch,
+        } => {
+            let loaded = load(&config)?;
+            init_logging(&loaded);
+            runtime()?.block_on(reprocess(loaded, source, refetch))
         }
         Command::Sources(args) => sources(&args),
         Command::Feed {
@@ -287,6 +309,43 @@ async fn fetch_once(loaded: app::Loaded, only: Vec<String>, force: bool) -> Resu
                 .collect::<String>()
         );
     }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+async fn reprocess(loaded: app::Loaded, source: Option<String>, refetch: bool) -> Result<ExitCode> {
+    if let Some(id) = &source
+        && loaded.config.source(id).is_none()
+    {
+        bail!("unknown source `{id}`");
+    }
+    let path = &loaded.config.daemon.store.path;
+    let store = Arc::new(Mutex::new(Store::open_existing(path)?));
+    let mut failed = false;
+    if refetch {
+        let mut pipeline = app::pipeline(&loaded, store.clone())?;
+        pipeline.force = true;
+        let shutdown = CancellationToken::new();
+        polywire::daemon::cancel_on_signal(shutdown.clone());
+        let selected = loaded
+            .config
+            .sources
+            .iter()
+            .filter(|s| source.as_ref().map_or(s.enabled, |id| &s.id == id));
+        for report in polywire::reprocess::refetch(&pipeline, selected, &shutdown).await {
+            failed |= report.is_failure();
+            println!(
+                "{:<16} {:<14} entries {:>4}  new {:>4}  updated {:>4}",
+                report.source, report.status, report.entries, report.new, report.updated
+            );
+        }
+    }
+    let mut store = store.lock().unwrap_or_else(|e| e.into_inner());
+    let done = polywire::reprocess::retag(&mut store, &loaded.taxonomy, source.as_deref())?;
+    println!("re-tagged {} stories, {} changed", done.seen, done.changed);
     Ok(if failed {
         ExitCode::FAILURE
     } else {

@@ -358,6 +358,15 @@ impl Store {
         }
     }
 
+    /// Row ids of every stored story, or of one source's, oldest first.
+    pub fn story_ids(&self, source: Option<&str>) -> Result<Vec<i64>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM articles WHERE ?1 IS NULL OR source = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([source], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Number of stored stories.
     pub fn count(&self) -> Result<u64, StoreError> {
         Ok(self
