@@ -4,6 +4,7 @@
 use crate::classify::Taxonomy;
 use crate::config::{Config, ConfigErrors};
 use crate::fetch::Fetcher;
+use crate::model::TagKind;
 use crate::pipeline::Pipeline;
 use crate::store::Store;
 use std::path::Path;
@@ -21,13 +22,10 @@ pub struct Loaded {
 /// Loads and checks everything; every problem is reported at once.
 pub fn load(path: &Path) -> Result<Loaded, ConfigErrors> {
     let mut errors = ConfigErrors::default();
-    let config = match Config::load(path) {
-        Ok(config) => Some(config),
-        Err(e) => {
-            errors.0.extend(e.0);
-            None
-        }
-    };
+    // What could be read is checked further even when some of it is wrong,
+    // so every error of every file is reported at once.
+    let (config, config_errors) = Config::load_all(path);
+    errors.0.extend(config_errors.0);
     let taxonomy_dir = config
         .as_ref()
         .map(|c| c.taxonomy_dir.clone())
@@ -45,7 +43,28 @@ pub fn load(path: &Path) -> Result<Loaded, ConfigErrors> {
     if let (Some(config), Some(taxonomy)) = (&config, &taxonomy) {
         errors.0.extend(
             config
-                .check_feed_tags(|r| taxonomy.has_region(r), |i| taxonomy.has_industry(i))
+                .check_feed_tags(
+                    |r| taxonomy.has_region(r),
+                    |i| taxonomy.has_industry(i),
+                    |kind, written| {
+                        let kind = match kind {
+                            "region" => TagKind::Region,
+                            _ => TagKind::Industry,
+                        };
+                        let ids: Vec<&str> = match kind {
+                            TagKind::Region => taxonomy.region_ids().collect(),
+                            TagKind::Industry => taxonomy.industry_ids().collect(),
+                        };
+                        let tags = ids.iter().filter_map(|id| {
+                            let def = taxonomy.def(kind, id)?;
+                            Some((
+                                def.id.as_str(),
+                                def.names.values().flatten().map(String::as_str),
+                            ))
+                        });
+                        crate::config::suggest::tag_id(written, tags)
+                    },
+                )
                 .0,
         );
     }
@@ -71,5 +90,6 @@ pub fn pipeline(
         store,
         on_change: Arc::new(|| {}),
         lanes: crate::pipeline::Lanes::per_core(),
+        force: false,
     })
 }

@@ -76,7 +76,12 @@ pub async fn run(config_path: PathBuf, loaded: Loaded) -> Result<(), DaemonError
     cancel_on_signal(shutdown.clone());
     let mut reloads = reload_signals();
     let locks = SourceLocks::default();
-    tracing::info!(sources = loaded.config.sources.len(), "polywire started.");
+    let enabled = loaded.config.sources.iter().filter(|s| s.enabled).count();
+    tracing::info!(
+        sources = enabled,
+        disabled = loaded.config.sources.len() - enabled,
+        "polywire started."
+    );
 
     // The server reads through its own connection; WAL lets it read while
     // the pipeline writes.

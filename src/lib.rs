@@ -37,6 +37,7 @@ pub mod model;
 pub mod normalize;
 pub mod pipeline;
 pub mod poison;
+pub mod reprocess;
 pub mod schedule;
 pub mod serve;
 pub mod store;

@@ -190,6 +190,23 @@ enum Command {
         /// Only these source ids.
         #[arg(long = "source")]
         sources: Vec<String>,
+        /// Ignore the index's validators and the stored pages' freshness:
+        /// read the index and fetch every story page again.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Bring stored stories up to date: classify them again with the
+    /// taxonomy in force (no fetching); with --refetch, first fetch and
+    /// extract again every story the sources' indexes list.
+    Reprocess {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// Only this source's stories.
+        #[arg(long)]
+        source: Option<String>,
+        /// Fetch the pages again (they are not kept) to re-run extraction.
+        #[arg(long)]
+        refetch: bool,
     },
     /// List every source with its last run, status, counts, next run and failures.
     Sources {
@@ -281,6 +298,7 @@ impl Command {
             Command::Sources { config, .. }
             | Command::Add { config, .. }
             | Command::Fetch { config, .. }
+            | Command::Reprocess { config, .. }
             | Command::Feed { config, .. }
             | Command::Extract { config, .. }
             | Command::Export { config, .. }
@@ -330,9 +348,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
             runtime()?.block_on(polywire::daemon::run(args.config.clone(), loaded))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Fetch { config, sources } => {
+        Command::Fetch {
+            config,
+            sources,
+            force,
+        } => {
             let loaded = load(&config)?;
-            runtime()?.block_on(fetch_once(loaded, sources))
+            runtime()?.block_on(fetch_once(loaded, sources, force))
+        }
+        Command::Reprocess {
+            config,
+            source,
+            refetch,
+        } => {
+            let loaded = load(&config)?;
+            runtime()?.block_on(reprocess(loaded, source, refetch))
         }
         Command::Sources { config, catalog } => match catalog {
             true => catalog_list(&config),
@@ -450,7 +480,7 @@ fn check(args: &ConfigArg) -> Result<ExitCode> {
     }
 }
 
-async fn fetch_once(loaded: app::Loaded, only: Vec<String>) -> Result<ExitCode> {
+async fn fetch_once(loaded: app::Loaded, only: Vec<String>, force: bool) -> Result<ExitCode> {
     for id in &only {
         if loaded.config.source(id).is_none() {
             bail!("unknown source `{id}`");
@@ -458,7 +488,8 @@ async fn fetch_once(loaded: app::Loaded, only: Vec<String>) -> Result<ExitCode> 
     }
     let store = Store::open(&loaded.config.daemon.store.path)
         .with_context(|| format!("cannot open {}", loaded.config.daemon.store.path.display()))?;
-    let pipeline = app::pipeline(&loaded, Arc::new(Mutex::new(store)))?;
+    let mut pipeline = app::pipeline(&loaded, Arc::new(Mutex::new(store)))?;
+    pipeline.force = force;
     let shutdown = CancellationToken::new();
     polywire::daemon::cancel_on_signal(shutdown.clone());
     let mut failed = false;
@@ -481,7 +512,12 @@ async fn fetch_once(loaded: app::Loaded, only: Vec<String>) -> Result<ExitCode> 
             report.updated,
             report.unchanged,
             report.failed,
-            report.error.map(|e| format!("  ({e})")).unwrap_or_default()
+            report
+                .error
+                .into_iter()
+                .chain(report.warnings)
+                .map(|e| format!("  ({e})"))
+                .collect::<String>()
         );
     }
     Ok(if failed {
@@ -576,16 +612,78 @@ fn add_from_catalog(args: &ConfigArg, id: &str, dry_run: bool) -> Result<ExitCod
     check(args)
 }
 
+async fn reprocess(loaded: app::Loaded, source: Option<String>, refetch: bool) -> Result<ExitCode> {
+    if let Some(id) = &source
+        && loaded.config.source(id).is_none()
+    {
+        bail!("unknown source `{id}`");
+    }
+    let path = &loaded.config.daemon.store.path;
+    let store = Arc::new(Mutex::new(Store::open_existing(path)?));
+    let mut failed = false;
+    if refetch {
+        let mut pipeline = app::pipeline(&loaded, store.clone())?;
+        pipeline.force = true;
+        let shutdown = CancellationToken::new();
+        polywire::daemon::cancel_on_signal(shutdown.clone());
+        let selected = loaded
+            .config
+            .sources
+            .iter()
+            .filter(|s| source.as_ref().map_or(s.enabled, |id| &s.id == id));
+        for report in polywire::reprocess::refetch(&pipeline, selected, &shutdown).await {
+            failed |= report.is_failure();
+            println!(
+                "{:<16} {:<14} entries {:>4}  new {:>4}  updated {:>4}",
+                report.source, report.status, report.entries, report.new, report.updated
+            );
+        }
+    }
+    let mut store = store.lock().unwrap_or_else(|e| e.into_inner());
+    let done = polywire::reprocess::retag(&mut store, &loaded.taxonomy, source.as_deref())?;
+    println!("re-tagged {} stories, {} changed", done.seen, done.changed);
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 fn sources(args: &ConfigArg) -> Result<ExitCode> {
     let loaded = load(args)?;
-    let store = Store::open(&loaded.config.daemon.store.path)?;
+    let store = Store::open_existing(&loaded.config.daemon.store.path)?;
     let states = store.source_states()?;
     let fmt_time = |t: Option<jiff::Timestamp>| {
         t.map(|t| t.strftime("%Y-%m-%d %H:%M:%SZ").to_string())
             .unwrap_or_else(|| "-".into())
     };
+    let status_of = |id: &str| {
+        states
+            .iter()
+            .find(|s| s.id == id)
+            .and_then(|s| s.last_status.clone())
+            .unwrap_or_else(|| "never run".into())
+    };
+    // Columns as wide as their longest cell, so a long id or status
+    // (`connect_refused`) does not push the rest out of line.
+    let id_width = loaded
+        .config
+        .sources
+        .iter()
+        .map(|s| s.id.chars().count())
+        .chain([16])
+        .max()
+        .unwrap_or(16);
+    let status_width = loaded
+        .config
+        .sources
+        .iter()
+        .map(|s| status_of(&s.id).chars().count())
+        .chain([14])
+        .max()
+        .unwrap_or(14);
     println!(
-        "{:<16} {:<8} {:<21} {:<14} {:>5} {:>7} {:<21} {:>8}",
+        "{:<id_width$} {:<8} {:<21} {:<status_width$} {:>5} {:>7} {:<21} {:>8}",
         "SOURCE", "ENABLED", "LAST RUN", "STATUS", "NEW", "UPDATED", "NEXT RUN", "FAILURES"
     );
     for source in &loaded.config.sources {
@@ -599,21 +697,21 @@ fn sources(args: &ConfigArg) -> Result<ExitCode> {
                 &loaded.config.daemon.limits,
             )
         });
+        // A disabled source has no next run, whatever its last one planned.
+        let next = next.filter(|_| source.enabled);
         println!(
-            "{:<16} {:<8} {:<21} {:<14} {:>5} {:>7} {:<21} {:>8}",
+            "{:<id_width$} {:<8} {:<21} {:<status_width$} {:>5} {:>7} {:<21} {:>8}",
             source.id,
             if source.enabled { "yes" } else { "no" },
             fmt_time(state.and_then(|s| s.last_run)),
-            state
-                .and_then(|s| s.last_status.clone())
-                .unwrap_or_else(|| "never run".into()),
+            status_of(&source.id),
             state.map(|s| s.stories_new).unwrap_or(0),
             state.map(|s| s.stories_updated).unwrap_or(0),
             fmt_time(next),
             state.map(|s| s.failures).unwrap_or(0),
         );
         if let Some(err) = state.and_then(|s| s.last_error.as_ref()) {
-            println!("{:<16} last error: {err}", "");
+            println!("{:<id_width$} last error: {err}", "");
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -689,7 +787,21 @@ fn feed(
     pairs: &[(String, String)],
 ) -> Result<ExitCode> {
     let loaded = load(args)?;
-    let store = Store::open(&loaded.config.daemon.store.path)?;
+    if let Some(name) = name
+        && loaded.config.feed(name).is_none()
+    {
+        let known: Vec<&str> = loaded
+            .config
+            .feeds
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect();
+        bail!(
+            "unknown feed `{name}`; known feeds: {} (or no NAME and filters for an ad-hoc feed)",
+            known.join(", ")
+        );
+    }
+    let store = Store::open_existing(&loaded.config.daemon.store.path)?;
     let text = polywire::serve::render::render_to_string(
         &loaded.config,
         &loaded.taxonomy,
@@ -704,7 +816,7 @@ fn feed(
 
 fn export(args: &ConfigArg, out: &std::path::Path) -> Result<ExitCode> {
     let loaded = load(args)?;
-    let store = Store::open(&loaded.config.daemon.store.path)?;
+    let store = Store::open_existing(&loaded.config.daemon.store.path)?;
     let written =
         polywire::serve::export::export_all(&loaded.config, &loaded.taxonomy, &store, out)?;
     println!("wrote {} files to {}", written.len(), out.display());

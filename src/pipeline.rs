@@ -54,6 +54,9 @@ pub struct Pipeline {
     pub on_change: Arc<dyn Fn() + Send + Sync>,
     /// Who may use which blocking threads.
     pub lanes: Arc<Lanes>,
+    /// `fetch --force`: send no validators and fetch every page again, even
+    /// those stored and unchanged.
+    pub force: bool,
 }
 
 /// Bounds on the blocking threads a pipeline's runs use, shared by all
@@ -138,8 +141,13 @@ impl Pipeline {
         shutdown: &CancellationToken,
     ) -> Result<RunReport, RunError> {
         let index_url = source.index.url.get_ref().clone();
-        let url = index_url.clone();
-        let validators = self.with_store(move |s| s.validators(&url)).await?;
+        let key = Store::index_key(&source.id, &source.extraction_fingerprint(), &index_url);
+        let validators = if self.force {
+            Validators::default()
+        } else {
+            let key = key.clone();
+            self.with_store(move |s| s.validators(&key)).await?
+        };
         let request = FetchRequest {
             url: index_url.clone(),
             etag: validators.etag,
@@ -189,12 +197,24 @@ impl Pipeline {
             status: "ok".into(),
             ..RunReport::default()
         };
+        if entries.is_empty()
+            && let Some(links) = &source.index.links
+        {
+            let warning = format!(
+                "links selector `{}` selected no link on {}",
+                links.get_ref(),
+                doc.url
+            );
+            tracing::warn!(source = %source.id, %warning, "A rule matched nothing.");
+            report.status = "degraded".into();
+            report.warnings.push(warning);
+        }
         entries.truncate(limits.max_stories_per_run);
 
         // Pages already stored (and not changed since, by their feed items)
         // are not fetched again: looked up for the whole index in one store
         // turn, so no story waits for the store before its fetch.
-        if scrapes_pages(source) {
+        if scrapes_pages(source) && !self.force {
             let keys: Vec<(String, Option<Timestamp>)> =
                 entries.iter().map(|e| (e.url.clone(), e.updated)).collect();
             let fresh = self
@@ -247,9 +267,12 @@ impl Pipeline {
         }
         if interrupted {
             report.status = "interrupted".into();
+        } else if report.entries > 0 && report.new + report.updated + report.unchanged == 0 {
+            // Nothing stored from a non-empty index: the next run must read
+            // it again rather than hear that it has not changed.
+            tracing::info!(source = %source.id, "Index validators not kept: the run stored nothing.");
         } else {
-            let url = index_url.clone();
-            self.with_store(move |s| s.save_validators(&url, &new_validators))
+            self.with_store(move |s| s.save_validators(&key, &new_validators))
                 .await?;
         }
         tracing::info!(source = %source.id, entries = report.entries, new = report.new, updated = report.updated,
@@ -362,7 +385,11 @@ impl Pipeline {
                 id: source.id.clone(),
                 last_run: Some(started),
                 last_status: Some(report.status.clone()),
-                last_error: report.error.clone(),
+                // A warning stands in the error's place, so `sources` and
+                // /healthz name the rule that matched nothing.
+                last_error: report.error.clone().or_else(|| {
+                    (!report.warnings.is_empty()).then(|| report.warnings.join("; "))
+                }),
                 stories_new: report.new,
                 stories_updated: report.updated,
                 failures,

@@ -63,6 +63,13 @@ pub fn merge_entry(mut page: ExtractedArticle, entry: &IndexEntry) -> ExtractedA
     if page.lang.is_none() {
         page.lang = entry.lang.clone();
     }
+    let feed_summary = entry.summary_html.as_deref().map(|html| {
+        extract::feed::content::split(html, None)
+            .paragraphs
+            .join(" ")
+    });
+    page.summary =
+        extract::article::metadata::better_summary(page.summary.take(), feed_summary.as_deref());
     if page.body.is_empty() {
         let from_feed = extract::entry_to_article(entry);
         page.body = from_feed.body;

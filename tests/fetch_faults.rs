@@ -439,3 +439,49 @@ async fn the_same_fetcher_keeps_working_after_every_fault() {
     assert!(!text.is_empty());
     assert_eq!(server.hits("/good"), faults.len());
 }
+
+#[tokio::test]
+async fn a_closed_port_is_reported_as_refused_not_as_robots() {
+    // Bind, note the port, close: nothing listens there any more.
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let fetcher = Fetcher::new(&config()).unwrap();
+    let err = fetch_err(&fetcher, local(format!("http://127.0.0.1:{port}/rss.xml"))).await;
+    assert_eq!(err.reason(), "connect_refused", "{err}");
+    assert!(err.to_string().contains("connection refused"), "{err}");
+}
+
+#[tokio::test]
+async fn refusing_a_private_address_names_the_setting_that_allows_it() {
+    let fetcher = Fetcher::new(&config()).unwrap();
+    let err = fetch_err(
+        &fetcher,
+        FetchRequest {
+            url: "http://127.0.0.1:9/".into(),
+            ..FetchRequest::default()
+        },
+    )
+    .await;
+    assert_eq!(err.reason(), "private_address");
+    assert!(err.to_string().contains("allow_private_addresses"), "{err}");
+}
+
+#[tokio::test]
+async fn an_unresolvable_host_is_reported_as_dns() {
+    // `.invalid` never resolves (RFC 2606); without any DNS server the
+    // lookup fails as well, so this needs no network.
+    let fetcher = Fetcher::new(&config()).unwrap();
+    let err = fetch_err(
+        &fetcher,
+        FetchRequest {
+            url: "http://polywire-test.invalid/rss.xml".into(),
+            ..FetchRequest::default()
+        },
+    )
+    .await;
+    // A resolver that hangs hits the connect deadline instead.
+    assert!(matches!(err.reason().as_str(), "dns" | "timeout"), "{err}");
+    assert_ne!(err.reason(), "robots_unavailable");
+}

@@ -624,7 +624,11 @@ async fn websub_hub_is_announced_and_notified_of_changed_feeds() {
 #[test]
 fn shipped_named_feeds_name_known_tags_and_cover_every_industry() {
     let (config, taxonomy) = config();
-    let errors = config.check_feed_tags(|r| taxonomy.has_region(r), |i| taxonomy.has_industry(i));
+    let errors = config.check_feed_tags(
+        |r| taxonomy.has_region(r),
+        |i| taxonomy.has_industry(i),
+        |_, _| None,
+    );
     assert!(errors.0.is_empty(), "{errors}");
     for name in [
         "yrd-biomedicine",

@@ -94,8 +94,8 @@ impl ServerConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct StoreConfig {
-    /// Database file. Relative paths are taken from the working directory.
-    /// Default `data/polywire.db`.
+    /// Database file. A relative path is taken from the folder of
+    /// `polywire.toml`, as `[paths]` are. Default `data/polywire.db`.
     pub path: PathBuf,
 }
 

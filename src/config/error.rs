@@ -19,7 +19,7 @@ impl ConfigError {
     /// A problem at a known line.
     pub fn at(file: &Path, line: usize, message: impl Into<String>) -> Self {
         Self {
-            file: file.to_path_buf(),
+            file: tidy(file),
             line: Some(line),
             message: message.into(),
         }
@@ -28,7 +28,7 @@ impl ConfigError {
     /// A problem with the file as a whole.
     pub fn file(file: &Path, message: impl Into<String>) -> Self {
         Self {
-            file: file.to_path_buf(),
+            file: tidy(file),
             line: None,
             message: message.into(),
         }
@@ -106,6 +106,26 @@ impl fmt::Display for ConfigErrors {
 }
 
 impl std::error::Error for ConfigErrors {}
+
+/// `config/../feeds/x.toml` → `feeds/x.toml`: the path as a user would
+/// write it. Lexical only (no file system look-up); a leading `..` stays.
+fn tidy(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir if !out.is_empty() => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    if out.is_empty() {
+        return PathBuf::from(".");
+    }
+    out.iter().collect()
+}
 
 /// 1-based line number of a byte offset.
 pub fn line_of(text: &str, offset: usize) -> usize {

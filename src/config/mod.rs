@@ -10,6 +10,7 @@ mod error;
 mod feed;
 mod source;
 mod zone;
+pub mod suggest;
 
 pub use daemon::{
     DaemonConfig, FetchConfig, LimitsConfig, LogConfig, LogFormat, MAX_RETENTION_DAYS, PathsConfig,
@@ -49,14 +50,43 @@ impl Config {
     /// Reads `polywire.toml` and every file it points to, and checks what can
     /// be checked without the taxonomy. All problems are returned together.
     pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
+        match Config::load_all(path) {
+            (Some(config), errors) => errors.into_result(config),
+            (None, errors) => Err(errors),
+        }
+    }
+
+    /// Like [`Config::load`], but also gives back what could be read
+    /// despite the errors (`None` only when `polywire.toml` cannot be
+    /// read), so `check` can go on checking against it.
+    pub fn load_all(path: &Path) -> (Option<Config>, ConfigErrors) {
         let mut errors = ConfigErrors::default();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError::file(path, format!("cannot read: {e}")))?;
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) => {
+                errors.push(ConfigError::file(path, format!("cannot read: {e}")));
+                return (None, errors);
+            }
+        };
         // vars_os: std::env::vars panics on a variable that is not UTF-8.
         let vars = std::env::vars_os()
             .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)));
-        let daemon = env::daemon_with_overrides(path, &text, vars)?;
+        // A broken polywire.toml still lets the other files be checked,
+        // with its `[paths]` if they read.
+        let mut daemon: DaemonConfig = match env::daemon_with_overrides(path, &text, vars) {
+            Ok(daemon) => daemon,
+            Err(e) => {
+                errors.0.extend(e.0);
+                DaemonConfig {
+                    paths: lenient_paths(&text),
+                    ..DaemonConfig::default()
+                }
+            }
+        };
         let base = path.parent().unwrap_or(Path::new("."));
+        // Like `[paths]`, the database is found from this file's folder, so
+        // every command finds the same one wherever it is run from.
+        daemon.store.path = base.join(&daemon.store.path);
         let sources_dir = base.join(&daemon.paths.sources);
         let feeds_dir = base.join(&daemon.paths.feeds);
         let taxonomy_dir = base.join(&daemon.paths.taxonomy);
@@ -64,69 +94,74 @@ impl Config {
 
         let mut sources = Vec::new();
         for (file, text) in read_toml_dir(&sources_dir, &mut errors) {
-            match parse_toml::<SourceConfig>(&file, &text) {
-                Ok(source) => {
-                    validate_source(&source, &file, &text, &mut errors);
-                    if let Some((first, _)) = origins.get(&format!("source:{}", source.id)) {
-                        errors.push(ConfigError::file(
-                            &file,
-                            format!(
-                                "duplicate source id `{}` (also in {})",
-                                source.id,
-                                first.display()
-                            ),
-                        ));
-                    } else {
-                        origins.insert(format!("source:{}", source.id), (file.clone(), text));
-                    }
-                    sources.push(source);
+            let (source, file_errors) = parse_toml_all::<SourceConfig>(&file, &text);
+            errors.0.extend(file_errors.0);
+            if let Some(source) = source {
+                validate_source(&source, &file, &text, &mut errors);
+                if let Some((first, _)) = origins.get(&format!("source:{}", source.id)) {
+                    errors.push(ConfigError::file(
+                        &file,
+                        format!(
+                            "duplicate source id `{}` (also in {})",
+                            source.id,
+                            first.display()
+                        ),
+                    ));
+                } else {
+                    origins.insert(format!("source:{}", source.id), (file.clone(), text));
                 }
-                Err(e) => errors.0.extend(e.0),
+                sources.push(source);
             }
         }
         sources.sort_by(|a, b| a.id.cmp(&b.id));
 
         let mut feeds = Vec::new();
         for (file, text) in read_toml_dir(&feeds_dir, &mut errors) {
-            match parse_toml::<FeedConfig>(&file, &text) {
-                Ok(feed) => {
-                    validate_feed(&feed, &file, &text, &sources, &mut errors);
-                    if let Some((first, _)) = origins.get(&format!("feed:{}", feed.name)) {
-                        errors.push(ConfigError::file(
-                            &file,
-                            format!(
-                                "duplicate feed name `{}` (also in {})",
-                                feed.name,
-                                first.display()
-                            ),
-                        ));
-                    } else {
-                        origins.insert(format!("feed:{}", feed.name), (file.clone(), text));
-                    }
-                    feeds.push(feed);
+            let (feed, file_errors) = parse_toml_all::<FeedConfig>(&file, &text);
+            errors.0.extend(file_errors.0);
+            if let Some(feed) = feed {
+                validate_feed(&feed, &file, &text, &sources, &mut errors);
+                if let Some((first, _)) = origins.get(&format!("feed:{}", feed.name)) {
+                    errors.push(ConfigError::file(
+                        &file,
+                        format!(
+                            "duplicate feed name `{}` (also in {})",
+                            feed.name,
+                            first.display()
+                        ),
+                    ));
+                } else {
+                    origins.insert(format!("feed:{}", feed.name), (file.clone(), text));
                 }
-                Err(e) => errors.0.extend(e.0),
+                feeds.push(feed);
             }
         }
         feeds.sort_by(|a, b| a.name.cmp(&b.name));
 
-        errors.into_result(Config {
+        let config = Config {
             path: path.to_path_buf(),
             daemon,
             sources,
             feeds,
             taxonomy_dir,
             origins,
-        })
+        };
+        (Some(config), errors)
     }
 
     /// Checks that every region and industry a feed names exists, given a
-    /// predicate that knows the taxonomy.
+    /// predicate that knows the taxonomy, and a suggestion for an unknown
+    /// one (`suggest("region", "taiwan")` → `tw`).
     pub fn check_feed_tags(
         &self,
         known_region: impl Fn(&str) -> bool,
         known_industry: impl Fn(&str) -> bool,
+        suggest: impl Fn(&str, &str) -> Option<String>,
     ) -> ConfigErrors {
+        let unknown = |kind: &str, id: &str| match suggest(kind, id) {
+            Some(best) => format!("unknown {kind} `{id}`; did you mean `{best}`?"),
+            None => format!("unknown {kind} `{id}` (`polywire taxonomy {kind}s` lists them)"),
+        };
         let mut errors = ConfigErrors::default();
         for feed in &self.feeds {
             let Some((file, text)) = self.origins.get(&format!("feed:{}", feed.name)) else {
@@ -138,7 +173,7 @@ impl Config {
                         file,
                         text,
                         region.span().start,
-                        format!("unknown region `{}`", region.get_ref()),
+                        unknown("region", region.get_ref()),
                     ));
                 }
             }
@@ -148,7 +183,7 @@ impl Config {
                         file,
                         text,
                         industry.span().start,
-                        format!("unknown industry `{}`", industry.get_ref()),
+                        unknown("industry", industry.get_ref()),
                     ));
                 }
             }
@@ -181,9 +216,102 @@ impl Config {
     }
 }
 
-/// Parses one TOML document, locating any error.
+/// `[paths]` of a polywire.toml that does not read as a whole: each key
+/// that is a string, else its default.
+fn lenient_paths(text: &str) -> PathsConfig {
+    let mut paths = PathsConfig::default();
+    let Ok(table) = text.parse::<toml::Table>() else {
+        return paths;
+    };
+    let Some(given) = table.get("paths").and_then(|p| p.as_table()) else {
+        return paths;
+    };
+    for (key, slot) in [
+        ("sources", &mut paths.sources),
+        ("taxonomy", &mut paths.taxonomy),
+        ("feeds", &mut paths.feeds),
+    ] {
+        if let Some(value) = given.get(key).and_then(|v| v.as_str()) {
+            *slot = PathBuf::from(value);
+        }
+    }
+    paths
+}
+
+/// Parses one TOML document, locating any error; see [`parse_toml_all`].
 pub fn parse_toml<T: DeserializeOwned>(file: &Path, text: &str) -> Result<T, ConfigErrors> {
-    toml::from_str(text).map_err(|e| ConfigError::from_toml(file, text, &e).into())
+    match parse_toml_all(file, text) {
+        (Some(value), errors) => errors.into_result(value),
+        (None, errors) => Err(errors),
+    }
+}
+
+/// Parses one TOML document, locating every error.
+///
+/// serde stops at the first problem, so after each located one the line it
+/// is on is set aside (commented out) and the document read again, until
+/// it reads or an error cannot be pinned to a line. A required key whose
+/// only line was set aside is not reported missing a second time.
+///
+/// The value read with the wrong lines set aside comes back too, so its
+/// other checks can still be made.
+pub fn parse_toml_all<T: DeserializeOwned>(file: &Path, text: &str) -> (Option<T>, ConfigErrors) {
+    /// More would mean a file that is not configuration at all.
+    const MAX_ERRORS: usize = 50;
+    let mut errors = ConfigErrors::default();
+    let mut current = text.to_string();
+    let mut set_aside: Vec<String> = Vec::new();
+    // Reported in the file's order, whatever order serde met them in.
+    let by_line = |mut errors: ConfigErrors| {
+        errors.0.sort_by_key(|e| e.line);
+        errors
+    };
+    loop {
+        let err = match toml::from_str::<T>(&current) {
+            Ok(value) => return (Some(value), by_line(errors)),
+            Err(err) => err,
+        };
+        let missing_set_aside = err
+            .message()
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next())
+            .is_some_and(|key| set_aside.iter().any(|k| k == key));
+        if !missing_set_aside {
+            let mut error = ConfigError::from_toml(file, text, &err);
+            error.message = suggest::explain(&error.message);
+            errors.push(error);
+        }
+        let Some(span) = err.span() else {
+            return (None, by_line(errors));
+        };
+        let start = current[..span.start.min(current.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let end = current[start..]
+            .find('\n')
+            .map_or(current.len(), |i| start + i);
+        let line = &current[start..end];
+        // Only a wrong key or value can be set aside; after a syntax error
+        // or a missing key the rest of the file cannot be read this way.
+        let recoverable = ["unknown field", "unknown variant", "invalid"]
+            .iter()
+            .any(|p| err.message().starts_with(p));
+        let trimmed = line.trim_start();
+        if !recoverable
+            || trimmed.is_empty()
+            || trimmed.starts_with('#')
+            || trimmed.starts_with('[')
+            || errors.0.len() >= MAX_ERRORS
+        {
+            return (None, by_line(errors));
+        }
+        if let Some((key, _)) = trimmed.split_once('=') {
+            set_aside.push(key.trim().trim_matches('"').to_string());
+        }
+        // As many bytes, so every later span still points into `text`.
+        let blank = format!("#{}", " ".repeat(line.len().saturating_sub(1)));
+        current.replace_range(start..end, &blank);
+    }
 }
 
 /// Parses and validates the text of one source file, as [`Config::load`]
@@ -254,11 +382,34 @@ fn validate_source(source: &SourceConfig, file: &Path, text: &str, errors: &mut 
         ));
     }
     if let Err(e) = cron::Schedule::from_str(source.schedule.get_ref()) {
+        // cron's message spans several lines; a log line must stay one.
+        let why = e
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         errors.push(at(
             source.schedule.span(),
             format!(
-                "bad cron expression `{}`: {e} (six fields, seconds first: `0 */15 * * * *`)",
+                "bad cron expression `{}`: {why} (six fields, seconds first: `0 */15 * * * *`)",
                 source.schedule.get_ref()
+            ),
+        ));
+    }
+    // `english` is not a language tag; `en`, `zh-Hant`, `pt-BR` are.
+    let tag = language_tags::LanguageTag::parse(&source.language);
+    if let Err(e) = tag
+        .as_ref()
+        .map_err(|e| e.to_string())
+        .and_then(|t| t.validate().map_err(|e| e.to_string()))
+    {
+        errors.push(ConfigError::at_offset(
+            file,
+            text,
+            text.find("language").unwrap_or(0),
+            format!(
+                "language `{}` is not a BCP 47 tag ({e}): use `en`, `zh-Hans`, `zh-Hant`, `ja`, `ko`, `pt-BR`…",
+                source.language
             ),
         ));
     }
@@ -299,12 +450,12 @@ fn validate_source(source: &SourceConfig, file: &Path, text: &str, errors: &mut 
 }
 
 fn check_selector(sel: &toml::Spanned<String>, file: &Path, text: &str, errors: &mut ConfigErrors) {
-    if let Err(e) = scraper::Selector::parse(sel.get_ref()) {
+    if let Some(why) = suggest::selector_error(sel.get_ref()) {
         errors.push(ConfigError::at_offset(
             file,
             text,
             sel.span().start,
-            format!("bad CSS selector `{}`: {e:?}", sel.get_ref()),
+            format!("bad CSS selector `{}`: {why}", sel.get_ref()),
         ));
     }
 }

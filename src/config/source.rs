@@ -51,6 +51,45 @@ pub struct SourceRetention {
     pub max_stories: Option<u64>,
 }
 
+impl SourceConfig {
+    /// Everything that decides what a run extracts from the same index
+    /// bytes: the index kind, URL and link selector, the article
+    /// selectors, language and zone. Index validators are kept under it, so
+    /// a changed rule makes the next run read the index again instead of
+    /// hearing `304 Not Modified` for a document it never read right.
+    pub fn extraction_fingerprint(&self) -> String {
+        use std::hash::{BuildHasher, Hash, Hasher};
+        let mut hasher = foldhash::quality::FixedState::with_seed(0x5eed).build_hasher();
+        format!("{:?}", self.index.kind).hash(&mut hasher);
+        self.index.url.get_ref().hash(&mut hasher);
+        self.index
+            .links
+            .as_ref()
+            .map(|l| l.get_ref())
+            .hash(&mut hasher);
+        match &self.article {
+            None => 0u8.hash(&mut hasher),
+            Some(article) => {
+                1u8.hash(&mut hasher);
+                for selector in [
+                    &article.title,
+                    &article.body,
+                    &article.published,
+                    &article.author,
+                ] {
+                    selector.as_ref().map(|s| s.get_ref()).hash(&mut hasher);
+                }
+                for remove in &article.remove {
+                    remove.get_ref().hash(&mut hasher);
+                }
+            }
+        }
+        self.language.hash(&mut hasher);
+        self.timezone.get_ref().hash(&mut hasher);
+        format!("{:016x}", hasher.finish())
+    }
+}
+
 fn yes() -> bool {
     true
 }

@@ -284,15 +284,20 @@ impl FeedItem {
             a.lang.clone()
         };
         let mut categories = Vec::new();
-        for (kind, tags) in [
-            (CategoryKind::Region, &story.regions),
-            (CategoryKind::Industry, &story.industries),
+        // Labels are looked up per kind: `ai` is Anguilla or AI.
+        for (kind, tag_kind, tags) in [
+            (CategoryKind::Region, TagKind::Region, &story.regions),
+            (CategoryKind::Industry, TagKind::Industry, &story.industries),
         ] {
             for tag in tags {
                 categories.push(Category {
                     kind,
                     term: one_line(&tag.id),
-                    label: one_line(&taxonomy.label(&tag.id, &label_lang)),
+                    label: one_line(
+                        &taxonomy
+                            .label_of(tag_kind, &tag.id, &label_lang)
+                            .unwrap_or_else(|| tag.id.clone()),
+                    ),
                     primary: tag.primary,
                 });
             }

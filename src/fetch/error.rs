@@ -57,8 +57,9 @@ pub enum FetchError {
         /// Which deadline.
         phase: TimeoutPhase,
     },
-    /// Connection, TLS or protocol failure.
-    #[error("network error for {url}: {source}")]
+    /// Connection, TLS or protocol failure; its [`FetchError::reason`] names
+    /// the cause (`connect_refused`, `dns`, `tls`).
+    #[error("{} for {url}: {}", network_cause_words(source), error_chain(source))]
     Network {
         /// URL requested.
         url: String,
@@ -80,7 +81,10 @@ pub enum FetchError {
         url: String,
     },
     /// The host is, or resolves to, a non-public address.
-    #[error("refused {url}: {source}")]
+    #[error(
+        "refused {url}: {source} (set `allow_private_addresses = true` in the source's file, \
+         or under [fetch] in polywire.toml, to fetch it)"
+    )]
     PrivateAddress {
         /// URL requested.
         url: String,
@@ -121,14 +125,25 @@ impl FetchError {
             FetchError::Status { status, .. } => format!("http_{status}"),
             FetchError::TooLarge { .. } => "too_large".into(),
             FetchError::Timeout { .. } => "timeout".into(),
-            FetchError::Network { source, .. } if source.is_connect() => "connect".into(),
-            FetchError::Network { .. } => "network".into(),
+            FetchError::Network { source, .. } => network_cause(source).into(),
             FetchError::RobotsDisallowed { .. } => "robots_disallowed".into(),
             FetchError::RobotsUnavailable { .. } => "robots_unavailable".into(),
             FetchError::PrivateAddress { .. } => "private_address".into(),
             FetchError::RedirectLoop { .. } => "redirect_loop".into(),
             FetchError::TooManyRedirects { .. } => "too_many_redirects".into(),
             FetchError::BadRedirect { .. } => "bad_redirect".into(),
+        }
+    }
+
+    /// Whether the host could not be reached at all: refused by the
+    /// address guard, unknown to DNS, nothing listening, a failed TLS
+    /// handshake, or no connection before the connect deadline.
+    pub fn is_unreachable_host(&self) -> bool {
+        match self {
+            FetchError::PrivateAddress { .. } => true,
+            FetchError::Timeout { phase, .. } => *phase == TimeoutPhase::Connect,
+            FetchError::Network { source, .. } => network_cause(source) != "network",
+            _ => false,
         }
     }
 
@@ -180,4 +195,72 @@ impl FetchError {
             source,
         }
     }
+}
+
+/// What a network failure comes down to, as a stable code: `dns` (the name
+/// does not resolve), `connect_refused` (nothing listens on the port),
+/// `tls` (handshake or certificate), `connect` (another failure to
+/// connect) or `network` (the connection broke later).
+pub fn network_cause(err: &reqwest::Error) -> &'static str {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    let mut words = String::new();
+    while let Some(e) = cause {
+        if e.downcast_ref::<super::guard::DnsFailure>().is_some() {
+            return "dns";
+        }
+        if e.downcast_ref::<rustls::Error>().is_some() {
+            return "tls";
+        }
+        if let Some(io) = e.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::ConnectionRefused
+        {
+            return "connect_refused";
+        }
+        words.push_str(&e.to_string().to_ascii_lowercase());
+        words.push(' ');
+        cause = e.source();
+    }
+    // Causes the types above do not carry (hyper's own resolver, rustls
+    // errors wrapped in io::Error).
+    if words.contains("dns error") || words.contains("failed to lookup address") {
+        "dns"
+    } else if words.contains("connection refused") {
+        "connect_refused"
+    } else if ["certificate", "tls", "handshake"]
+        .iter()
+        .any(|w| words.contains(w))
+    {
+        "tls"
+    } else if err.is_connect() {
+        "connect"
+    } else {
+        "network"
+    }
+}
+
+/// Human words for [`network_cause`].
+fn network_cause_words(err: &reqwest::Error) -> &'static str {
+    match network_cause(err) {
+        "dns" => "DNS lookup failed",
+        "connect_refused" => "connection refused",
+        "tls" => "TLS failure",
+        "connect" => "cannot connect",
+        _ => "network error",
+    }
+}
+
+/// An error and its causes on one line, `a: b: c`, repeats skipped (reqwest
+/// and hyper often repeat their cause in their own message).
+fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = err.to_string();
+    let mut cause = err.source();
+    while let Some(e) = cause {
+        let text = e.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        cause = e.source();
+    }
+    out
 }

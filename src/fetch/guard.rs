@@ -21,6 +21,17 @@ pub struct BlockedAddress {
     pub addr: IpAddr,
 }
 
+/// A host name that does not resolve (unknown name, no DNS server).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot resolve `{host}`: {source}")]
+pub struct DnsFailure {
+    /// Host name as written in the URL.
+    pub host: String,
+    /// The resolver's error.
+    #[source]
+    pub source: std::io::Error,
+}
+
 /// Decides which addresses may be fetched. [`is_public`] in production;
 /// tests substitute a rule that also trusts their own loopback server.
 pub type AddressRule = fn(IpAddr) -> bool;
@@ -125,8 +136,13 @@ impl Resolve for GuardedResolver {
         let rule = self.rule;
         Box::pin(async move {
             // Port 0: reqwest puts the URL's port on the addresses itself.
-            let addrs: Vec<SocketAddr> =
-                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
+                .await
+                .map_err(|source| DnsFailure {
+                    host: host.clone(),
+                    source,
+                })?
+                .collect();
             if let Some(bad) = addrs.iter().find(|a| !rule(a.ip())) {
                 tracing::warn!(host, addr = %bad.ip(), "refusing a name that resolves to a non-public address");
                 return Err(Box::new(BlockedAddress {

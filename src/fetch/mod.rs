@@ -270,7 +270,10 @@ impl Fetcher {
                         body: Vec::new(),
                     });
                 }
-                Err(err @ FetchError::PrivateAddress { .. }) => return Err(err),
+                // A host we cannot reach at all: the cause (refused, DNS,
+                // TLS, connect timeout) is the fetch's answer, not a fact
+                // about its robots.txt, and the page would fail the same way.
+                Err(err) if err.is_unreachable_host() => return Err(err),
                 Err(err) => return Ok(RobotsFetch::Unreachable { why: err.reason() }),
             };
             if let Err(err) = hops.follow(&location) {

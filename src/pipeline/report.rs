@@ -25,6 +25,9 @@ pub struct RunReport {
     pub failed: u64,
     /// How long the server asked us to wait before the next attempt.
     pub retry_after: Option<std::time::Duration>,
+    /// Rules that matched nothing (a `links` selector that selected no
+    /// link): the run is `degraded`, not failed, and says which rule.
+    pub warnings: Vec<String>,
 }
 
 impl RunReport {

@@ -8,6 +8,7 @@ use crate::config::{Config, FeedFormat};
 use crate::emit::html::{FilterForm, IndexPage, PageFeed};
 use crate::emit::opml::{self, OpmlFeed};
 use crate::emit::{FeedItem, tag_authority};
+use crate::model::TagKind;
 use jiff::Timestamp;
 
 /// Stories shown on the index page.
@@ -81,23 +82,15 @@ pub fn index_page(
         langs.dedup();
         FilterForm {
             action: "./".into(),
+            // Labels per kind: `ai` is Anguilla among regions and
+            // artificial intelligence among industries.
             regions: taxonomy
                 .region_ids()
-                .map(|id| {
-                    (
-                        id.to_string(),
-                        format!("{} ({id})", taxonomy.label(id, "en")),
-                    )
-                })
+                .map(|id| (id.to_string(), menu_label(taxonomy, TagKind::Region, id)))
                 .collect(),
             industries: taxonomy
                 .industry_ids()
-                .map(|id| {
-                    (
-                        id.to_string(),
-                        format!("{} ({id})", taxonomy.label(id, "en")),
-                    )
-                })
+                .map(|id| (id.to_string(), menu_label(taxonomy, TagKind::Industry, id)))
                 .collect(),
             sources: config
                 .sources
@@ -126,6 +119,14 @@ pub fn index_page(
         opml_url: "opml.xml".into(),
         form: filter_form,
     })
+}
+
+/// `Anguilla (ai)`: a menu entry's English label of a tag of one kind.
+fn menu_label(taxonomy: &Taxonomy, kind: TagKind, id: &str) -> String {
+    let label = taxonomy
+        .label_of(kind, id, "en")
+        .unwrap_or_else(|| id.to_string());
+    format!("{label} ({id})")
 }
 
 /// The OPML list of every named feed (first offered format of each).

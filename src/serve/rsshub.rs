@@ -5,7 +5,7 @@
 
 use super::params::Filters;
 use crate::classify::Taxonomy;
-use crate::model::StoredStory;
+use crate::model::{StoredStory, TagKind};
 use jiff::Timestamp;
 use regex::Regex;
 
@@ -33,10 +33,17 @@ fn fields(story: &StoredStory, taxonomy: &Taxonomy) -> Fields {
         Some(script) => format!("{}-{}", a.lang, script.as_str()),
         None => a.lang.clone(),
     };
-    for tag in story.regions.iter().chain(&story.industries) {
+    let tags = (story.regions.iter().map(|t| (TagKind::Region, t)))
+        .chain(story.industries.iter().map(|t| (TagKind::Industry, t)));
+    for (kind, tag) in tags {
         categories.push(tag.id.clone());
-        categories.push(taxonomy.label(&tag.id, &lang));
-        categories.push(taxonomy.label(&tag.id, "en"));
+        for lang in [lang.as_str(), "en"] {
+            categories.push(
+                taxonomy
+                    .label_of(kind, &tag.id, lang)
+                    .unwrap_or_else(|| tag.id.clone()),
+            );
+        }
     }
     Fields {
         title: a.title.clone(),

@@ -45,6 +45,14 @@ pub enum StoreError {
     /// The write of a story was lost with the thread doing it (a panic).
     #[error("the store writer stopped before the story was written")]
     WriterLost,
+    /// A read-only command found no database where the configuration says.
+    #[error(
+        "no database at {path} (nothing fetched yet? `[store] path` is relative to polywire.toml's folder)"
+    )]
+    Missing {
+        /// The path looked for.
+        path: String,
+    },
     /// The database folder could not be created.
     #[error("cannot create {path}: {source}")]
     Io {
@@ -81,7 +89,7 @@ pub struct Validators {
 }
 
 /// The outcome of one run of one source, as recorded for operators.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SourceState {
     /// Source id.
     pub id: String,
@@ -214,6 +222,18 @@ impl Store {
         Store::setup(Connection::open(path)?)
     }
 
+    /// Opens a database that must already exist, for commands that only
+    /// read (`sources`, `feed`, `export`): a wrong path is an error naming
+    /// it, not a new empty database.
+    pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
+        if !path.is_file() {
+            return Err(StoreError::Missing {
+                path: path.display().to_string(),
+            });
+        }
+        Store::setup(Connection::open(path)?)
+    }
+
     /// A private database in memory (tests, `inspect`).
     pub fn open_in_memory() -> Result<Store, StoreError> {
         Store::setup(Connection::open_in_memory()?)
@@ -338,6 +358,15 @@ impl Store {
         }
     }
 
+    /// Row ids of every stored story, or of one source's, oldest first.
+    pub fn story_ids(&self, source: Option<&str>) -> Result<Vec<i64>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM articles WHERE ?1 IS NULL OR source = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([source], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Number of stored stories.
     pub fn count(&self) -> Result<u64, StoreError> {
         Ok(self
@@ -426,13 +455,22 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Validators remembered for a URL.
-    pub fn validators(&self, url: &str) -> Result<Validators, StoreError> {
+    /// The key a source's index validators are kept under: the source, the
+    /// fingerprint of its extraction settings and the index URL. A renamed
+    /// source or a changed rule starts without validators, so its next run
+    /// reads the index whole. (Stored in `fetch_state.url`, whose rows are
+    /// only ever looked up by this key.)
+    pub fn index_key(source: &str, fingerprint: &str, url: &str) -> String {
+        format!("{source} {fingerprint} {url}")
+    }
+
+    /// Validators remembered under a key ([`Store::index_key`]).
+    pub fn validators(&self, key: &str) -> Result<Validators, StoreError> {
         Ok(self
             .conn
             .query_row(
                 "SELECT etag, last_modified FROM fetch_state WHERE url = ?1",
-                [url],
+                [key],
                 |r| {
                     Ok(Validators {
                         etag: r.get(0)?,
@@ -444,13 +482,14 @@ impl Store {
             .unwrap_or_default())
     }
 
-    /// Remembers the validators of a successful fetch.
-    pub fn save_validators(&self, url: &str, validators: &Validators) -> Result<(), StoreError> {
+    /// Remembers the validators of a successful fetch under a key
+    /// ([`Store::index_key`]).
+    pub fn save_validators(&self, key: &str, validators: &Validators) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT INTO fetch_state (url, etag, last_modified, fetched_at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT(url) DO UPDATE SET etag = ?2, last_modified = ?3, fetched_at = ?4",
             params![
-                url,
+                key,
                 validators.etag,
                 validators.last_modified,
                 Timestamp::now().as_second()
