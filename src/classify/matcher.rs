@@ -511,7 +511,8 @@ impl Matcher {
         covered: &[((usize, usize), usize)],
         on_hit: &mut dyn FnMut(Hit),
     ) {
-        if self.abbreviations.is_empty() {
+        // Every abbreviation is a CJK character: ASCII text holds none.
+        if self.abbreviations.is_empty() || folded.is_ascii() {
             return;
         }
         let primary = lang.split(['-', '_']).next().unwrap_or(lang);

@@ -167,7 +167,7 @@ impl Tally {
             .counts
             .keys()
             .filter(|k| !k.needs_support)
-            .filter_map(|k| table.country_of(k.tag))
+            .filter_map(|k| table.countries[k.tag])
             .collect();
         // Only the tags this story touches: a few dozen of thousands.
         let mut tally: BTreeMap<usize, TagTally> = BTreeMap::new();
@@ -180,11 +180,7 @@ impl Tally {
                 factor,
                 needs_support,
             } = key;
-            if needs_support
-                && !table
-                    .country_of(tag)
-                    .is_some_and(|c| supported.contains(&c))
-            {
+            if needs_support && !table.countries[tag].is_some_and(|c| supported.contains(&c)) {
                 continue;
             }
             let field = key_field(field);

@@ -161,6 +161,8 @@ pub(crate) struct KindTable {
     pub(crate) thresholds: Vec<f32>,
     /// Per tag, the tags it is a more specific kind of (`specializes`).
     pub(crate) specializes: Vec<Vec<usize>>,
+    /// Per tag, its country ([`KindTable::country_of`]), computed once.
+    pub(crate) countries: Vec<Option<usize>>,
     pub(crate) matcher: Matcher,
     /// Folded, lower-cased alias or abbreviation → tag, for dateline places.
     pub(crate) place_index: HashMap<String, usize>,
@@ -202,15 +204,18 @@ impl KindTable {
                 place_index.entry(fold_key(alias)).or_insert(i);
             }
         }
-        KindTable {
+        let mut table = KindTable {
             defs,
             index,
             parents,
             thresholds,
             specializes,
+            countries: Vec::new(),
             matcher,
             place_index,
-        }
+        };
+        table.countries = (0..table.defs.len()).map(|t| table.country_of(t)).collect();
+        table
     }
 
     /// The country (two-letter ISO 3166-1 id; `eu` is a union, not a
