@@ -300,16 +300,7 @@ fn score(raw: f32) -> f32 {
     1.0 - (-raw).exp()
 }
 
-/// Every ancestor of a tag, each once.
+/// Every ancestor of a tag, each once (computed when the table is built).
 fn ancestors(table: &KindTable, tag: usize) -> Vec<usize> {
-    let mut seen = HashSet::new();
-    let mut stack = table.parents[tag].clone();
-    let mut out = Vec::new();
-    while let Some(p) = stack.pop() {
-        if p != tag && seen.insert(p) {
-            out.push(p);
-            stack.extend(&table.parents[p]);
-        }
-    }
-    out
+    table.ancestors[tag].clone()
 }

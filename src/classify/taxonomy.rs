@@ -163,6 +163,8 @@ pub(crate) struct KindTable {
     pub(crate) specializes: Vec<Vec<usize>>,
     /// Per tag, its country ([`KindTable::country_of`]), computed once.
     pub(crate) countries: Vec<Option<usize>>,
+    /// Per tag, every ancestor once, computed once.
+    pub(crate) ancestors: Vec<Vec<usize>>,
     pub(crate) matcher: Matcher,
     /// Folded, lower-cased alias or abbreviation → tag, for dateline places.
     pub(crate) place_index: HashMap<String, usize>,
@@ -211,10 +213,14 @@ impl KindTable {
             thresholds,
             specializes,
             countries: Vec::new(),
+            ancestors: Vec::new(),
             matcher,
             place_index,
         };
         table.countries = (0..table.defs.len()).map(|t| table.country_of(t)).collect();
+        table.ancestors = (0..table.defs.len())
+            .map(|t| walk_ancestors(&table.parents, t))
+            .collect();
         table
     }
 
@@ -255,6 +261,20 @@ impl KindTable {
         }
         out
     }
+}
+
+/// Every ancestor of a tag, each once, walking the parent lists.
+fn walk_ancestors(parents: &[Vec<usize>], tag: usize) -> Vec<usize> {
+    let mut seen = HashSet::new();
+    let mut stack = parents[tag].clone();
+    let mut out = Vec::new();
+    while let Some(p) = stack.pop() {
+        if p != tag && seen.insert(p) {
+            out.push(p);
+            stack.extend(&parents[p]);
+        }
+    }
+    out
 }
 
 /// The key aliases are compared by: script folded to Simplified, ASCII
