@@ -187,7 +187,8 @@ fn extract_text(page: &Page) -> String {
 /// Prints how the generic extractor saw one page: its content roots.
 fn show(page: &Page) {
     let (html, encoding) = polywire::fetch::charset::decode(&page.bytes, None);
-    let dom = article::dom::Dom::parse(&html);
+    let mut dom = article::parse::parse(&html);
+    article::clean::clean(&mut dom);
     println!("{} decoded as {}", page.id, encoding.name());
     for root in article::generic::content_roots(&dom) {
         let el = dom.element(root);
@@ -295,12 +296,14 @@ fn measure_speed(pages: &[Page], rounds: usize) -> Speed {
         }));
         speed.parse.add(Timing::of(|| {
             for html in &decoded {
-                checksum += article::parse::parse(html).0.len() & 1;
+                checksum += article::parse::parse(html).nodes.len() & 1;
             }
         }));
         speed.dom.add(Timing::of(|| {
             for html in &decoded {
-                checksum += article::dom::Dom::parse(html).nodes.len() & 1;
+                let mut dom = article::parse::parse(html);
+                article::clean::clean(&mut dom);
+                checksum += dom.nodes.len() & 1;
             }
         }));
     }
@@ -447,7 +450,7 @@ impl Speed {
         line("  charset decoding alone", &self.decode, calls);
         line("  tokenize + tree (built-in parser)", &self.parse, calls);
         line(
-            "  tokenize + tree + cleaning (Dom::parse)",
+            "  tokenize + tree + cleaning (parse, clean)",
             &self.dom,
             calls,
         );

@@ -10,31 +10,13 @@
 //!
 //! It lives in the library so the bench and the tests score pages the same way.
 
+use super::dom::is_cjk_token_char;
 use std::collections::HashMap;
 use unicode_normalization::UnicodeNormalization;
 
 /// NFKC, then lower case: the normal form both sides are compared in.
 pub fn normalise(text: &str) -> String {
     text.nfkc().collect::<String>().to_lowercase()
-}
-
-/// Han, Kana and Hangul characters are tokens on their own.
-pub fn is_cjk_token_char(c: char) -> bool {
-    matches!(c as u32,
-        0x3005..=0x3007          // 々 〆 〇
-        | 0x3040..=0x30FF        // Hiragana, Katakana
-        | 0x31F0..=0x31FF        // Katakana phonetic extensions
-        | 0x3400..=0x4DBF        // Han extension A
-        | 0x4E00..=0x9FFF        // Han
-        | 0xF900..=0xFAFF        // Han compatibility
-        | 0x1100..=0x11FF        // Hangul Jamo
-        | 0x3130..=0x318F        // Hangul compatibility Jamo
-        | 0xA960..=0xA97F
-        | 0xAC00..=0xD7AF        // Hangul syllables
-        | 0xD7B0..=0xD7FF
-        | 0xFF66..=0xFF9F        // half-width Katakana
-        | 0x1B000..=0x1B16F      // Kana supplement / extended
-        | 0x20000..=0x3134F) // Han extensions B..H
 }
 
 /// Tokens of an already normalised text, in order.
