@@ -182,13 +182,13 @@ impl Element {
         self.elements().find(|e| pred(e))
     }
 
-    /// All text below this element, concatenated (markup dropped).
-    /// Field values are repaired for mojibake written as references
-    /// (`&acirc;&#128;&brvbar;` for `…`), which no document-level repair sees.
+    /// All text below this element, concatenated (markup dropped), as
+    /// written: the format readers repair mojibake
+    /// ([`super::text::RepairedText`]).
     pub fn text(&self) -> String {
         let mut out = String::new();
         self.collect_text(&mut out);
-        super::text::repair_mojibake(&out).unwrap_or(out)
+        out
     }
 
     fn collect_text(&self, out: &mut String) {
@@ -201,7 +201,8 @@ impl Element {
     }
 
     /// The content as HTML source: text children verbatim (they hold escaped
-    /// or CDATA HTML), child elements written back as markup (naked HTML).
+    /// or CDATA HTML), child elements written back as markup (naked HTML);
+    /// mojibake is left for the format readers to repair.
     pub fn inner_html(&self) -> String {
         let mut out = String::new();
         for node in &self.children {
@@ -210,7 +211,7 @@ impl Element {
                 Node::Element(e) => e.write_markup(&mut out),
             }
         }
-        super::text::repair_mojibake(&out).unwrap_or(out)
+        out
     }
 
     /// The children written back as markup with every text escaped: the
