@@ -2,7 +2,7 @@
 //!
 //! Runs the article extractor over every page of `corpus/articles` that has
 //! ground truth and prints mean precision, recall and F1 per language (the
-//! corpus README's metric, `polywire::extract::article::quality`), snippet
+//! corpus README's metric, `tests/extract_quality/mod.rs`), snippet
 //! micro scores, the silver pages apart, and the time per page.
 //!
 //! ```text
@@ -29,7 +29,10 @@
 //! `POLYWIRE_BENCH_SCORES=FILE` (one line per page: id, origin, kind, P, R,
 //! F1, to compare two versions page by page).
 
-use polywire::extract::article::{self, quality};
+#[path = "../tests/extract_quality/mod.rs"]
+mod quality;
+
+use polywire::extract::article;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -23,7 +23,6 @@ pub mod generic;
 pub mod lead;
 pub mod metadata;
 pub mod parse;
-pub mod quality;
 pub mod selectors;
 pub mod text;
 pub mod tokenize;

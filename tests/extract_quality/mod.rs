@@ -8,9 +8,13 @@
 //! positives) or missing (false negatives) and `without` snippets found
 //! (false positives), micro-averaged over all snippets.
 //!
-//! It lives in the library so the bench and the tests score pages the same way.
+//! Evaluation code, not part of the shipped library: the corpus tests
+//! include it with `#[path]`, and so does `benches/extract_quality.rs`, so
+//! both score pages the same way. Its tokens split CJK text as the
+//! extractor's text weights do ([`is_cjk_token_char`]).
+#![allow(dead_code)]
 
-use super::dom::is_cjk_token_char;
+use polywire::extract::article::dom::is_cjk_token_char;
 use std::collections::HashMap;
 use unicode_normalization::UnicodeNormalization;
 
@@ -180,48 +184,4 @@ pub fn snippet_counts<S: AsRef<str>>(extracted: &str, with: &[S], without: &[S])
         }
     }
     counts
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cjk_characters_are_tokens_and_latin_runs_are_words() {
-        let text = normalise("Ｈｅｌｌｏ World 2025年，東京タワー 서울!");
-        assert_eq!(
-            tokens(&text),
-            [
-                "hello", "world", "2025", "年", "東", "京", "タ", "ワ", "ー", "서", "울"
-            ]
-        );
-    }
-
-    #[test]
-    fn bag_score_counts_shared_tokens_once_each() {
-        let score = bag_score("a a b c", "a b b");
-        // shared: a, b → 2 of 4 extracted, 2 of 3 expected
-        assert!((score.precision - 0.5).abs() < 1e-9);
-        assert!((score.recall - 2.0 / 3.0).abs() < 1e-9);
-        assert_eq!(bag_score("", "x").f1, 0.0);
-    }
-
-    #[test]
-    fn snippets_are_micro_averaged() {
-        let mut total = SnippetCounts::default();
-        total.add(snippet_counts(
-            "The  quick\nbrown fox. Share this!",
-            &["quick brown", "lazy dog"],
-            &["share this"],
-        ));
-        assert_eq!(
-            total,
-            SnippetCounts {
-                true_positives: 1,
-                false_negatives: 1,
-                false_positives: 1
-            }
-        );
-        assert!((total.score().f1 - 0.5).abs() < 1e-9);
-    }
 }
