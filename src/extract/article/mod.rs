@@ -14,7 +14,6 @@
 //!
 //! Measured quality and speed: `benches/extract_quality.rs`, docs/extraction.md.
 
-pub mod charref;
 pub mod clean;
 pub mod dates;
 pub mod dom;

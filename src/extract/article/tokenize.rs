@@ -10,8 +10,8 @@
 //! is valid UTF-8 and borrowed from the page; text and values are copied
 //! only when a character reference has to be decoded or a name lower-cased.
 
-use super::charref;
 use super::dom::Attr;
+use crate::extract::charref;
 use std::borrow::Cow;
 
 /// What the tokenizer hands the tree builder.

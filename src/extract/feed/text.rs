@@ -1,6 +1,7 @@
 //! Text and HTML helpers shared by the feed formats.
 
-use super::xml::{Element, unescape_lenient};
+use super::xml::Element;
+use crate::extract::charref::unescape_lenient;
 use regex::Regex;
 use std::sync::LazyLock;
 
