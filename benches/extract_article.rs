@@ -25,7 +25,11 @@ fn bench(c: &mut Criterion) {
             b.iter(|| article::extract(black_box(&page), &url, None, "Asia/Shanghai"))
         });
         c.bench_function(&format!("parse + clean {name}"), |b| {
-            b.iter(|| article::dom::Dom::parse(black_box(&page)).nodes.len())
+            b.iter(|| {
+                let mut dom = article::parse::parse(black_box(&page));
+                article::clean::clean(&mut dom);
+                dom.nodes.len()
+            })
         });
         c.bench_function(&format!("html5ever parse {name}"), |b| {
             b.iter(|| scraper::Html::parse_document(black_box(&page)))

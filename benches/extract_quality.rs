@@ -2,7 +2,7 @@
 //!
 //! Runs the article extractor over every page of `corpus/articles` that has
 //! ground truth and prints mean precision, recall and F1 per language (the
-//! corpus README's metric, `polywire::extract::article::quality`), snippet
+//! corpus README's metric, `tests/extract_quality/mod.rs`), snippet
 //! micro scores, the silver pages apart, and the time per page.
 //!
 //! ```text
@@ -29,7 +29,10 @@
 //! `POLYWIRE_BENCH_SCORES=FILE` (one line per page: id, origin, kind, P, R,
 //! F1, to compare two versions page by page).
 
-use polywire::extract::article::{self, quality};
+#[path = "../tests/extract_quality/mod.rs"]
+mod quality;
+
+use polywire::extract::article;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -187,7 +190,8 @@ fn extract_text(page: &Page) -> String {
 /// Prints how the generic extractor saw one page: its content roots.
 fn show(page: &Page) {
     let (html, encoding) = polywire::fetch::charset::decode(&page.bytes, None);
-    let dom = article::dom::Dom::parse(&html);
+    let mut dom = article::parse::parse(&html);
+    article::clean::clean(&mut dom);
     println!("{} decoded as {}", page.id, encoding.name());
     for root in article::generic::content_roots(&dom) {
         let el = dom.element(root);
@@ -295,12 +299,14 @@ fn measure_speed(pages: &[Page], rounds: usize) -> Speed {
         }));
         speed.parse.add(Timing::of(|| {
             for html in &decoded {
-                checksum += article::parse::parse(html).0.len() & 1;
+                checksum += article::parse::parse(html).nodes.len() & 1;
             }
         }));
         speed.dom.add(Timing::of(|| {
             for html in &decoded {
-                checksum += article::dom::Dom::parse(html).nodes.len() & 1;
+                let mut dom = article::parse::parse(html);
+                article::clean::clean(&mut dom);
+                checksum += dom.nodes.len() & 1;
             }
         }));
     }
@@ -447,7 +453,7 @@ impl Speed {
         line("  charset decoding alone", &self.decode, calls);
         line("  tokenize + tree (built-in parser)", &self.parse, calls);
         line(
-            "  tokenize + tree + cleaning (Dom::parse)",
+            "  tokenize + tree + cleaning (parse, clean)",
             &self.dom,
             calls,
         );

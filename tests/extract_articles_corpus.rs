@@ -9,7 +9,10 @@
 
 mod corpus;
 
-use polywire::extract::article::{extract, quality};
+#[path = "extract_quality/mod.rs"]
+mod quality;
+
+use polywire::extract::article::extract;
 use serde_json::Value;
 use std::path::PathBuf;
 

@@ -186,7 +186,7 @@ proptest! {
         )
     ) {
         let page = parts.concat();
-        let (nodes, _) = polywire::extract::article::parse::parse(&page);
+        let nodes = polywire::extract::article::parse::parse(&page).nodes;
         prop_assert!(!nodes.is_empty() && nodes[0].parent.is_none() && nodes[0].end == nodes.len());
         for (i, node) in nodes.iter().enumerate().skip(1) {
             let parent = node.parent.expect("only the root has no parent");

@@ -6,7 +6,10 @@
 //! Pages are read as raw bytes and decoded by `fetch::charset`, as the
 //! pipeline does; the charset cases re-encode a page at test time.
 
-use polywire::extract::article::{extract, quality};
+#[path = "extract_quality/mod.rs"]
+mod quality;
+
+use polywire::extract::article::extract;
 use std::path::PathBuf;
 
 fn dir() -> PathBuf {

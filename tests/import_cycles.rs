@@ -21,14 +21,6 @@ use std::path::{Path, PathBuf};
 const KNOWN_CYCLES: &[&[&str]] = &[
     // A tag table's matcher and the taxonomy that builds it.
     &["src/classify/matcher.rs", "src/classify/taxonomy.rs"],
-    // Building a Dom runs cleaning; parse.rs holds `impl Dom`.
-    &[
-        "src/extract/article/clean.rs",
-        "src/extract/article/dom.rs",
-        "src/extract/article/parse.rs",
-    ],
-    // A tree accessor repairs mojibake with the text helpers.
-    &["src/extract/feed/text.rs", "src/extract/feed/xml.rs"],
 ];
 
 /// Crates and prelude roots a `use` may start with that are not modules of

@@ -10,6 +10,7 @@ use crate::config::{ArticleSelectors, IndexKind};
 use crate::model::{ExtractedArticle, IndexEntry, RawDocument};
 
 pub mod article;
+pub mod charref;
 pub mod cli;
 pub mod dates;
 pub mod feed;

@@ -7,7 +7,7 @@
 //! budget), so they come back as [`Sitemap::Index`].
 
 use super::ExtractError;
-use super::feed::text::{collapse_whitespace, non_empty};
+use super::feed::text::{RepairedText, collapse_whitespace, non_empty};
 use super::feed::xml::{self, Element, Ns};
 use crate::model::IndexEntry;
 use jiff::tz::TimeZone;
@@ -28,9 +28,10 @@ pub fn parse(text: &str, url: Option<&Url>, zone: &TimeZone) -> Result<Sitemap, 
     let root = xml::parse(text, url).ok_or_else(|| ExtractError::Feed("no XML element".into()))?;
     let loc = |el: &Element| {
         el.child(|e| e.is_core("loc"))
-            .and_then(|l| el.resolve(&l.text()))
+            .and_then(|l| el.resolve(&l.repaired_text()))
     };
-    let date = |el: Option<&Element>| el.and_then(|d| super::dates::parse_date(&d.text(), zone));
+    let date =
+        |el: Option<&Element>| el.and_then(|d| super::dates::parse_date(&d.repaired_text(), zone));
     if root.name.eq_ignore_ascii_case("sitemapindex") {
         let mut children: Vec<(Option<jiff::Timestamp>, String)> = root
             .elements()
@@ -66,12 +67,13 @@ pub fn parse(text: &str, url: Option<&Url>, zone: &TimeZone) -> Result<Sitemap, 
             let published = date(news_field("publication_date"));
             Some(IndexEntry {
                 url,
-                title: news_field("title").and_then(|t| non_empty(collapse_whitespace(&t.text()))),
+                title: news_field("title")
+                    .and_then(|t| non_empty(collapse_whitespace(&t.repaired_text()))),
                 published: published.or(lastmod),
                 updated: lastmod,
                 categories: news_field("keywords")
                     .map(|k| {
-                        k.text()
+                        k.repaired_text()
                             .split([',', '，', '、'])
                             .filter_map(|w| non_empty(w.to_string()))
                             .collect()
@@ -81,10 +83,10 @@ pub fn parse(text: &str, url: Option<&Url>, zone: &TimeZone) -> Result<Sitemap, 
                     .elements()
                     .filter(|e| e.is(Ns::Image, "image"))
                     .find_map(|i| i.child(|e| e.is(Ns::Image, "loc")))
-                    .and_then(|l| l.resolve(&l.text())),
+                    .and_then(|l| l.resolve(&l.repaired_text())),
                 lang: publication
                     .and_then(|p| p.child(|e| e.is(Ns::News, "language")))
-                    .and_then(|l| non_empty(l.text())),
+                    .and_then(|l| non_empty(l.repaired_text())),
                 ..IndexEntry::default()
             })
         })

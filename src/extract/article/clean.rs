@@ -10,51 +10,10 @@
 //! Class and id names are matched by one Aho-Corasick automaton (ASCII case
 //! folded) that sets [`ClassFlags`]; every later pass reads the flags.
 
+pub use super::dom::ClassFlags;
 use super::dom::{Dom, ElementRef, Kind};
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use std::sync::LazyLock;
-
-/// What an element's class and id names say, as bits.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ClassFlags(u16);
-
-impl ClassFlags {
-    /// Boilerplate whatever else the name says: comment threads, share
-    /// widgets, related and recommended stories, breadcrumbs.
-    pub const STRONG_NEGATIVE: u16 = 1;
-    /// Comment threads: long, low in links, and never the story.
-    pub const COMMENTS: u16 = 1 << 1;
-    /// Usually boilerplate unless the name also says content
-    /// (readability's "unlikely candidates").
-    pub const WEAK_NEGATIVE: u16 = 1 << 2;
-    /// Content-like names.
-    pub const POSITIVE: u16 = 1 << 3;
-    /// Image captions.
-    pub const CAPTION: u16 = 1 << 4;
-    /// `paywall`: the gate, or on a `<p>` the story behind it.
-    pub const PAYWALL: u16 = 1 << 5;
-    /// A byline by class name (`byline`, `author`, `*-author`).
-    pub const BYLINE: u16 = 1 << 6;
-    /// A short boilerplate word standing alone (`ad`, `nav`, `tag` ...).
-    pub const NEGATIVE_WORD: u16 = 1 << 7;
-
-    /// Whether any of `bits` is set.
-    pub fn has(self, bits: u16) -> bool {
-        self.0 & bits != 0
-    }
-
-    /// Readability's class weight: +25 content-like, −25 boilerplate-like.
-    pub fn weight(self) -> f32 {
-        let mut weight = 0.0;
-        if self.has(Self::POSITIVE) {
-            weight += 25.0;
-        }
-        if self.has(Self::STRONG_NEGATIVE | Self::WEAK_NEGATIVE) {
-            weight -= 25.0;
-        }
-        weight
-    }
-}
 
 /// Words found anywhere in a class or id, and the flags they set. Includes
 /// the pinyin abbreviations Chinese sites use (`xgxw` 相关新闻, `tjyd`
@@ -313,7 +272,7 @@ impl ClassReader {
                 }
             };
         }
-        ClassFlags(bits)
+        ClassFlags::from_bits(bits)
     }
 }
 

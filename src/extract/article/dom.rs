@@ -4,13 +4,24 @@
 //! The built-in parser ([`super::parse`]) writes the arena directly; pages
 //! of sources with CSS selectors are parsed by html5ever (through scraper,
 //! whose selector engine needs its tree) and flattened into the same arena
-//! ([`Dom::from_scraper`]). Every later pass is a loop over indices: a
+//! ([`super::selectors::flatten`]). Every later pass is a loop over indices: a
 //! node's subtree is `index..end`, and per-node figures (text weight, link
 //! weight, scores) live in plain vectors.
 
-use super::clean;
-use super::tokenize::Attr;
 use std::borrow::Cow;
+
+/// Open elements deeper than this are not nested further, by either tree
+/// builder (Blink caps the tree depth the same way, at 512).
+pub const MAX_DEPTH: usize = 512;
+
+/// One attribute: lower-case name, decoded value.
+#[derive(Debug, Clone)]
+pub struct Attr<'a> {
+    /// The name, ASCII lower case.
+    pub name: Cow<'a, str>,
+    /// The value with character references decoded.
+    pub value: Cow<'a, str>,
+}
 
 /// One node of the flattened page.
 #[derive(Debug)]
@@ -80,15 +91,16 @@ pub struct Dom<'a> {
     /// Weight of each text node's own text (see [`text_weight`]); zero for
     /// elements and for text that is never read (scripts, styles).
     pub text_weight: Vec<u32>,
-    /// What the class and id of each element say (see [`clean::ClassFlags`]).
-    pub class_flags: Vec<clean::ClassFlags>,
+    /// What the class and id of each element say (see [`ClassFlags`]).
+    pub class_flags: Vec<ClassFlags>,
 }
 
 impl<'a> Dom<'a> {
-    /// An arena from parsed nodes, cleaned.
+    /// An arena from parsed nodes, with nothing removed and no weights yet:
+    /// [`super::clean::clean`] fills those in.
     pub(super) fn from_parts(nodes: Vec<Node<'a>>, attrs: Vec<Attr<'a>>) -> Dom<'a> {
         let n = nodes.len();
-        let mut dom = Dom {
+        Dom {
             nodes,
             attrs,
             removed: vec![false; n],
@@ -96,68 +108,8 @@ impl<'a> Dom<'a> {
             weight: vec![0; n],
             link_weight: vec![0; n],
             text_weight: vec![0; n],
-            class_flags: vec![clean::ClassFlags::default(); n],
-        };
-        clean::clean(&mut dom);
-        dom
-    }
-
-    /// Flattens a page parsed by html5ever (for selector matching) and
-    /// cleans it; also returns each arena node's id in scraper's tree.
-    ///
-    /// html5ever keeps any depth; nesting is capped here as the built-in
-    /// parser caps it ([`super::parse::MAX_DEPTH`]): an element deeper than
-    /// that becomes an empty sibling and its content moves up to the
-    /// deepest kept ancestor, so later passes never face hostile depth.
-    pub fn from_scraper(html: &'a scraper::Html) -> (Dom<'a>, Vec<ego_tree::NodeId>) {
-        let mut nodes: Vec<Node<'a>> = Vec::with_capacity(1024);
-        let mut attrs: Vec<Attr<'a>> = Vec::with_capacity(1024);
-        let mut ids = Vec::with_capacity(1024);
-        let mut stack: Vec<usize> = Vec::with_capacity(64);
-        // For each open node of scraper's tree, whether it is on `stack`.
-        let mut kept: Vec<bool> = Vec::with_capacity(64);
-        for edge in html.tree.root().traverse() {
-            match edge {
-                ego_tree::iter::Edge::Open(node) => {
-                    let kind = match node.value() {
-                        scraper::Node::Element(el) => {
-                            let first = attrs.len() as u32;
-                            attrs.extend(el.attrs().map(|(name, value)| Attr {
-                                name: Cow::Borrowed(name),
-                                value: Cow::Borrowed(value),
-                            }));
-                            Kind::Element {
-                                name: Cow::Borrowed(el.name()),
-                                attrs: (first, attrs.len() as u32),
-                            }
-                        }
-                        scraper::Node::Text(text) => Kind::Text(Cow::Borrowed(text)),
-                        _ => Kind::Other,
-                    };
-                    let index = nodes.len();
-                    nodes.push(Node {
-                        parent: stack.last().copied(),
-                        end: index + 1,
-                        kind,
-                    });
-                    ids.push(node.id());
-                    // The root is not counted, as in the built-in parser.
-                    let keep = stack.len() <= super::parse::MAX_DEPTH;
-                    if keep {
-                        stack.push(index);
-                    }
-                    kept.push(keep);
-                }
-                ego_tree::iter::Edge::Close(_) => {
-                    if kept.pop() == Some(true)
-                        && let Some(index) = stack.pop()
-                    {
-                        nodes[index].end = nodes.len();
-                    }
-                }
-            }
+            class_flags: vec![ClassFlags::default(); n],
         }
-        (Dom::from_parts(nodes, attrs), ids)
     }
 
     /// The tag name of an element node.
@@ -291,6 +243,72 @@ fn is_navigating_href(href: &str) -> bool {
             .is_some_and(|scheme| scheme.eq_ignore_ascii_case("javascript:")))
 }
 
+/// What an element's class and id names say, as bits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClassFlags(u16);
+
+impl ClassFlags {
+    /// Flags from their bits (set by [cleaning](super::clean)).
+    pub const fn from_bits(bits: u16) -> Self {
+        ClassFlags(bits)
+    }
+
+    /// Boilerplate whatever else the name says: comment threads, share
+    /// widgets, related and recommended stories, breadcrumbs.
+    pub const STRONG_NEGATIVE: u16 = 1;
+    /// Comment threads: long, low in links, and never the story.
+    pub const COMMENTS: u16 = 1 << 1;
+    /// Usually boilerplate unless the name also says content
+    /// (readability's "unlikely candidates").
+    pub const WEAK_NEGATIVE: u16 = 1 << 2;
+    /// Content-like names.
+    pub const POSITIVE: u16 = 1 << 3;
+    /// Image captions.
+    pub const CAPTION: u16 = 1 << 4;
+    /// `paywall`: the gate, or on a `<p>` the story behind it.
+    pub const PAYWALL: u16 = 1 << 5;
+    /// A byline by class name (`byline`, `author`, `*-author`).
+    pub const BYLINE: u16 = 1 << 6;
+    /// A short boilerplate word standing alone (`ad`, `nav`, `tag` ...).
+    pub const NEGATIVE_WORD: u16 = 1 << 7;
+
+    /// Whether any of `bits` is set.
+    pub fn has(self, bits: u16) -> bool {
+        self.0 & bits != 0
+    }
+
+    /// Readability's class weight: +25 content-like, −25 boilerplate-like.
+    pub fn weight(self) -> f32 {
+        let mut weight = 0.0;
+        if self.has(Self::POSITIVE) {
+            weight += 25.0;
+        }
+        if self.has(Self::STRONG_NEGATIVE | Self::WEAK_NEGATIVE) {
+            weight -= 25.0;
+        }
+        weight
+    }
+}
+
+/// Han, Kana and Hangul characters are tokens on their own.
+pub fn is_cjk_token_char(c: char) -> bool {
+    matches!(c as u32,
+        0x3005..=0x3007          // 々 〆 〇
+        | 0x3040..=0x30FF        // Hiragana, Katakana
+        | 0x31F0..=0x31FF        // Katakana phonetic extensions
+        | 0x3400..=0x4DBF        // Han extension A
+        | 0x4E00..=0x9FFF        // Han
+        | 0xF900..=0xFAFF        // Han compatibility
+        | 0x1100..=0x11FF        // Hangul Jamo
+        | 0x3130..=0x318F        // Hangul compatibility Jamo
+        | 0xA960..=0xA97F
+        | 0xAC00..=0xD7AF        // Hangul syllables
+        | 0xD7B0..=0xD7FF
+        | 0xFF66..=0xFF9F        // half-width Katakana
+        | 0x1B000..=0x1B16F      // Kana supplement / extended
+        | 0x20000..=0x3134F) // Han extensions B..H
+}
+
 /// How much text a string holds: letters, digits and punctuation count one,
 /// Han, Kana and Hangul characters three (one CJK character carries about
 /// what a short Latin word does), whitespace nothing.
@@ -304,7 +322,7 @@ pub fn text_weight(text: &str) -> u32 {
     for c in text.chars() {
         if c.is_ascii() {
             weight += u32::from(!c.is_ascii_whitespace());
-        } else if super::quality::is_cjk_token_char(c) {
+        } else if is_cjk_token_char(c) {
             weight += 3;
         } else if !c.is_whitespace() {
             weight += 1;
@@ -367,37 +385,4 @@ pub fn is_block(name: &str) -> bool {
 /// Headings `h1`–`h6`.
 pub fn is_heading(name: &str) -> bool {
     matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn html5ever_trees_are_flattened_with_the_depth_capped() {
-        let page = "<div>".repeat(3000) + "deep text" + &"</div>".repeat(3000) + "<p>after</p>";
-        let html = scraper::Html::parse_document(&page);
-        let (dom, ids) = Dom::from_scraper(&html);
-        assert_eq!(ids.len(), dom.nodes.len());
-        let depth = |mut at: usize| {
-            let mut depth = 0;
-            while let Some(p) = dom.nodes[at].parent {
-                depth += 1;
-                at = p;
-            }
-            depth
-        };
-        let deepest = (0..dom.nodes.len()).map(depth).max().unwrap();
-        assert!(
-            deepest <= super::super::parse::MAX_DEPTH + 1,
-            "depth {deepest}"
-        );
-        // Still a preorder tree, and no text is lost.
-        for (i, node) in dom.nodes.iter().enumerate().skip(1) {
-            let parent = node.parent.unwrap();
-            assert!(parent < i && node.end > i && node.end <= dom.nodes[parent].end);
-        }
-        let texts: Vec<&str> = (0..dom.nodes.len()).filter_map(|i| dom.text(i)).collect();
-        assert_eq!(texts, ["deep text", "after"]);
-    }
 }

@@ -6,7 +6,7 @@
 //! generic extractor found, so an ordinary page never changes.
 
 use super::dom::{self, Dom, Kind};
-use super::{generic, text};
+use super::{clean, generic, parse, text};
 
 /// A fallback replaces the extracted body only when it weighs this many
 /// times as much ...
@@ -51,7 +51,8 @@ fn noscript_story(dom: &Dom) -> Option<text::Assembled> {
     if dom::text_weight(markup) < MIN_WEIGHT {
         return None;
     }
-    let inner = Dom::parse(markup);
+    let mut inner = parse::parse(markup);
+    clean::clean(&mut inner);
     let roots = generic::content_roots(&inner);
     Some(text::assemble(&inner, &roots)).filter(|a| !a.paragraphs.is_empty())
 }
@@ -60,7 +61,8 @@ fn noscript_story(dom: &Dom) -> Option<text::Assembled> {
 /// a CMS put markup in it, the text of that markup.
 fn linked_data_story(body: &str) -> text::Assembled {
     if body.contains("</p>") || body.contains("<br") {
-        let inner = Dom::parse(body);
+        let mut inner = parse::parse(body);
+        clean::clean(&mut inner);
         return text::assemble(&inner, &[0]);
     }
     let paragraphs = body

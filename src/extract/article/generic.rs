@@ -84,13 +84,42 @@ fn count_commas(text: &str) -> u32 {
 
 /// The article roots, in document order: the best candidate and the
 /// siblings that belong with it. Empty when the page has no prose.
+///
+/// Four phases: score every container by the paragraphs below it, pick the
+/// best, climb (or descend) to the container that holds the whole story,
+/// and join the siblings that belong with it.
 pub fn content_roots(dom: &Dom) -> Vec<usize> {
-    let n = dom.nodes.len();
     let owner = owners(dom);
     let own = own_text(dom, &owner);
+    let scores = score_candidates(dom, &own);
+    let Some(best) = pick_best(dom, &scores) else {
+        return Vec::new();
+    };
+    let mut top = climb(dom, &scores.score, best);
+    top = descend_to_content(dom, &scores, top);
+    if let Some(marked) = marked_article_body(dom, top) {
+        top = marked;
+    }
+    join_siblings(dom, &scores, &own, top)
+}
+
+/// What scoring found: per node, `NaN` for what is not a candidate.
+struct Scores {
+    /// Readability's score: tag and class bonus plus the paragraphs below,
+    /// discounted by link density.
+    score: Vec<f32>,
+    /// The same without the tag and class bonuses, to see which candidate
+    /// holds the content and which only has a content-like name.
+    content_only: Vec<f32>,
+    /// Captions are kept apart: they neither score nor win.
+    in_caption: Vec<bool>,
+}
+
+/// Phase 1: every paragraph candidate gives its score to its nearest
+/// ancestors; each scored container is then discounted by its link density.
+fn score_candidates(dom: &Dom, own: &[OwnText]) -> Scores {
+    let n = dom.nodes.len();
     let mut score = vec![f32::NAN; n];
-    // The same without the tag and class bonuses, to see which candidate
-    // holds the content and which only has a content-like name.
     let mut content_only = vec![0f32; n];
     let init = |i: usize| -> f32 {
         let Some(el) = dom.element(i) else {
@@ -105,7 +134,6 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
         };
         tag_bonus + dom.class_weight(i)
     };
-    // Captions are kept apart: they neither score nor win.
     let mut in_caption = vec![false; n];
     for i in 0..n {
         in_caption[i] = dom.nodes[i].parent.is_some_and(|p| in_caption[p])
@@ -147,25 +175,40 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
             at = dom.nodes[a].parent;
         }
     }
-    let mut best: Option<usize> = None;
     for i in 0..n {
         if score[i].is_nan() || dom.removed[i] || in_caption[i] {
             continue;
         }
         score[i] *= 1.0 - dom.link_density(i);
         content_only[i] *= 1.0 - dom.link_density(i);
+    }
+    Scores {
+        score,
+        content_only,
+        in_caption,
+    }
+}
+
+/// Phase 2: the best-scoring container (the first of equals), or the holder
+/// of several near-equal alternatives.
+fn pick_best(dom: &Dom, scores: &Scores) -> Option<usize> {
+    let score = &scores.score;
+    let mut best: Option<usize> = None;
+    for i in 0..dom.nodes.len() {
+        if score[i].is_nan() || dom.removed[i] || scores.in_caption[i] {
+            continue;
+        }
         if best.is_none_or(|b| score[i] > score[b]) {
             best = Some(i);
         }
     }
-    let Some(mut top) = best else {
-        return Vec::new();
-    };
-    if let Some(holder) = holder_of_alternatives(dom, &score, &in_caption, top) {
-        top = holder;
-    }
-    // Climb while a parent scores better: the story may be split over
-    // several sibling containers that the parent holds together.
+    let top = best?;
+    Some(holder_of_alternatives(dom, score, &scores.in_caption, top).unwrap_or(top))
+}
+
+/// Phase 3a: climbs while a parent scores better: the story may be split
+/// over several sibling containers that the parent holds together.
+fn climb(dom: &Dom, score: &[f32], mut top: usize) -> usize {
     let mut last = score[top];
     let threshold = score[top] / 3.0;
     let mut at = dom.nodes[top].parent;
@@ -185,9 +228,18 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
         }
         at = dom.nodes[p].parent;
     }
-    // A wrapper whose class name won it the lead, but whose text nearly all
-    // sits in one scored child, gives the lead to that child: the wrapper's
-    // other text is date lines, share bars and notes.
+    top
+}
+
+/// Phase 3b: a wrapper whose class name won it the lead, but whose text
+/// nearly all sits in one scored child, gives the lead to that child: the
+/// wrapper's other text is date lines, share bars and notes.
+fn descend_to_content(dom: &Dom, scores: &Scores, mut top: usize) -> usize {
+    let Scores {
+        score,
+        content_only,
+        ..
+    } = scores;
     'descend: loop {
         let mut child = top + 1;
         while child < dom.nodes[top].end {
@@ -203,9 +255,18 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
         }
         break;
     }
-    if let Some(marked) = marked_article_body(dom, top) {
-        top = marked;
-    }
+    top
+}
+
+/// Phase 4: the story container and the siblings that belong with it, in
+/// document order: those whose own text scores close to it, clean
+/// paragraphs, and cousins of the same class.
+fn join_siblings(dom: &Dom, scores: &Scores, own: &[OwnText], top: usize) -> Vec<usize> {
+    let Scores {
+        score,
+        content_only,
+        ..
+    } = scores;
     let Some(parent) = dom.nodes[top].parent else {
         return vec![top];
     };
@@ -231,14 +292,14 @@ pub fn content_roots(dom: &Dom) -> Vec<usize> {
             if top_class.is_some() && base_class(el) == top_class {
                 sibling_score += top_score * 0.2;
             }
-            let joins = sibling_score >= join_threshold || is_clean_paragraph(dom, &own, child);
+            let joins = sibling_score >= join_threshold || is_clean_paragraph(dom, own, child);
             if joins {
                 roots.push(child);
             }
         }
         child = next;
     }
-    add_same_class_cousins(dom, &score, top, &mut roots);
+    add_same_class_cousins(dom, score, top, &mut roots);
     roots
 }
 

@@ -1,10 +1,10 @@
 //! Article pages: per-source selectors first, a generic extractor second.
 //!
 //! ```text
-//! html ─parse→ dom::Dom (flat, cleaned) ─┬─ metadata   title, times, authors, URL, image
-//!                                        ├─ selectors  the source's CSS rules, if any
-//!                                        └─ generic    text/link density → content roots
-//!                             roots ─text→ paragraphs + captions → ExtractedArticle
+//! html ─parse→ dom::Dom (flat) ─clean→ dom::Dom ─┬─ metadata   title, times, authors, URL, image
+//!                                               ├─ selectors  the source's CSS rules, if any
+//!                                               └─ generic    text/link density → content roots
+//!                                    roots ─text→ paragraphs + captions → ExtractedArticle
 //! ```
 //!
 //! `parse` is the built-in tokenizer and tree builder ([`tokenize`],
@@ -14,7 +14,6 @@
 //!
 //! Measured quality and speed: `benches/extract_quality.rs`, docs/extraction.md.
 
-pub mod charref;
 pub mod clean;
 pub mod dates;
 pub mod dom;
@@ -23,7 +22,6 @@ pub mod generic;
 pub mod lead;
 pub mod metadata;
 pub mod parse;
-pub mod quality;
 pub mod selectors;
 pub mod text;
 pub mod tokenize;
@@ -54,11 +52,12 @@ pub fn extract(
         .map(|s| (selectors::SiteRules::new(s), Html::parse_document(html)));
     let (mut dom, ids) = match &scraped {
         Some((_, doc)) => {
-            let (dom, ids) = Dom::from_scraper(doc);
+            let (dom, ids) = selectors::flatten(doc);
             (dom, Some(ids))
         }
-        None => (Dom::parse(html), None),
+        None => (parse::parse(html), None),
     };
+    clean::clean(&mut dom);
     let tz = dates::zone(timezone);
     let meta = Metadata::collect(&dom);
     let rules = scraped.as_ref().map(|(rules, _)| rules);

@@ -21,19 +21,16 @@
 //! where: the adoption agency for misnested formatting tags (an unmatched
 //! `</b>` around a block is ignored, the `<b>` stays open), reconstruction of
 //! formatting elements, foster parenting of text in tables, form pointers.
-//! Nesting is capped at [`MAX_DEPTH`] (deeper elements become siblings), so
+//! Nesting is capped at [`MAX_DEPTH`](super::dom::MAX_DEPTH) (deeper elements become siblings), so
 //! later passes never face a pathological depth.
 
-use super::dom::{Dom, Kind, Node};
-use super::tokenize::{Attr, RawText, Token, Tokenizer};
+use super::dom::{Attr, Dom, Kind, MAX_DEPTH, Node};
+use super::tokenize::{RawText, Token, Tokenizer};
 use std::borrow::Cow;
 
-/// Open elements deeper than this are not nested further (Blink caps the
-/// tree depth the same way, at 512).
-pub const MAX_DEPTH: usize = 512;
-
-/// Parses a page into the arena (not yet cleaned).
-pub fn parse(html: &str) -> (Vec<Node<'_>>, Vec<Attr<'_>>) {
+/// Parses a page into the arena, not yet cleaned ([`super::clean::clean`]
+/// is the next step).
+pub fn parse(html: &str) -> Dom<'_> {
     let mut builder = Builder {
         nodes: Vec::with_capacity(html.len() / 40 + 16),
         attrs: Vec::with_capacity(html.len() / 100 + 16),
@@ -102,7 +99,7 @@ pub fn parse(html: &str) -> (Vec<Node<'_>>, Vec<Attr<'_>>) {
     while !builder.stack.is_empty() {
         builder.pop();
     }
-    (builder.nodes, builder.attrs)
+    Dom::from_parts(builder.nodes, builder.attrs)
 }
 
 /// An `svg` or `math` element being skipped.
@@ -759,21 +756,13 @@ fn self_closing_foreign(name: &str, self_closing: bool) -> bool {
     self_closing && matches!(name, "svg" | "math")
 }
 
-impl<'a> Dom<'a> {
-    /// Parses a page with the built-in parser and cleans it.
-    pub fn parse(html: &'a str) -> Dom<'a> {
-        let (nodes, attrs) = parse(html);
-        Dom::from_parts(nodes, attrs)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// The tree as nested tags, text in quotes (`html` and `head` left out).
     fn outline(html: &str) -> String {
-        let dom = Dom::parse(html);
+        let dom = parse(html);
         let mut out = String::new();
         let mut stack: Vec<usize> = Vec::new();
         for i in 1..dom.nodes.len() {
@@ -863,7 +852,7 @@ mod tests {
     #[test]
     fn depth_is_capped() {
         let page = "<div>".repeat(5000) + "deep";
-        let dom = Dom::parse(&page);
+        let dom = parse(&page);
         let mut depth = 0;
         let mut at = dom.nodes.len() - 1;
         while let Some(p) = dom.nodes[at].parent {

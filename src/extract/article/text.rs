@@ -6,8 +6,8 @@
 //! go to their own list. Ruby readings were already removed by cleaning, so
 //! ruby keeps only its base text.
 
+use super::dom::is_cjk_token_char;
 use super::dom::{self, Dom, Kind};
-use super::quality::is_cjk_token_char;
 
 /// Paragraphs and captions of one part of the page.
 #[derive(Debug, Default)]

@@ -10,17 +10,9 @@
 //! is valid UTF-8 and borrowed from the page; text and values are copied
 //! only when a character reference has to be decoded or a name lower-cased.
 
-use super::charref;
+use super::dom::Attr;
+use crate::extract::charref;
 use std::borrow::Cow;
-
-/// One attribute: lower-case name, decoded value.
-#[derive(Debug, Clone)]
-pub struct Attr<'a> {
-    /// The name, ASCII lower case.
-    pub name: Cow<'a, str>,
-    /// The value with character references decoded.
-    pub value: Cow<'a, str>,
-}
 
 /// What the tokenizer hands the tree builder.
 #[derive(Debug)]

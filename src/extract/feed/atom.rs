@@ -6,7 +6,9 @@
 //! and `issued`/`modified` dates are read as their 1.0 equivalents. An entry
 //! without authors inherits the feed's (RFC 4287 §4.2.1).
 
-use super::text::{fix_double_escape, html_to_text, non_empty, push_unique, text_to_html};
+use super::text::{
+    RepairedText, fix_double_escape, html_to_text, non_empty, push_unique, text_to_html,
+};
 use super::xml::{Element, Ns};
 use super::{Context, Feed, FeedFormat, item_image};
 use crate::model::IndexEntry;
@@ -39,7 +41,7 @@ fn read_entry(entry: &Element, ctx: &Context<'_>, feed_authors: &[String]) -> In
         names.iter().find_map(|name| {
             entry
                 .child(|e| e.is_core(name))
-                .and_then(|d| ctx.date(&d.text()))
+                .and_then(|d| ctx.date(&d.repaired_text()))
         })
     };
     let mut authors = authors(entry);
@@ -55,7 +57,7 @@ fn read_entry(entry: &Element, ctx: &Context<'_>, feed_authors: &[String]) -> In
             .attr("label")
             .or(category.attr("term"))
             .map(str::to_string)
-            .unwrap_or_else(|| category.text());
+            .unwrap_or_else(|| category.repaired_text());
         push_unique(&mut categories, non_empty(html_to_text(&label)));
     }
     let content = entry
@@ -66,7 +68,7 @@ fn read_entry(entry: &Element, ctx: &Context<'_>, feed_authors: &[String]) -> In
         url: alternate_link(entry, ctx).unwrap_or_default(),
         id: entry
             .child(|e| e.is_core("id"))
-            .and_then(|id| non_empty(id.text())),
+            .and_then(|id| non_empty(id.repaired_text())),
         title: entry
             .child(|e| e.is_core("title"))
             .map(plain_text)
@@ -74,7 +76,7 @@ fn read_entry(entry: &Element, ctx: &Context<'_>, feed_authors: &[String]) -> In
         published: date(&["published", "issued", "created"]).or_else(|| {
             entry
                 .child(|e| e.is(Ns::Dc, "date"))
-                .and_then(|d| ctx.date(&d.text()))
+                .and_then(|d| ctx.date(&d.repaired_text()))
         }),
         updated: date(&["updated", "modified"]),
         authors,
@@ -87,7 +89,7 @@ fn read_entry(entry: &Element, ctx: &Context<'_>, feed_authors: &[String]) -> In
         image: item_image(entry, ctx),
         lang: entry
             .child(|e| e.is(Ns::Dc, "language"))
-            .and_then(|l| non_empty(l.text()))
+            .and_then(|l| non_empty(l.repaired_text()))
             .or_else(|| entry.lang.as_deref().map(str::to_string)),
     }
 }
@@ -116,7 +118,7 @@ fn authors(el: &Element) -> Vec<String> {
         let name = author
             .child(|e| e.is_core("name"))
             .map(Element::text)
-            .unwrap_or_else(|| author.text());
+            .unwrap_or_else(|| author.repaired_text());
         push_unique(&mut names, non_empty(html_to_text(&name)));
     }
     names
@@ -149,11 +151,11 @@ fn as_html(el: &Element) -> String {
     let has_markup = el.elements().next().is_some();
     match kind(el) {
         Kind::Xhtml => xhtml_body(el).inner_xml(),
-        Kind::Html if has_markup => el.inner_html(),
-        Kind::Html => fix_double_escape(el.inner_html()),
+        Kind::Html if has_markup => el.repaired_inner_html(),
+        Kind::Html => fix_double_escape(el.repaired_inner_html()),
         // Undeclared inline markup in a text construct is taken as meant.
-        Kind::Text if has_markup => el.inner_html(),
-        Kind::Text => text_to_html(&el.text()),
+        Kind::Text if has_markup => el.repaired_inner_html(),
+        Kind::Text => text_to_html(&el.repaired_text()),
     }
 }
 
@@ -161,10 +163,10 @@ fn as_html(el: &Element) -> String {
 fn plain_text(el: &Element) -> String {
     match kind(el) {
         Kind::Text if el.elements().next().is_none() => {
-            super::text::collapse_whitespace(&el.text())
+            super::text::collapse_whitespace(&el.repaired_text())
         }
-        Kind::Xhtml => super::text::collapse_whitespace(&xhtml_body(el).text()),
-        _ => html_to_text(&el.inner_html()),
+        Kind::Xhtml => super::text::collapse_whitespace(&xhtml_body(el).repaired_text()),
+        _ => html_to_text(&el.repaired_inner_html()),
     }
 }
 

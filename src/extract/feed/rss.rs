@@ -6,7 +6,9 @@
 //! permalink `<guid>`, then `atom:link`; content from `content:encoded` or
 //! `xhtml:body`; dates from `pubDate`, `dc:date`, `dcterms:issued`.
 
-use super::text::{fix_double_escape, html_to_text, non_empty, person_name, push_unique};
+use super::text::{
+    RepairedText, fix_double_escape, html_to_text, non_empty, person_name, push_unique,
+};
 use super::xml::{Element, Ns};
 use super::{Context, Feed, FeedFormat, item_image};
 use crate::model::IndexEntry;
@@ -20,14 +22,14 @@ pub fn parse(root: &Element, ctx: &Context<'_>, format: FeedFormat) -> Feed {
     };
     let title = channel
         .and_then(|c| c.child(|e| e.is_core("title")))
-        .map(|t| html_to_text(&t.inner_html()))
+        .map(|t| html_to_text(&t.repaired_inner_html()))
         .and_then(non_empty);
     let link = channel
         .and_then(|c| c.elements().find(|e| e.is_core("link")))
         .and_then(|l| {
             l.attr("href")
                 .map(str::to_string)
-                .or_else(|| Some(l.text()))
+                .or_else(|| Some(l.repaired_text()))
         })
         // CDF writes the home page as `<CHANNEL HREF="...">`.
         .or_else(|| channel.and_then(|c| c.attr("href")).map(str::to_string))
@@ -36,7 +38,7 @@ pub fn parse(root: &Element, ctx: &Context<'_>, format: FeedFormat) -> Feed {
     let channel_lang = channel
         .and_then(|c| {
             c.child(|e| e.is_core("language") || e.is(Ns::Dc, "language"))
-                .map(|l| l.text().trim().to_string())
+                .map(|l| l.repaired_text().trim().to_string())
                 .filter(|l| !l.is_empty())
                 .or_else(|| c.lang.as_deref().map(str::to_string))
         })
@@ -97,7 +99,7 @@ fn read_item(item: &Element, ctx: &Context<'_>, channel_lang: Option<&str>) -> I
             // FeedBurner's `feedburner:origLink`: the publisher's own URL
             // behind a tracking redirect.
             if orig_link.is_none() {
-                orig_link = ctx.resolve(child, &child.text());
+                orig_link = ctx.resolve(child, &child.repaired_text());
             }
         } else if child.is(Ns::Atom, "link") {
             let rel = child.attr("rel").unwrap_or("alternate");
@@ -105,21 +107,21 @@ fn read_item(item: &Element, ctx: &Context<'_>, channel_lang: Option<&str>) -> I
                 atom_link = child.attr("href").and_then(|h| ctx.resolve(child, h));
             }
         } else if child.is(Ns::Atom, "updated") {
-            updated = updated.or_else(|| ctx.date(&child.text()));
+            updated = updated.or_else(|| ctx.date(&child.repaired_text()));
         } else if core(child, "title") {
             if entry.title.is_none() {
-                entry.title = non_empty(html_to_text(&child.inner_html()));
+                entry.title = non_empty(html_to_text(&child.repaired_inner_html()));
             }
         } else if core(child, "link") {
             if link.is_none() {
                 let href = child
                     .attr("href")
                     .map(str::to_string)
-                    .unwrap_or_else(|| child.text());
+                    .unwrap_or_else(|| child.repaired_text());
                 link = ctx.resolve(child, &href);
             }
         } else if core(child, "guid") {
-            let guid = child.text().trim().to_string();
+            let guid = child.repaired_text().trim().to_string();
             let is_permalink = !child
                 .attr("isPermaLink")
                 .is_some_and(|p| p.trim().eq_ignore_ascii_case("false"));
@@ -131,28 +133,30 @@ fn read_item(item: &Element, ctx: &Context<'_>, channel_lang: Option<&str>) -> I
             }
         } else if core(child, "description") {
             if entry.summary_html.is_none() {
-                entry.summary_html =
-                    non_empty(ctx.absolutize(child, fix_double_escape(child.inner_html())));
+                entry.summary_html = non_empty(
+                    ctx.absolutize(child, fix_double_escape(child.repaired_inner_html())),
+                );
             }
         } else if child.is(Ns::Content, "encoded") {
             if entry.content_html.is_none() {
-                entry.content_html =
-                    non_empty(ctx.absolutize(child, fix_double_escape(child.inner_html())));
+                entry.content_html = non_empty(
+                    ctx.absolutize(child, fix_double_escape(child.repaired_inner_html())),
+                );
             }
         } else if child.is(Ns::Xhtml, "body") || core(child, "body") {
             if entry.content_html.is_none() {
                 entry.content_html = non_empty(ctx.absolutize(child, child.inner_xml()));
             }
         } else if core(child, "pubdate") {
-            published = published.or_else(|| ctx.date(&child.text()));
+            published = published.or_else(|| ctx.date(&child.repaired_text()));
         } else if child.is(Ns::Dc, "date")
             || child.is(Ns::DcTerms, "issued")
             || child.is(Ns::DcTerms, "created")
             || child.is(Ns::DcTerms, "date")
         {
-            dc_date = dc_date.or_else(|| ctx.date(&child.text()));
+            dc_date = dc_date.or_else(|| ctx.date(&child.repaired_text()));
         } else if child.is(Ns::DcTerms, "modified") {
-            updated = updated.or_else(|| ctx.date(&child.text()));
+            updated = updated.or_else(|| ctx.date(&child.repaired_text()));
         } else if core(child, "author")
             || child.is(Ns::Dc, "creator")
             || child.is(Ns::Itunes, "author")
@@ -160,7 +164,7 @@ fn read_item(item: &Element, ctx: &Context<'_>, channel_lang: Option<&str>) -> I
             let name = child
                 .child(|e| core(e, "name"))
                 .map(Element::text)
-                .unwrap_or_else(|| child.text());
+                .unwrap_or_else(|| child.repaired_text());
             push_unique(&mut entry.authors, person_name(&name));
         } else if core(child, "category")
             || child.is(Ns::Dc, "subject")
@@ -169,10 +173,10 @@ fn read_item(item: &Element, ctx: &Context<'_>, channel_lang: Option<&str>) -> I
             let label = child
                 .attr("label")
                 .map(str::to_string)
-                .unwrap_or_else(|| child.text());
+                .unwrap_or_else(|| child.repaired_text());
             push_unique(&mut entry.categories, non_empty(html_to_text(&label)));
         } else if child.is(Ns::Dc, "language") || core(child, "language") {
-            entry.lang = entry.lang.or_else(|| non_empty(child.text()));
+            entry.lang = entry.lang.or_else(|| non_empty(child.repaired_text()));
         }
     }
     entry.url = orig_link

@@ -1,6 +1,7 @@
 //! Text and HTML helpers shared by the feed formats.
 
-use super::xml::unescape_lenient;
+use super::xml::Element;
+use crate::extract::charref::unescape_lenient;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -65,6 +66,30 @@ pub fn repair_mojibake(text: &str) -> Option<String> {
     }
     let repaired = std::str::from_utf8(&bytes).ok()?;
     (repaired != text).then(|| repaired.to_string())
+}
+
+/// Field values as the format readers take them from the tree. A feed that
+/// writes mojibake as character references (`&acirc;&#128;&brvbar;` for
+/// `…`) hides it from the repair of the whole document in
+/// [`super::parse`]; it only shows once the references are resolved, so
+/// each field is repaired as it is read.
+pub trait RepairedText {
+    /// [`Element::text`], mojibake repaired.
+    fn repaired_text(&self) -> String;
+    /// [`Element::inner_html`], mojibake repaired.
+    fn repaired_inner_html(&self) -> String;
+}
+
+impl RepairedText for Element {
+    fn repaired_text(&self) -> String {
+        let text = self.text();
+        repair_mojibake(&text).unwrap_or(text)
+    }
+
+    fn repaired_inner_html(&self) -> String {
+        let html = self.inner_html();
+        repair_mojibake(&html).unwrap_or(html)
+    }
 }
 
 /// Plain text of an HTML snippet (a title written with markup or entities),

@@ -18,6 +18,7 @@
 //! recognised by its usual spelling (`dc:`, `media:` ...), as lenient readers do.
 //! `xml:base` is resolved per element against its parent's base.
 
+use crate::extract::charref::{demoronize, resolve_entity, unescape_lenient};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 use regex::Regex;
@@ -182,13 +183,13 @@ impl Element {
         self.elements().find(|e| pred(e))
     }
 
-    /// All text below this element, concatenated (markup dropped).
-    /// Field values are repaired for mojibake written as references
-    /// (`&acirc;&#128;&brvbar;` for `…`), which no document-level repair sees.
+    /// All text below this element, concatenated (markup dropped), as
+    /// written: the format readers repair mojibake
+    /// ([`super::text::RepairedText`]).
     pub fn text(&self) -> String {
         let mut out = String::new();
         self.collect_text(&mut out);
-        super::text::repair_mojibake(&out).unwrap_or(out)
+        out
     }
 
     fn collect_text(&self, out: &mut String) {
@@ -201,7 +202,8 @@ impl Element {
     }
 
     /// The content as HTML source: text children verbatim (they hold escaped
-    /// or CDATA HTML), child elements written back as markup (naked HTML).
+    /// or CDATA HTML), child elements written back as markup (naked HTML);
+    /// mojibake is left for the format readers to repair.
     pub fn inner_html(&self) -> String {
         let mut out = String::new();
         for node in &self.children {
@@ -210,7 +212,7 @@ impl Element {
                 Node::Element(e) => e.write_markup(&mut out),
             }
         }
-        super::text::repair_mojibake(&out).unwrap_or(out)
+        out
     }
 
     /// The children written back as markup with every text escaped: the
@@ -383,74 +385,6 @@ fn is_known_root_at(text: &str, pos: usize) -> bool {
     KNOWN_ROOT.find_at(text, pos).is_some_and(|m| m.start() == pos)
         // A comment or doctype: the reader skips it to the root.
         || text[pos..].starts_with("<!")
-}
-
-/// An entity reference resolved leniently: character references, XML's
-/// five names and HTML5's named entities. `None` means "leave as written".
-pub fn resolve_entity(name: &str) -> Option<String> {
-    if let Some(num) = name.strip_prefix('#') {
-        let code = match num.strip_prefix(['x', 'X']) {
-            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-            None => num.parse::<u32>().ok()?,
-        };
-        let ch = char::from_u32(code).map(demoronize)?;
-        return (ch != '\0').then(|| ch.to_string());
-    }
-    if let Some(value) = quick_xml::escape::resolve_predefined_entity(name) {
-        return Some(value.to_string());
-    }
-    let key = format!("{name};");
-    let &(first, second) = markup5ever::data::NAMED_ENTITIES.get(key.as_str())?;
-    let mut out = String::new();
-    out.extend(char::from_u32(first));
-    if second != 0 {
-        out.extend(char::from_u32(second));
-    }
-    (!out.is_empty()).then_some(out)
-}
-
-/// C1 control characters (U+0080–U+009F) never occur in real text; they
-/// are windows-1252 bytes read as Latin-1 (`don\u{92}t`), so they are read
-/// the way browsers read them (`don’t`).
-pub fn demoronize(ch: char) -> char {
-    match ch as u32 {
-        code @ 0x80..=0x9f => {
-            markup5ever::data::C1_REPLACEMENTS[(code - 0x80) as usize].unwrap_or(ch)
-        }
-        _ => ch,
-    }
-}
-
-/// Resolves every reference in `raw` the lenient way (attribute values and
-/// double-escaped HTML). A bare `&` stays as it is.
-pub fn unescape_lenient(raw: &str) -> String {
-    if !raw.contains('&') {
-        return raw.to_string();
-    }
-    let mut out = String::with_capacity(raw.len());
-    let mut rest = raw;
-    while let Some(pos) = rest.find('&') {
-        out.push_str(&rest[..pos]);
-        rest = &rest[pos..];
-        let end = rest[1..]
-            .char_indices()
-            .take(32)
-            .find(|&(_, c)| c == ';' || !(c.is_ascii_alphanumeric() || c == '#'))
-            .filter(|&(_, c)| c == ';')
-            .map(|(i, _)| i + 1);
-        match end.and_then(|end| resolve_entity(&rest[1..end]).map(|v| (end, v))) {
-            Some((end, value)) => {
-                out.push_str(&value);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Builds the tree from reader events, with end-tag recovery.
@@ -647,13 +581,5 @@ mod tests {
             depth += 1;
         }
         assert!(depth < MAX_DEPTH);
-    }
-
-    #[test]
-    fn lenient_unescape_keeps_unknown_and_bare() {
-        assert_eq!(
-            unescape_lenient("a=1&b=2 &amp; &eacute; &#x4e2d; &zz;"),
-            "a=1&b=2 & é 中 &zz;"
-        );
     }
 }

@@ -5,6 +5,13 @@
 //! references outside Unicode, surrogates and NUL become U+FFFD while
 //! C1 controls are read as windows-1252.
 //!
+//! Feeds are XML, read more strictly ([`resolve_entity`],
+//! [`unescape_lenient`]): a reference counts only with its `;`, and one
+//! that does not resolve stays as written, because a feed's `&` that is not
+//! a reference is a publisher's error better shown than guessed at. Both
+//! rules share the entity table and the windows-1252 reading of C1
+//! controls.
+//!
 //! The entity table is HTML5's, shipped by `markup5ever` (already in the
 //! tree through scraper and ammonia).
 
@@ -173,6 +180,67 @@ fn numeric(bytes: &[u8]) -> Option<(char, usize)> {
     Some((c, used))
 }
 
+/// An entity reference resolved leniently: character references, XML's
+/// five names and HTML5's named entities. `None` means "leave as written".
+pub fn resolve_entity(name: &str) -> Option<String> {
+    if let Some(num) = name.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse::<u32>().ok()?,
+        };
+        let ch = char::from_u32(code).map(demoronize)?;
+        return (ch != '\0').then(|| ch.to_string());
+    }
+    if let Some(value) = quick_xml::escape::resolve_predefined_entity(name) {
+        return Some(value.to_string());
+    }
+    let key = format!("{name};");
+    let chars = lookup(&key)?;
+    Some(chars.into_iter().flatten().collect())
+}
+
+/// C1 control characters (U+0080–U+009F) never occur in real text; they
+/// are windows-1252 bytes read as Latin-1 (`don\u{92}t`), so they are read
+/// the way browsers read them (`don’t`).
+pub fn demoronize(ch: char) -> char {
+    match ch as u32 {
+        code @ 0x80..=0x9f => C1_REPLACEMENTS[(code - 0x80) as usize].unwrap_or(ch),
+        _ => ch,
+    }
+}
+
+/// Resolves every reference in `raw` the lenient way (attribute values and
+/// double-escaped HTML). A bare `&` stays as it is.
+pub fn unescape_lenient(raw: &str) -> String {
+    if !raw.contains('&') {
+        return raw.to_string();
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(pos) = rest.find('&') {
+        out.push_str(&rest[..pos]);
+        rest = &rest[pos..];
+        let end = rest[1..]
+            .char_indices()
+            .take(32)
+            .find(|&(_, c)| c == ';' || !(c.is_ascii_alphanumeric() || c == '#'))
+            .filter(|&(_, c)| c == ';')
+            .map(|(i, _)| i + 1);
+        match end.and_then(|end| resolve_entity(&rest[1..end]).map(|v| (end, v))) {
+            Some((end, value)) => {
+                out.push_str(&value);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,5 +270,13 @@ mod tests {
         assert_eq!(decode_attr("?a=1&copy=2&amp;b"), "?a=1&copy=2&b");
         assert_eq!(decode_attr("x&copy;y"), "x©y");
         assert!(matches!(decode_attr("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn lenient_unescape_keeps_unknown_and_bare() {
+        assert_eq!(
+            unescape_lenient("a=1&b=2 &amp; &eacute; &#x4e2d; &zz;"),
+            "a=1&b=2 & é 中 &zz;"
+        );
     }
 }

@@ -8,33 +8,19 @@
 //! positives) or missing (false negatives) and `without` snippets found
 //! (false positives), micro-averaged over all snippets.
 //!
-//! It lives in the library so the bench and the tests score pages the same way.
+//! Evaluation code, not part of the shipped library: the corpus tests
+//! include it with `#[path]`, and so does `benches/extract_quality.rs`, so
+//! both score pages the same way. Its tokens split CJK text as the
+//! extractor's text weights do ([`is_cjk_token_char`]).
+#![allow(dead_code)]
 
+use polywire::extract::article::dom::is_cjk_token_char;
 use std::collections::HashMap;
 use unicode_normalization::UnicodeNormalization;
 
 /// NFKC, then lower case: the normal form both sides are compared in.
 pub fn normalise(text: &str) -> String {
     text.nfkc().collect::<String>().to_lowercase()
-}
-
-/// Han, Kana and Hangul characters are tokens on their own.
-pub fn is_cjk_token_char(c: char) -> bool {
-    matches!(c as u32,
-        0x3005..=0x3007          // 々 〆 〇
-        | 0x3040..=0x30FF        // Hiragana, Katakana
-        | 0x31F0..=0x31FF        // Katakana phonetic extensions
-        | 0x3400..=0x4DBF        // Han extension A
-        | 0x4E00..=0x9FFF        // Han
-        | 0xF900..=0xFAFF        // Han compatibility
-        | 0x1100..=0x11FF        // Hangul Jamo
-        | 0x3130..=0x318F        // Hangul compatibility Jamo
-        | 0xA960..=0xA97F
-        | 0xAC00..=0xD7AF        // Hangul syllables
-        | 0xD7B0..=0xD7FF
-        | 0xFF66..=0xFF9F        // half-width Katakana
-        | 0x1B000..=0x1B16F      // Kana supplement / extended
-        | 0x20000..=0x3134F) // Han extensions B..H
 }
 
 /// Tokens of an already normalised text, in order.
@@ -198,48 +184,4 @@ pub fn snippet_counts<S: AsRef<str>>(extracted: &str, with: &[S], without: &[S])
         }
     }
     counts
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cjk_characters_are_tokens_and_latin_runs_are_words() {
-        let text = normalise("Ｈｅｌｌｏ World 2025年，東京タワー 서울!");
-        assert_eq!(
-            tokens(&text),
-            [
-                "hello", "world", "2025", "年", "東", "京", "タ", "ワ", "ー", "서", "울"
-            ]
-        );
-    }
-
-    #[test]
-    fn bag_score_counts_shared_tokens_once_each() {
-        let score = bag_score("a a b c", "a b b");
-        // shared: a, b → 2 of 4 extracted, 2 of 3 expected
-        assert!((score.precision - 0.5).abs() < 1e-9);
-        assert!((score.recall - 2.0 / 3.0).abs() < 1e-9);
-        assert_eq!(bag_score("", "x").f1, 0.0);
-    }
-
-    #[test]
-    fn snippets_are_micro_averaged() {
-        let mut total = SnippetCounts::default();
-        total.add(snippet_counts(
-            "The  quick\nbrown fox. Share this!",
-            &["quick brown", "lazy dog"],
-            &["share this"],
-        ));
-        assert_eq!(
-            total,
-            SnippetCounts {
-                true_positives: 1,
-                false_negatives: 1,
-                false_positives: 1
-            }
-        );
-        assert!((total.score().f1 - 0.5).abs() < 1e-9);
-    }
 }
