@@ -31,7 +31,7 @@ pub mod ninjs;
 pub mod nitf;
 
 use crate::extract::ExtractError;
-use crate::extract::feed::text::{html_to_text, non_empty, text_to_html};
+use crate::extract::feed::text::{RepairedText, html_to_text, non_empty, text_to_html};
 use crate::extract::feed::xml::{self, Element};
 use crate::model::{IndexEntry, RawDocument};
 use jiff::Timestamp;
@@ -404,7 +404,7 @@ fn byline(text: &str) -> Option<String> {
 fn child_text(el: &Element, local: &str) -> Option<String> {
     el.elements()
         .find(|c| c.name.eq_ignore_ascii_case(local))
-        .and_then(|c| clean(&c.text()))
+        .and_then(|c| clean(&c.repaired_text()))
 }
 
 /// Whitespace-collapsed text, `None` when empty.

@@ -18,7 +18,7 @@
 use super::{
     Concept, IptcDocument, MAX_LINKS, WireItem, byline, child_text, clean, date, descendants, qcode,
 };
-use crate::extract::feed::text::text_to_html;
+use crate::extract::feed::text::{RepairedText, text_to_html};
 use crate::extract::feed::xml::Element;
 use jiff::tz::TimeZone;
 
@@ -92,14 +92,14 @@ fn read_content_meta(content: &Element, zone: &TimeZone, out: &mut WireItem) {
         .iter()
         .find(|h| h.attr("role").is_none_or(|r| r.ends_with(":main")))
         .or(headlines.first())
-        .and_then(|h| clean(&h.text()));
+        .and_then(|h| clean(&h.repaired_text()));
     out.slugline = child_text(content, "slugline");
     out.dateline = child_text(content, "dateline");
     out.description = child_text(content, "description");
     for child in content.elements() {
         let name = child.name.to_ascii_lowercase();
         match name.as_str() {
-            "by" => out.byline.extend(byline(&child.text())),
+            "by" => out.byline.extend(byline(&child.repaired_text())),
             "language" if out.language.is_none() => {
                 out.language = child.attr("tag").map(str::to_string)
             }
@@ -136,12 +136,12 @@ fn body_html(set: &Element) -> Option<String> {
         }
         let html = found
             .first()
-            .map_or_else(|| inline.inner_html(), |b| b.inner_html());
+            .map_or_else(|| inline.repaired_inner_html(), |b| b.repaired_inner_html());
         return clean(&html).map(|_| html);
     }
     let data = set.child(|c| c.name.eq_ignore_ascii_case("inlineData"))?;
     let paragraphs: String = data
-        .text()
+        .repaired_text()
         .split("\n\n")
         .filter_map(clean)
         .map(|p| format!("<p>{}</p>", text_to_html(&p)))

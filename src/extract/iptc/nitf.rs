@@ -17,6 +17,7 @@
 //! The language is `@xml:lang` of `nitf` or `body`.
 
 use super::{Concept, WireItem, byline, child_text, clean, date, descendants};
+use crate::extract::feed::text::RepairedText;
 use crate::extract::feed::xml::Element;
 use jiff::tz::TimeZone;
 
@@ -108,11 +109,11 @@ fn read_body(body: &Element, out: &mut WireItem) {
         {
             // `<byline>By <person>Jo Doe</person>, <byttl>Staff</byttl></byline>`
             let person = child_text(credit, "person");
-            let text = person.or_else(|| clean(&credit.text()));
+            let text = person.or_else(|| clean(&credit.repaired_text()));
             out.byline.extend(text.as_deref().and_then(byline));
         }
         if let Some(dateline) = head.child(|c| c.name.eq_ignore_ascii_case("dateline")) {
-            out.dateline = clean(&dateline.text());
+            out.dateline = clean(&dateline.repaired_text());
             if let Some(location) = dateline.child(|c| c.name.eq_ignore_ascii_case("location")) {
                 out.located.extend(location_concept(location));
             }
@@ -121,7 +122,7 @@ fn read_body(body: &Element, out: &mut WireItem) {
     }
     out.body_html = body
         .child(|c| c.name.eq_ignore_ascii_case("body.content"))
-        .map(|c| c.inner_html())
+        .map(|c| c.repaired_inner_html())
         .filter(|h| clean(h).is_some());
 }
 
@@ -138,6 +139,6 @@ fn location_concept(location: &Element) -> Option<Concept> {
     let name = ["city", "state", "region", "country"]
         .iter()
         .find_map(|local| child_text(location, local))
-        .or_else(|| clean(&location.text()));
+        .or_else(|| clean(&location.repaired_text()));
     (iso.is_some() || name.is_some()).then_some(Concept { qcode: iso, name })
 }
