@@ -387,9 +387,10 @@ impl Pipeline {
                 last_status: Some(report.status.clone()),
                 // A warning stands in the error's place, so `sources` and
                 // /healthz name the rule that matched nothing.
-                last_error: report.error.clone().or_else(|| {
-                    (!report.warnings.is_empty()).then(|| report.warnings.join("; "))
-                }),
+                last_error: report
+                    .error
+                    .clone()
+                    .or_else(|| (!report.warnings.is_empty()).then(|| report.warnings.join("; "))),
                 stories_new: report.new,
                 stories_updated: report.updated,
                 failures,

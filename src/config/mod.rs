@@ -9,8 +9,8 @@ pub mod env;
 mod error;
 mod feed;
 mod source;
-mod zone;
 pub mod suggest;
+mod zone;
 
 pub use daemon::{
     DaemonConfig, FetchConfig, LimitsConfig, LogConfig, LogFormat, MAX_RETENTION_DAYS, PathsConfig,

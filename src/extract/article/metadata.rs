@@ -592,7 +592,7 @@ fn decode_leftover_entities(text: &str) -> std::borrow::Cow<'_, str> {
         name_len > 0 && rest[name_len..].starts_with(';')
     });
     if has_reference {
-        super::charref::decode_text(text)
+        crate::extract::charref::decode_text(text)
     } else {
         std::borrow::Cow::Borrowed(text)
     }
@@ -1121,7 +1121,9 @@ mod tests {
     }
 
     fn page(html: &str) -> Metadata {
-        Metadata::collect(&Dom::parse(html))
+        let mut dom = super::super::parse::parse(html);
+        super::super::clean::clean(&mut dom);
+        Metadata::collect(&dom)
     }
 
     #[test]
