@@ -429,3 +429,30 @@ fn shipped_industries_are_the_22_keyed_and_multilingual() {
             .contains(&"renewables".to_string())
     );
 }
+
+/// A region filter matches a region and everything below it: over the
+/// whole shipped gazetteer, the descendants of every region are exactly the
+/// regions that name it among their ancestors (the feed filter's expansion
+/// and the classifier's roll-up agree).
+#[test]
+fn descendants_are_the_regions_that_roll_up_to_them() {
+    use std::collections::{BTreeSet, HashMap};
+    let taxonomy = Taxonomy::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("config/taxonomy"))
+        .expect("shipped taxonomy loads");
+    let ids: Vec<String> = taxonomy.region_ids().map(str::to_string).collect();
+    let mut below: HashMap<String, BTreeSet<String>> = HashMap::new();
+    for id in &ids {
+        below.entry(id.clone()).or_default().insert(id.clone());
+        for ancestor in taxonomy.ancestors(TagKind::Region, id) {
+            below.entry(ancestor).or_default().insert(id.clone());
+        }
+    }
+    for id in &ids {
+        let found: BTreeSet<String> = taxonomy.region_descendants(id).into_iter().collect();
+        assert_eq!(found, below[id], "descendants of {id}");
+    }
+    assert!(
+        below["cn"].len() > 100,
+        "China has its provinces and cities below it"
+    );
+}

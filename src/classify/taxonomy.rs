@@ -157,6 +157,10 @@ pub(crate) struct KindTable {
     pub(crate) index: HashMap<String, usize>,
     /// Parent indices per tag.
     pub(crate) parents: Vec<Vec<usize>>,
+    /// Child indices per tag, ascending: the inverse of `parents`, built
+    /// once so a feed filter's descendants cost their own number, not a scan
+    /// of every tag per node (the gazetteer has thousands).
+    pub(crate) children: Vec<Vec<usize>>,
     /// Threshold per tag.
     pub(crate) thresholds: Vec<f32>,
     /// Per tag, the tags it is a more specific kind of (`specializes`).
@@ -177,7 +181,7 @@ impl KindTable {
             .enumerate()
             .map(|(i, d)| (d.id.clone(), i))
             .collect();
-        let parents = defs
+        let parents: Vec<Vec<usize>> = defs
             .iter()
             .map(|d| {
                 d.parents
@@ -206,10 +210,19 @@ impl KindTable {
                 place_index.entry(fold_key(alias)).or_insert(i);
             }
         }
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); defs.len()];
+        for (child, ps) in parents.iter().enumerate() {
+            for &p in ps {
+                if !children[p].contains(&child) {
+                    children[p].push(child);
+                }
+            }
+        }
         let mut table = KindTable {
             defs,
             index,
             parents,
+            children,
             thresholds,
             specializes,
             countries: Vec::new(),
@@ -252,8 +265,8 @@ impl KindTable {
         let mut seen = HashSet::from([root]);
         let mut queue = vec![root];
         while let Some(current) = queue.pop() {
-            for (child, parents) in self.parents.iter().enumerate() {
-                if parents.contains(&current) && seen.insert(child) {
+            for &child in &self.children[current] {
+                if seen.insert(child) {
                     out.push(self.defs[child].id.clone());
                     queue.push(child);
                 }
