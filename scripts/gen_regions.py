@@ -516,6 +516,67 @@ def prefecture_cities(known_aliases):
     return entries
 
 
+# County-level divisions (县, 县级市, 市辖区) of the members of the four economic regions,
+# from the same GB/T 2260 table: the issue asks for county level there, where wires name
+# the county (德清县, 昆山市, 浦东新区) as often as its city. Each sits under its
+# prefecture-level city (under the municipality for Beijing, Tianjin, Shanghai and
+# Chongqing), so it rolls up to its city, province and economic region. Only the full form
+# is an alias: bare county names are ordinary words too often (海盐 sea salt, 永康, 长兴).
+# A name is left out when another county-level division anywhere in China shares it
+# (朝阳区 of Beijing and Changchun, 鼓楼区, 新城区) or when an alias already listed starts it
+# (`浦东` of cn-sh covers 浦东新区, `义乌` of cn-zj-jinhua covers 义乌市): the hand-checked
+# entry keeps it. No English name: pinyin county names collide too often across China.
+ECONOMIC_REGIONS = ("cn-yrd", "cn-gba", "cn-jjj", "cn-chengyu")
+MUNICIPALITIES = {"11": "cn-bj", "12": "cn-tj", "31": "cn-sh", "50": "cn-cq"}
+
+
+def member_counties(entries):
+    """County-level entries under every prefecture-level member of ECONOMIC_REGIONS."""
+    import csv
+    from collections import Counter
+
+    from pypinyin import lazy_pinyin
+
+    by_id = {e["id"]: e for e in entries}
+
+    def in_region(eid, seen=()):
+        e = by_id.get(eid)
+        if e is None or eid in seen:
+            return False
+        return any(p in ECONOMIC_REGIONS or in_region(p, seen + (eid,)) for p in e["parents"])
+
+    id_of_name = {}
+    for e in entries:
+        if e["id"].startswith("cn-"):
+            for a in e["names"].get("zh-Hans", []):
+                id_of_name.setdefault(a, e["id"])
+    aliases = sorted({key_of(a) for e in entries for v in e["names"].values() for a in v if len(a) >= 2})
+    with open(ADCODES_CSV, encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f)]
+    names = {r["adcode"]: r["name"] for r in rows}
+    counties = [(r["adcode"], r["name"]) for r in rows
+                if r["adcode"][4:6] != "00" and r["adcode"][6:] == "000000"]
+    name_count = Counter(name for _, name in counties)
+    out, seen_ids = [], set(by_id)
+    for code, name in sorted(counties):
+        parent = MUNICIPALITIES.get(code[:2]) or id_of_name.get(names.get(code[:4] + "00000000", ""))
+        if parent is None or not (parent in ECONOMIC_REGIONS or in_region(parent)):
+            continue
+        if len(name) < 3 or name_count[name] > 1 or name.endswith("市辖区"):
+            continue
+        key = key_of(name)
+        if any(key.startswith(a) for a in aliases):
+            continue
+        slug = "".join(lazy_pinyin(name[:-1]))
+        slug = re.sub(r"[^a-z]", "", slug.lower())
+        cid = f"{parent}-{slug}"
+        if cid in seen_ids:
+            cid = f"{cid}{code[4:6]}"
+        seen_ids.add(cid)
+        out.append({"id": cid, "parents": [parent], "names": add_hant({"zh-Hans": [name]})})
+    return out
+
+
 def key_of(alias):
     """The key the taxonomy loader compares aliases by (matcher::fold_key):
     Traditional folded to Simplified, ASCII lower-cased, trimmed."""
@@ -792,6 +853,8 @@ def main():
     # The other prefecture-level cities of mainland China.
     known = {a for e in entries for names in e["names"].values() for a in names}
     entries += prefecture_cities(known)
+    # County-level divisions of the economic regions' members.
+    entries += member_counties(entries)
     # Japanese prefectures.
     for s in sorted(pycountry.subdivisions.get(country_code="JP"), key=lambda s: s.code):
         n = int(s.code.split("-")[1])

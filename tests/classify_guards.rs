@@ -613,3 +613,33 @@ fn more_specific_industry_is_primary() {
         );
     }
 }
+
+#[test]
+fn county_of_an_economic_region_rolls_up_to_its_city() {
+    // County level exists for the YRD, GBA, JJJ and Chengdu-Chongqing members.
+    let c = story("zh-Hans", "德清县一家生物医药企业投产", &[]);
+    let r = regions(&c);
+    for id in [
+        "cn-zj-huzhou-deqing",
+        "cn-zj-huzhou",
+        "cn-zj",
+        "cn-yrd",
+        "cn",
+    ] {
+        assert!(r.contains(&id), "{id} missing in {r:?}");
+    }
+    let c = story("zh-Hant", "順德區家電企業擴產", &[]);
+    assert!(regions(&c).contains(&"cn-gba"), "{:?}", regions(&c));
+}
+
+#[test]
+fn county_name_two_cities_share_names_neither() {
+    // 朝阳区 is a district of Beijing and of Changchun: no county tag, no city.
+    let c = story("zh-Hans", "朝阳区一家科技公司完成融资", &[]);
+    let r = regions(&c);
+    assert!(
+        !r.iter()
+            .any(|id| id.starts_with("cn-bj") || id.starts_with("cn-jl")),
+        "{r:?}"
+    );
+}

@@ -310,11 +310,24 @@ fn shipped_taxonomy_covers_subdivisions_cities_and_economic_regions() {
     assert_eq!(tax.place_region("鄭州"), Some("cn-ha-zhengzhou"));
     let yrd = tax.region_descendants("cn-yrd");
     assert!(yrd.contains(&"cn-zj-hangzhou".to_string()) && yrd.contains(&"cn-sh".to_string()));
-    assert_eq!(yrd.len(), 1 + 4 + 40);
+    // itself, Shanghai and three provinces, 40 cities, 284 county-level divisions (GB/T 2260)
+    assert_eq!(yrd.len(), 1 + 4 + 40 + 284);
     let gba = tax.region_descendants("cn-gba");
-    assert_eq!(gba.len(), 1 + 9 + 2, "{gba:?}");
+    assert_eq!(gba.len(), 1 + 9 + 2 + 43, "{gba:?}");
     let jjj = tax.region_descendants("cn-jjj");
-    assert_eq!(jjj.len(), 1 + 3 + 11, "{jjj:?}");
+    assert_eq!(jjj.len(), 1 + 3 + 11 + 166, "{jjj:?}");
+    // county level only inside the four economic regions: Henan's 巩义市 is not listed
+    assert_eq!(
+        tax.ancestors(TagKind::Region, "cn-zj-huzhou-deqing")
+            .iter()
+            .filter(|a| *a == "cn-yrd")
+            .count(),
+        1
+    );
+    assert!(
+        !tax.region_ids()
+            .any(|id| id.starts_with("cn-ha-zhengzhou-"))
+    );
     assert!(
         tax.region_descendants("eu")
             .contains(&"fr-paris".to_string())
