@@ -508,6 +508,9 @@ fn check(args: &ConfigArg) -> Result<ExitCode> {
                 loaded.taxonomy.region_ids().count(),
                 loaded.taxonomy.industry_ids().count()
             );
+            for shared in polywire::classify::lookup::shared_ids(&loaded.taxonomy) {
+                println!("warning: {shared}");
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(errors) => {

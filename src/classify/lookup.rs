@@ -97,6 +97,47 @@ pub fn find(taxonomy: &Taxonomy, kinds: &[TagKind], query: Option<&str>) -> Vec<
     out.into_iter().map(|(_, found)| found).collect()
 }
 
+/// An id that names a region and an industry (`ai`: Anguilla and
+/// artificial intelligence), with the English name of each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedId {
+    /// The id both kinds use.
+    pub id: String,
+    /// English name of the region.
+    pub region: String,
+    /// English name of the industry.
+    pub industry: String,
+}
+
+impl std::fmt::Display for SharedId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "id `{}` is both a region ({}) and an industry ({}): a lookup that \
+             does not say its kind may take one for the other",
+            self.id, self.region, self.industry
+        )
+    }
+}
+
+/// Ids used by both kinds, in region file order. Labels are looked up per
+/// kind where the kind is known; these are the ids where it must be.
+pub fn shared_ids(taxonomy: &Taxonomy) -> Vec<SharedId> {
+    taxonomy
+        .region_ids()
+        .filter(|id| taxonomy.has_industry(id))
+        .map(|id| SharedId {
+            id: id.to_string(),
+            region: taxonomy
+                .label_of(TagKind::Region, id, "en")
+                .unwrap_or_else(|| id.to_string()),
+            industry: taxonomy
+                .label_of(TagKind::Industry, id, "en")
+                .unwrap_or_else(|| id.to_string()),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,6 +205,19 @@ mod tests {
             found[0]
                 .line()
                 .contains("artificial intelligence / 人工知能")
+        );
+    }
+
+    #[test]
+    fn an_id_of_both_kinds_is_reported_with_both_names() {
+        let shared = shared_ids(&taxonomy());
+        assert_eq!(shared.len(), 1, "{shared:?}");
+        let message = shared[0].to_string();
+        assert!(message.contains("`ai`"), "{message}");
+        assert!(message.contains("region (Anguilla)"), "{message}");
+        assert!(
+            message.contains("industry (artificial intelligence)"),
+            "{message}"
         );
     }
 
