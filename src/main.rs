@@ -533,6 +533,13 @@ async fn fetch_once(loaded: app::Loaded, only: Vec<String>, force: bool) -> Resu
         .with_context(|| format!("cannot open {}", loaded.config.daemon.store.path.display()))?;
     let mut pipeline = app::pipeline(&loaded, Arc::new(Mutex::new(store)))?;
     pipeline.force = force;
+    // Progress on a terminal only: piped output stays one line per source.
+    let on_terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    if on_terminal {
+        pipeline.progress = Some(Arc::new(|source: &str, done: usize, total: usize| {
+            eprint!("\r\x1b[K{source}: {done}/{total} stories");
+        }));
+    }
     let shutdown = CancellationToken::new();
     polywire::daemon::cancel_on_signal(shutdown.clone());
     let mut failed = false;
@@ -546,6 +553,10 @@ async fn fetch_once(loaded: app::Loaded, only: Vec<String>, force: bool) -> Resu
     for source in selected {
         let report = pipeline.run_source(source, &shutdown).await;
         failed |= report.is_failure();
+        if on_terminal {
+            // Clear the progress line before the source's summary.
+            eprint!("\r\x1b[K");
+        }
         println!(
             "{:<16} {:<14} entries {:>4}  new {:>4}  updated {:>4}  unchanged {:>4}  failed {:>3}{}",
             report.source,
