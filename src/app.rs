@@ -91,5 +91,6 @@ pub fn pipeline(
         on_change: Arc::new(|| {}),
         lanes: crate::pipeline::Lanes::per_core(),
         force: false,
+        progress: None,
     })
 }

@@ -208,6 +208,16 @@ enum Command {
         #[arg(long)]
         refetch: bool,
     },
+    /// Find a tag's id: list regions and industries (id, English name,
+    /// the name in the query's language, parents) whose id, name or alias
+    /// contains QUERY (case-insensitive).
+    Taxonomy {
+        #[command(flatten)]
+        config: ConfigArg,
+        /// `[regions|industries] [QUERY]`: a kind, a query, or both.
+        #[arg(num_args = 0..=2, value_name = "KIND_OR_QUERY")]
+        words: Vec<String>,
+    },
     /// List every source with its last run, status, counts, next run and failures.
     Sources {
         #[command(flatten)]
@@ -299,6 +309,7 @@ impl Command {
             | Command::Add { config, .. }
             | Command::Fetch { config, .. }
             | Command::Reprocess { config, .. }
+            | Command::Taxonomy { config, .. }
             | Command::Feed { config, .. }
             | Command::Extract { config, .. }
             | Command::Export { config, .. }
@@ -364,6 +375,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let loaded = load(&config)?;
             runtime()?.block_on(reprocess(loaded, source, refetch))
         }
+        Command::Taxonomy { config, words } => taxonomy(&config, &words),
         Command::Sources { config, catalog } => match catalog {
             true => catalog_list(&config),
             false => sources(&config),
@@ -423,6 +435,34 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .context("cannot start the async runtime")
 }
 
+/// `polywire taxonomy [regions|industries] [QUERY]`.
+fn taxonomy(args: &ConfigArg, words: &[String]) -> Result<ExitCode> {
+    use polywire::model::TagKind;
+    let loaded = load(args)?;
+    let (kinds, query): (&[TagKind], Option<&str>) = match words {
+        [kind, rest @ ..] if kind == "regions" || kind == "industries" => (
+            if kind == "regions" {
+                &[TagKind::Region]
+            } else {
+                &[TagKind::Industry]
+            },
+            rest.first().map(String::as_str),
+        ),
+        [query] => (&[TagKind::Region, TagKind::Industry], Some(query.as_str())),
+        [] => (&[TagKind::Region, TagKind::Industry], None),
+        _ => anyhow::bail!("usage: polywire taxonomy [regions|industries] [QUERY]"),
+    };
+    let found = polywire::classify::lookup::find(&loaded.taxonomy, kinds, query);
+    for tag in &found {
+        println!("{}", tag.line());
+    }
+    if found.is_empty() {
+        eprintln!("no tag matches `{}`", query.unwrap_or(""));
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn load(args: &ConfigArg) -> Result<app::Loaded> {
     app::load(&args.config).map_err(|errors| anyhow::anyhow!("invalid configuration:\n{errors}"))
 }
@@ -468,6 +508,9 @@ fn check(args: &ConfigArg) -> Result<ExitCode> {
                 loaded.taxonomy.region_ids().count(),
                 loaded.taxonomy.industry_ids().count()
             );
+            for shared in polywire::classify::lookup::shared_ids(&loaded.taxonomy) {
+                println!("warning: {shared}");
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(errors) => {
@@ -490,6 +533,13 @@ async fn fetch_once(loaded: app::Loaded, only: Vec<String>, force: bool) -> Resu
         .with_context(|| format!("cannot open {}", loaded.config.daemon.store.path.display()))?;
     let mut pipeline = app::pipeline(&loaded, Arc::new(Mutex::new(store)))?;
     pipeline.force = force;
+    // Progress on a terminal only: piped output stays one line per source.
+    let on_terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    if on_terminal {
+        pipeline.progress = Some(Arc::new(|source: &str, done: usize, total: usize| {
+            eprint!("\r\x1b[K{source}: {done}/{total} stories");
+        }));
+    }
     let shutdown = CancellationToken::new();
     polywire::daemon::cancel_on_signal(shutdown.clone());
     let mut failed = false;
@@ -503,6 +553,10 @@ async fn fetch_once(loaded: app::Loaded, only: Vec<String>, force: bool) -> Resu
     for source in selected {
         let report = pipeline.run_source(source, &shutdown).await;
         failed |= report.is_failure();
+        if on_terminal {
+            // Clear the progress line before the source's summary.
+            eprint!("\r\x1b[K");
+        }
         println!(
             "{:<16} {:<14} entries {:>4}  new {:>4}  updated {:>4}  unchanged {:>4}  failed {:>3}{}",
             report.source,

@@ -57,7 +57,13 @@ pub struct Pipeline {
     /// `fetch --force`: send no validators and fetch every page again, even
     /// those stored and unchanged.
     pub force: bool,
+    /// Told after each story a run finishes: (source id, stories done,
+    /// stories to fetch). `polywire fetch` shows it on a terminal.
+    pub progress: Option<Progress>,
 }
+
+/// A progress callback: (source id, stories done, stories to fetch).
+pub type Progress = Arc<dyn Fn(&str, usize, usize) + Send + Sync>;
 
 /// Bounds on the blocking threads a pipeline's runs use, shared by all
 /// sources.
@@ -231,6 +237,14 @@ impl Pipeline {
         }
 
         let concurrency = self.config.daemon.fetch.concurrency.max(1);
+        let total = entries.len();
+        let mut done = 0;
+        let mut tick = || {
+            done += 1;
+            if let Some(progress) = &self.progress {
+                progress(&source.id, done, total);
+            }
+        };
         let backlog = self.lanes.store.backlog().run(entries.len());
         let mut outcomes = futures_util::stream::iter(entries.into_iter().map(|entry| {
             let this = self.clone();
@@ -254,16 +268,23 @@ impl Pipeline {
                 staged = outcomes.next() => match staged {
                     None => break,
                     Some(None) => interrupted = true,
-                    Some(Some(Staged::Done(outcome))) => report.count(outcome),
+                    Some(Some(Staged::Done(outcome))) => {
+                        report.count(outcome);
+                        tick();
+                    }
                     Some(Some(Staged::Queued(stored))) => queued.push(stored),
                 },
-                Some(outcome) = queued.next(), if !queued.is_empty() => report.count(outcome),
+                Some(outcome) = queued.next(), if !queued.is_empty() => {
+                    report.count(outcome);
+                    tick();
+                }
             }
         }
         // Every story of the run is written before the run ends.
         self.lanes.store.flush(&self.store).await;
         while let Some(outcome) = queued.next().await {
             report.count(outcome);
+            tick();
         }
         if interrupted {
             report.status = "interrupted".into();

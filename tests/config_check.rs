@@ -70,3 +70,25 @@ links = "div..story a"
     }
     assert!(!text.contains("config/../feeds"), "{text}");
 }
+
+/// The shipped taxonomy has `ai` as Anguilla and as artificial
+/// intelligence: `check` passes and warns, naming both (issue 19, item 9).
+#[test]
+fn check_warns_of_an_id_used_by_both_kinds() {
+    let out = Command::new(env!("CARGO_BIN_EXE_polywire"))
+        .args(["check", "--config"])
+        .arg(repo_config().join("polywire.toml"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    let warning = stdout
+        .lines()
+        .find(|l| l.starts_with("warning:") && l.contains("`ai`"))
+        .unwrap_or_else(|| panic!("no warning for `ai`:\n{stdout}"));
+    assert!(warning.contains("region (Anguilla)"), "{warning}");
+    assert!(
+        warning.contains("industry (artificial intelligence)"),
+        "{warning}"
+    );
+}

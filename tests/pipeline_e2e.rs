@@ -21,6 +21,44 @@ async fn run_cycle(config: &TestConfig) -> Vec<polywire::pipeline::RunReport> {
     reports
 }
 
+/// `polywire fetch` shows `n/m stories` per source from the pipeline's
+/// progress calls (issue 19, item 7): one call per story, counting up to
+/// the stories the run fetched.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_counts_each_story_of_each_source() {
+    let wire = WireServer::start(fixture("wire")).await;
+    let config = TestConfig::new(&wire_sources(&wire.base));
+    let loaded = polywire::app::load(&config.path).unwrap_or_else(|e| panic!("{e}"));
+    let store = Store::open(&config.db()).unwrap();
+    let mut pipeline = polywire::app::pipeline(&loaded, Arc::new(Mutex::new(store))).unwrap();
+    let calls: Arc<Mutex<Vec<(String, usize, usize)>>> = Arc::default();
+    let seen = calls.clone();
+    pipeline.progress = Some(Arc::new(move |source: &str, done, total| {
+        seen.lock().unwrap().push((source.to_string(), done, total));
+    }));
+    let shutdown = CancellationToken::new();
+    let mut stored = 0;
+    for source in &loaded.config.sources {
+        let report = pipeline.run_source(source, &shutdown).await;
+        let calls: Vec<(usize, usize)> = calls
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(id, _, _)| *id == source.id)
+            .map(|&(_, done, total)| (done, total))
+            .collect();
+        let fetched = (report.new + report.updated + report.failed) as usize;
+        assert_eq!(
+            calls,
+            (1..=fetched).map(|n| (n, fetched)).collect::<Vec<_>>(),
+            "{}: {report:?}",
+            source.id
+        );
+        stored += report.new;
+    }
+    assert_eq!(stored, 7);
+}
+
 fn tags(story: &polywire::model::StoredStory) -> (Vec<String>, Vec<String>) {
     (
         story.regions.iter().map(|t| t.id.clone()).collect(),
@@ -168,6 +206,11 @@ async fn the_binary_fetches_and_prints_a_filtered_atom_feed() {
         );
     }
     assert_eq!(Store::open(&config.db()).unwrap().count().unwrap(), 7);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains(" stories") && !stderr.contains('\r'),
+        "no progress line when stderr is not a terminal: {stderr}"
+    );
 
     let out = Command::new(bin)
         .args(["feed", "--config"])

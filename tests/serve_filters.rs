@@ -406,3 +406,90 @@ async fn rsshub_time_limit_sorted_opencc_format() {
         "application/feed+json; charset=utf-8"
     );
 }
+
+/// `lang=zh-Hans`/`zh-Hant` filter on the story's script (issue 19, item 8).
+#[tokio::test]
+async fn a_chinese_script_tag_filters_by_the_story_script() {
+    assert_eq!(title_set("/feed.json?lang=zh-Hant").await, set(&[1, 2]));
+    assert_eq!(title_set("/feed.json?lang=zh-hans").await, set(&[0, 5, 8]));
+    assert_eq!(
+        title_set("/feed.json?lang=zh-Hant&lang=ja").await,
+        set(&[1, 2, 4, 9]),
+        "a script tag narrows Chinese only, not the other languages asked for"
+    );
+    // `script=` converts and keeps every story.
+    assert_eq!(
+        titles("/feed.json?lang=zh&script=hant").await.len(),
+        titles("/feed.json?lang=zh").await.len()
+    );
+    // The command line parses the same way.
+    let (config, taxonomy) = config();
+    let pairs = [("lang".to_string(), "zh-Hant".to_string())];
+    let params = polywire::serve::params::FeedParams::from_pairs(&pairs, &config, &taxonomy)
+        .expect("zh-Hant is a valid language filter");
+    assert_eq!(params.langs, ["zh"]);
+    assert_eq!(params.scripts, [polywire::model::Script::Hant]);
+    // Plain `zh` beside it asks for Chinese in either script.
+    assert_eq!(
+        title_set("/feed.json?lang=zh-Hant&lang=zh").await,
+        title_set("/feed.json?lang=zh").await
+    );
+}
+
+/// The option values of one `<select>` of the index page.
+fn menu_values(page: &str, name: &str) -> Vec<String> {
+    let menu = page
+        .split(&format!("name=\"{name}\""))
+        .nth(1)
+        .and_then(|rest| rest.split("</select>").next())
+        .unwrap_or_else(|| panic!("no {name} menu in {page}"));
+    menu.split("<option value=\"")
+        .skip(1)
+        .filter_map(|o| o.split('"').next())
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every value the index page's form offers is accepted and matches a
+/// stored story; the menus are what the store holds (issue 19, item 8).
+#[tokio::test]
+async fn every_value_the_index_form_offers_is_valid_and_held() {
+    let (state, _) = state();
+    let page = get(&state, "/").await.body;
+    let langs = menu_values(&page, "lang");
+    for held in ["en", "ja", "zh", "zh-Hans", "zh-Hant"] {
+        assert!(langs.iter().any(|l| l == held), "{held} missing: {langs:?}");
+    }
+    assert!(
+        !langs.iter().any(|l| l == "ko"),
+        "no Korean story is stored: {langs:?}"
+    );
+    let stored: BTreeSet<String> = stories(jiff::Timestamp::now())
+        .iter()
+        .flat_map(|f| f.tags.industries.iter().map(|t| t.id.clone()))
+        .collect();
+    let (_, taxonomy) = config();
+    assert!(stored.len() < taxonomy.industry_ids().count());
+    assert_eq!(
+        menu_values(&page, "industry")
+            .into_iter()
+            .collect::<BTreeSet<_>>(),
+        stored,
+        "the industry menu lists the industries of stored stories"
+    );
+    for name in ["region", "industry", "lang", "source", "script"] {
+        let values = menu_values(&page, name);
+        assert!(!values.is_empty(), "empty {name} menu");
+        for value in values {
+            let uri = format!("/?{name}={value}");
+            let reply = get(&state, &uri).await;
+            assert_eq!(reply.status, StatusCode::OK, "{uri}: {}", reply.body);
+            let feed = get(&state, &format!("/feed.json?{name}={value}")).await;
+            assert!(
+                !json_titles(&feed.body).is_empty(),
+                "{name}={value} is offered but matches no story"
+            );
+        }
+    }
+}

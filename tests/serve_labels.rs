@@ -5,6 +5,7 @@ mod serve_support;
 
 use polywire::classify::Taxonomy;
 use polywire::classify::taxonomy::TagDef;
+use polywire::model::{Article, Classification, Tag};
 use polywire::serve::AppState;
 use serve_support::*;
 use std::collections::BTreeMap;
@@ -25,7 +26,28 @@ async fn the_index_menus_label_each_kind_on_its_own() {
         vec![tag("ai", "Anguilla"), tag("jp", "Japan")],
         vec![tag("ai", "artificial intelligence")],
     );
-    let (store, _) = filled_store(jiff::Timestamp::now());
+    let (mut store, _) = filled_store(jiff::Timestamp::now());
+    // Menus offer tags that stored stories carry: one story in Anguilla
+    // about artificial intelligence.
+    let ai = |id: &str| Tag {
+        id: id.into(),
+        score: 0.9,
+        primary: true,
+        evidence: Vec::new(),
+    };
+    let article = Article {
+        url: "https://www.example.com/anguilla-ai".into(),
+        source: "xinhua-en".into(),
+        title: "Anguilla earns from its .ai domain".into(),
+        lang: "en".into(),
+        ..Article::default()
+    };
+    let tags = Classification {
+        regions: vec![ai("ai")],
+        industries: vec![ai("ai")],
+        dateline_region: None,
+    };
+    store.upsert(&article, &tags, None).expect("upsert");
     let state = AppState::with_shared_store(config, taxonomy, Arc::new(Mutex::new(store)));
     let page = get(&state, "/").await;
     let body = page.body;

@@ -13,6 +13,7 @@
 //! `docs/classification.md` describes the taxonomy format and the rules.
 
 pub mod eval;
+pub mod lookup;
 pub mod matcher;
 pub mod score;
 pub mod subjects;

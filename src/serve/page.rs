@@ -9,6 +9,7 @@ use crate::emit::html::{FilterForm, IndexPage, PageFeed};
 use crate::emit::opml::{self, OpmlFeed};
 use crate::emit::{FeedItem, tag_authority};
 use crate::model::TagKind;
+use crate::store::HeldValues;
 use jiff::Timestamp;
 
 /// Stories shown on the index page.
@@ -49,6 +50,10 @@ pub fn index_page(
         sorted: true,
         ..FeedParams::default()
     };
+    let held = match form {
+        Some(_) => store.held_values()?,
+        None => HeldValues::default(),
+    };
     let filter_form = form.map(|(query, parsed)| {
         let selected: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
@@ -76,25 +81,32 @@ pub fn index_page(
             }
             Err(e) => error = Some(e.to_string()),
         }
-        let mut langs: Vec<String> = config.sources.iter().map(|s| s.language.clone()).collect();
-        langs.extend(["zh", "en", "ja", "ko"].map(String::from));
+        // Every value offered is one the filters accept and that matches
+        // stored stories: the store's languages (Chinese also by script),
+        // its configured sources, and the tags its stories carry.
+        let mut langs = held.langs.clone();
+        if langs.iter().any(|l| l == "zh") {
+            langs.extend(["zh-Hans", "zh-Hant"].map(String::from));
+        }
         langs.sort();
-        langs.dedup();
         FilterForm {
             action: "./".into(),
             // Labels per kind: `ai` is Anguilla among regions and
             // artificial intelligence among industries.
             regions: taxonomy
                 .region_ids()
+                .filter(|id| held.regions.iter().any(|h| h == id))
                 .map(|id| (id.to_string(), menu_label(taxonomy, TagKind::Region, id)))
                 .collect(),
             industries: taxonomy
                 .industry_ids()
+                .filter(|id| held.industries.iter().any(|h| h == id))
                 .map(|id| (id.to_string(), menu_label(taxonomy, TagKind::Industry, id)))
                 .collect(),
             sources: config
                 .sources
                 .iter()
+                .filter(|s| held.sources.contains(&s.id))
                 .map(|s| (s.id.clone(), s.name.clone()))
                 .collect(),
             langs,

@@ -117,6 +117,8 @@ pub struct Filters {
     pub max_age_secs: Option<u64>,
     /// `sorted=false`: order by when stories were first seen.
     pub unsorted: bool,
+    /// `lang=zh-Hans`/`zh-Hant`: only stories written in these scripts.
+    pub scripts: Vec<Script>,
 }
 
 impl Filters {
@@ -132,6 +134,7 @@ impl Filters {
             || self.out_author.is_some()
             || self.out_category.is_some()
             || self.max_age_secs.is_some()
+            || !self.scripts.is_empty()
     }
 }
 
@@ -144,6 +147,9 @@ pub struct FeedParams {
     pub industries: Vec<String>,
     /// Language subtags.
     pub langs: Vec<String>,
+    /// Chinese scripts a story must be written in (`lang=zh-Hant`); empty
+    /// means any. Unlike `script`, this filters and does not convert.
+    pub scripts: Vec<Script>,
     /// Source ids.
     pub sources: Vec<String>,
     /// Full-text query.
@@ -198,6 +204,7 @@ impl FeedParams {
         };
         let mut seen: Vec<&str> = Vec::new();
         let mut script_from: Option<(&str, Script)> = None;
+        let mut any_chinese = false;
         for (key, value) in pairs {
             let key = key.as_str();
             if !KNOWN.contains(&key) {
@@ -220,6 +227,7 @@ impl FeedParams {
             match key {
                 "region" | "industry" | "lang" | "source" => {
                     for v in value.split(',').map(str::trim).filter(|v| !v.is_empty()) {
+                        any_chinese |= key == "lang" && v.eq_ignore_ascii_case("zh");
                         p.push_list(key, v, config, taxonomy)?;
                     }
                 }
@@ -306,6 +314,10 @@ impl FeedParams {
                 }
             }
         }
+        if any_chinese {
+            // Plain `zh` asks for Chinese in either script.
+            p.scripts.clear();
+        }
         // Compile once here so a bad pattern is a 400, not a 500 later.
         p.filters()?;
         Ok(p)
@@ -318,6 +330,19 @@ impl FeedParams {
         config: &Config,
         taxonomy: &Taxonomy,
     ) -> Result<(), ParamError> {
+        if key == "lang"
+            && let Some(script) = chinese_script_tag(value)
+        {
+            // `zh-Hant` is Chinese written in one script: the language
+            // filter plus a filter on the story's script.
+            if !self.langs.iter().any(|l| l == "zh") {
+                self.langs.push("zh".into());
+            }
+            if !self.scripts.contains(&script) {
+                self.scripts.push(script);
+            }
+            return Ok(());
+        }
         let (list, ok, what) = match key {
             "region" => (&mut self.regions, taxonomy.has_region(value), "region"),
             "industry" => (
@@ -330,7 +355,7 @@ impl FeedParams {
         };
         if !ok {
             let hint = if what == "language" {
-                " (use a primary language subtag such as `zh`, `en`, `ja`)"
+                " (use a primary language subtag such as `zh`, `en`, `ja`, or `zh-Hans`/`zh-Hant`)"
             } else {
                 ""
             };
@@ -387,6 +412,7 @@ impl FeedParams {
             out_category: compile("filterout_category", &pt.filterout_category)?,
             max_age_secs: self.filter_time,
             unsorted: !self.sorted,
+            scripts: self.scripts.clone(),
         })
     }
 }
@@ -396,6 +422,16 @@ fn parse_bool(key: &str, value: &str) -> Result<bool, ParamError> {
         "true" | "1" | "yes" => Ok(true),
         "false" | "0" | "no" => Ok(false),
         _ => Err(bad(key, format!("`{value}` is not `true` or `false`"))),
+    }
+}
+
+/// The script of a Chinese language tag with a script subtag (`zh-Hans`,
+/// `zh-hant`), case-insensitive as BCP 47 tags are.
+pub fn chinese_script_tag(value: &str) -> Option<Script> {
+    match value.to_ascii_lowercase().as_str() {
+        "zh-hans" => Some(Script::Hans),
+        "zh-hant" => Some(Script::Hant),
+        _ => None,
     }
 }
 

@@ -76,6 +76,17 @@ pub fn apply(
         return stories;
     }
     stories.retain(|story| {
+        // A script filter narrows the Chinese stories only: `lang=zh-Hant&lang=ja`
+        // keeps the Japanese ones.
+        if !filters.scripts.is_empty()
+            && story.article.lang == "zh"
+            && !story
+                .article
+                .script
+                .is_some_and(|s| filters.scripts.contains(&s))
+        {
+            return false;
+        }
         let f = fields(story, taxonomy);
         if let Some(re) = &filters.filter {
             // `filter` wins over the per-field forms, as in RSSHub.

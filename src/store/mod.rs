@@ -15,7 +15,7 @@ mod retention;
 mod schema;
 pub mod search;
 
-pub use query::FeedQuery;
+pub use query::{FeedQuery, HeldValues};
 
 use crate::model::{Article, Classification, StoredStory, StoredTag, Tag, TagKind};
 use crate::normalize;

@@ -299,6 +299,47 @@ impl Store {
         Ok(totals)
     }
 
+    /// What the store holds, for menus that offer only values that match
+    /// something: languages, sources, and the tags of stored stories.
+    pub fn held_values(&self) -> Result<HeldValues, StoreError> {
+        let mut tags = self
+            .conn
+            .prepare_cached("SELECT kind, tag FROM tag_counts WHERE n > 0 ORDER BY kind, tag")?;
+        let mut held = HeldValues {
+            langs: self.distinct_values("lang")?,
+            sources: self.distinct_values("source")?,
+            ..HeldValues::default()
+        };
+        let rows = tags.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (kind, tag) = row?;
+            match kind.as_str() {
+                "region" => held.regions.push(tag),
+                "industry" => held.industries.push(tag),
+                _ => {}
+            }
+        }
+        Ok(held)
+    }
+
+    /// The distinct values of an indexed column of `articles`, by one
+    /// index seek per value rather than a scan of every story.
+    fn distinct_values(&self, column: &'static str) -> Result<Vec<String>, StoreError> {
+        let mut first = self
+            .conn
+            .prepare_cached(&format!("SELECT MIN({column}) FROM articles"))?;
+        let mut next = self.conn.prepare_cached(&format!(
+            "SELECT MIN({column}) FROM articles WHERE {column} > ?1"
+        ))?;
+        let mut values = Vec::new();
+        let mut current: Option<String> = first.query_row([], |r| r.get(0))?;
+        while let Some(value) = current {
+            current = next.query_row([&value], |r| r.get(0))?;
+            values.push(value);
+        }
+        Ok(values)
+    }
+
     /// Row-id ranges below `below_id` that may hold a story dated at or
     /// after `time`, from the newest date each block of row ids holds
     /// (kept by triggers, see schema.rs). Stories stored in about the
@@ -321,6 +362,20 @@ impl Store {
         }
         Ok(ranges)
     }
+}
+
+/// Values present in the store (see [`Store::held_values`]), each list
+/// sorted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HeldValues {
+    /// Language subtags of stored stories.
+    pub langs: Vec<String>,
+    /// Source ids of stored stories.
+    pub sources: Vec<String>,
+    /// Region ids carried by at least one story.
+    pub regions: Vec<String>,
+    /// Industry ids carried by at least one story.
+    pub industries: Vec<String>,
 }
 
 /// Row ids per block of `id_block_times` (`id >> ID_BLOCK_BITS`), as the
