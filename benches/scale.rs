@@ -600,6 +600,7 @@ fn serve_over(db: &std::path::Path) {
     }
     first.sort();
     again.sort();
+    let flood = distinct_query_flood(&get);
     let status =
         std::fs::read_to_string(format!("/proc/{}/status", server.id())).unwrap_or_default();
     let field = |name: &str| {
@@ -641,6 +642,70 @@ fn serve_over(db: &std::path::Path) {
         );
     }
     println!(
+        "| distinct-query renders ({FLOOD_CLIENTS} clients, {}s, 20-item Atom, brotli) | {:.0} rendered/s; {} shed with 503; {} failed |",
+        FLOOD_TIME.as_secs(),
+        flood.rendered as f64 / FLOOD_TIME.as_secs_f64(),
+        flood.shed,
+        flood.failed
+    );
+    println!(
         "| server resident memory after these requests | {rss:.1} MiB (VmRSS; peak {hwm:.1} MiB) |"
     );
+}
+
+/// Clients of the distinct-query flood: enough to keep every render
+/// permit busy on a small machine.
+const FLOOD_CLIENTS: usize = 4;
+/// How long the flood lasts.
+const FLOOD_TIME: Duration = Duration::from_secs(5);
+
+/// One request's status, body bytes and time; `None` if it failed.
+type Answer = Option<(u16, usize, Duration)>;
+
+/// What the server answered during the flood.
+struct Flood {
+    rendered: u64,
+    shed: u64,
+    failed: u64,
+}
+
+/// Uncached renders a second: [`FLOOD_CLIENTS`] threads ask for 20-item
+/// Atom feeds that no one asked for before (each a distinct `since`, as
+/// issue 22's wrk run did), so every answer is a query, a render and a
+/// brotli compression. Answers beyond the render permits are shed (503)
+/// and counted apart.
+fn distinct_query_flood(get: &(dyn Fn(&str) -> Answer + Sync)) -> Flood {
+    let rendered = std::sync::atomic::AtomicU64::new(0);
+    let shed = std::sync::atomic::AtomicU64::new(0);
+    let failed = std::sync::atomic::AtomicU64::new(0);
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        for client in 0..FLOOD_CLIENTS {
+            let (rendered, shed, failed) = (&rendered, &shed, &failed);
+            scope.spawn(move || {
+                let mut n: i64 = 0;
+                while started.elapsed() < FLOOD_TIME {
+                    n += 1;
+                    // Distinct across clients and requests, older than the
+                    // store's newest stories so every feed has 20 items.
+                    let since = Timestamp::from_second(
+                        1_600_000_000 + n * FLOOD_CLIENTS as i64 + client as i64,
+                    )
+                    .unwrap();
+                    let path = format!("/feed.atom?lang=en&limit=20&since={since}");
+                    let counter = match get(&path) {
+                        Some((200, _, _)) => rendered,
+                        Some((503, _, _)) => shed,
+                        _ => failed,
+                    };
+                    counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    Flood {
+        rendered: rendered.into_inner(),
+        shed: shed.into_inner(),
+        failed: failed.into_inner(),
+    }
 }

@@ -94,6 +94,8 @@ pub struct Metrics {
     pub cache_bytes: Gauge,
     /// Stories in the store.
     pub stories_stored: Gauge,
+    /// Stories waiting in the pipeline's write queue for their transaction.
+    pub write_queue: Gauge,
     /// Unix time of each source's last successful run.
     pub last_success: Family<Labels, Gauge>,
 }
@@ -140,6 +142,11 @@ impl Metrics {
             "polywire_stories_stored",
             "Stories in the store",
         );
+        let write_queue = gauge(
+            &mut registry,
+            "polywire_write_queue_stories",
+            "Stories waiting in the write queue for their transaction",
+        );
         let last_success = Family::<Labels, Gauge>::default();
         registry.register(
             "polywire_source_last_success_timestamp_seconds",
@@ -158,6 +165,7 @@ impl Metrics {
             cache_entries,
             cache_bytes,
             stories_stored,
+            write_queue,
             last_success,
         }
     }

@@ -22,12 +22,15 @@
 //! * every run flushes the queue at its end ([`StoreWriter::flush`]).
 //!
 //! A story waits for the store only when [`MAX_QUEUED`] wait, which bounds
-//! pages held in memory.
+//! pages held in memory. The queue's length is the `/metrics` gauge
+//! `polywire_write_queue_stories`: a queue that stays near [`MAX_QUEUED`]
+//! says the store, not the wires or the CPU lanes, is what holds up ingest.
 
 use super::backlog::Backlog;
 use crate::poison::lock;
 use crate::store::{Store, StoreError, StoryRow, Upsert};
 use jiff::Timestamp;
+use prometheus_client::metrics::gauge::Gauge;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{Notify, Semaphore, SemaphorePermit, oneshot};
@@ -76,6 +79,10 @@ pub struct StoreWriter {
     /// Stories the running runs will still queue: near the end of a bulk
     /// ingest the writer stops waiting for full batches.
     backlog: Backlog,
+    /// Stories in `pending`, for `/metrics`. Raised and lowered by what
+    /// this writer adds and takes (not set), so writers sharing the
+    /// process's gauge add up.
+    queued: Gauge,
 }
 
 /// A story waiting for the store, and where its outcome goes.
@@ -93,13 +100,20 @@ impl std::fmt::Debug for StoreWriter {
 }
 
 impl StoreWriter {
-    /// A writer with an empty queue and a free turn.
+    /// A writer with an empty queue and a free turn, counted in the
+    /// process's write-queue gauge.
     pub fn new() -> StoreWriter {
+        StoreWriter::counted_in(crate::metrics::metrics().write_queue.clone())
+    }
+
+    /// A writer whose queue length is counted in `queued`.
+    fn counted_in(queued: Gauge) -> StoreWriter {
         StoreWriter {
             turn: Semaphore::new(1),
             pending: Mutex::new(Vec::new()),
             taken: Notify::new(),
             backlog: Backlog::default(),
+            queued,
         }
     }
 
@@ -145,6 +159,7 @@ impl StoreWriter {
                 queued_at: Instant::now(),
                 done,
             });
+            self.queued.inc();
             pending.len()
         };
         if queued >= MAX_QUEUED {
@@ -190,7 +205,12 @@ impl StoreWriter {
 
     /// Empties the queue for writing and tells the stories waiting for room.
     fn take_queue(&self) -> Vec<PendingWrite> {
-        let batch = std::mem::take(&mut *lock(&self.pending));
+        let batch = {
+            let mut pending = lock(&self.pending);
+            self.queued
+                .dec_by(i64::try_from(pending.len()).unwrap_or(i64::MAX));
+            std::mem::take(&mut *pending)
+        };
         self.taken.notify_waiters();
         batch
     }
@@ -260,5 +280,46 @@ fn write_batches(store: &mut Store, batch: Vec<PendingWrite>) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Article, Classification};
+
+    fn row(n: usize) -> StoryRow {
+        let article = Article {
+            url: format!("https://wire.example/story/{n}"),
+            source: "wire".into(),
+            title: format!("Story number {n}"),
+            lang: "en".into(),
+            body: vec![format!("The body of story {n}.")],
+            published: Timestamp::from_second(1_700_000_000 + n as i64).ok(),
+            ..Article::default()
+        };
+        StoryRow::new(article, Classification::default()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_gauge_follows_the_queue_until_its_stories_are_written() {
+        let store = Arc::new(Mutex::new(Store::open_in_memory().unwrap()));
+        let gauge = Gauge::default();
+        let writer = StoreWriter::counted_in(gauge.clone());
+        // Fewer than a batch, and none waited a second: the queue is not
+        // due, so the stories stay queued.
+        let mut outcomes = Vec::new();
+        for n in 0..3 {
+            outcomes.push(writer.queue(&store, row(n), None).await);
+        }
+        assert_eq!(gauge.get(), 3);
+        assert_eq!(lock(&store).count().unwrap(), 0);
+
+        writer.flush(&store).await;
+        assert_eq!(gauge.get(), 0);
+        for outcome in outcomes {
+            assert!(outcome.await.unwrap().is_ok());
+        }
+        assert_eq!(lock(&store).count().unwrap(), 3);
     }
 }
