@@ -42,27 +42,16 @@ impl Pipeline {
             if entries.len() >= budget {
                 break;
             }
-            let request = FetchRequest {
-                url: child.clone(),
-                allow_private: source.allow_private_addresses,
-                ignore_robots: source.ignore_robots,
-                ..FetchRequest::default()
+            let Some(doc) = self.fetch_linked(source, &child).await else {
+                continue;
             };
-            match self.fetch_counted(&source.id, &request).await {
-                Ok(FetchResponse::Fetched { doc, .. }) => {
-                    match extract::parse_sitemap(&doc, zone) {
-                        Ok(Sitemap::Urls(found)) => entries.extend(found),
-                        Ok(Sitemap::Index(_)) => {
-                            tracing::warn!(source = %source.id, url = %child, "Nested sitemap index skipped.")
-                        }
-                        Err(err) => {
-                            tracing::warn!(source = %source.id, url = %child, error = %err, "Child sitemap unreadable.")
-                        }
-                    }
+            match extract::parse_sitemap(&doc, zone) {
+                Ok(Sitemap::Urls(found)) => entries.extend(found),
+                Ok(Sitemap::Index(_)) => {
+                    tracing::warn!(source = %source.id, url = %child, "Nested sitemap index skipped.")
                 }
-                Ok(FetchResponse::NotModified) => {}
                 Err(err) => {
-                    tracing::warn!(source = %source.id, url = %child, error = %err, "Child sitemap not fetched.")
+                    tracing::warn!(source = %source.id, url = %child, error = %err, "Child sitemap unreadable.")
                 }
             }
         }
@@ -89,32 +78,42 @@ impl Pipeline {
         let budget = self.config.daemon.limits.max_stories_per_run;
         let mut entries = Vec::new();
         for link in links.into_iter().rev().take(budget) {
-            let request = FetchRequest {
-                url: link.clone(),
-                allow_private: source.allow_private_addresses,
-                ignore_robots: source.ignore_robots,
-                ..FetchRequest::default()
+            let Some(doc) = self.fetch_linked(source, &link).await else {
+                continue;
             };
-            match self.fetch_counted(&source.id, &request).await {
-                Ok(FetchResponse::Fetched { doc, .. }) => {
-                    match extract::iptc::read(&doc, format, zone) {
-                        Ok(extract::iptc::IptcDocument::Items(items)) => {
-                            entries.extend(items.into_iter().map(|i| i.into_entry(&doc.url)))
-                        }
-                        Ok(extract::iptc::IptcDocument::Links(_)) => {
-                            tracing::warn!(source = %source.id, url = %link, "Nested list of agency documents skipped.")
-                        }
-                        Err(err) => {
-                            tracing::warn!(source = %source.id, url = %link, error = %err, "Agency document unreadable.")
-                        }
-                    }
+            match extract::iptc::read(&doc, format, zone) {
+                Ok(extract::iptc::IptcDocument::Items(items)) => {
+                    entries.extend(items.into_iter().map(|i| i.into_entry(&doc.url)))
                 }
-                Ok(FetchResponse::NotModified) => {}
+                Ok(extract::iptc::IptcDocument::Links(_)) => {
+                    tracing::warn!(source = %source.id, url = %link, "Nested list of agency documents skipped.")
+                }
                 Err(err) => {
-                    tracing::warn!(source = %source.id, url = %link, error = %err, "Agency document not fetched.")
+                    tracing::warn!(source = %source.id, url = %link, error = %err, "Agency document unreadable.")
                 }
             }
         }
         Ok(entries)
+    }
+
+    /// A document an index links to (a child sitemap, an agency document),
+    /// fetched under the source's robots and address rules. `None` when it
+    /// is unchanged or could not be fetched; a failure is logged, and the
+    /// index's other links are still read.
+    async fn fetch_linked(&self, source: &SourceConfig, url: &str) -> Option<RawDocument> {
+        let request = FetchRequest {
+            url: url.to_string(),
+            allow_private: source.allow_private_addresses,
+            ignore_robots: source.ignore_robots,
+            ..FetchRequest::default()
+        };
+        match self.fetch_counted(&source.id, &request).await {
+            Ok(FetchResponse::Fetched { doc, .. }) => Some(doc),
+            Ok(FetchResponse::NotModified) => None,
+            Err(err) => {
+                tracing::warn!(source = %source.id, %url, error = %err, "Linked document not fetched.");
+                None
+            }
+        }
     }
 }
