@@ -18,6 +18,7 @@ mod backend;
 mod cluster;
 mod error;
 mod feed_query;
+mod postgres;
 mod records;
 pub mod retention;
 mod row;
@@ -151,10 +152,7 @@ impl Store {
     pub fn open_location(location: &Location) -> Result<Store, StoreError> {
         match location {
             Location::Sqlite(path) => Store::open(path),
-            Location::Postgres(_) => Err(StoreError::Location {
-                location: location.display(),
-                reason: "this build has no PostgreSQL backend yet".into(),
-            }),
+            Location::Postgres(url) => Ok(Store::with(postgres::PgStore::open(url)?)),
         }
     }
 
