@@ -721,3 +721,192 @@ fn a_huge_story_is_stored_and_found(fixture: &Fixture) {
     let stored = store.get_by_url("https://w/huge").unwrap().unwrap();
     assert_eq!(stored.article.body.len(), 3);
 }
+
+/// Stories where the query plans part ways: words in every story, in a
+/// third, in a few (Latin with diacritics, Chinese in both scripts,
+/// Japanese, Korean); region roll-ups and industries from common to
+/// rare; three stories to a timestamp; a backfill of old stories stored
+/// last and a few future-dated ones stored first; near-duplicate pairs.
+fn mixed_stories(n: usize) -> Vec<(Article, Classification)> {
+    const REGIONS: &[&[&str]] = &[
+        &["cn-zj", "cn-yrd", "cn"],
+        &["cn-sh", "cn-yrd", "cn"],
+        &["cn-gd", "cn-gba", "cn"],
+        &["jp-13", "jp"],
+        &["us"],
+    ];
+    const WORDS: &[&str] = &[
+        "市場",
+        "电池",
+        "衛星",
+        "半導體",
+        "東京",
+        "배터리",
+        "Café",
+        "résumé",
+        "satellite",
+        "港",
+    ];
+    let mut rng = fastrand::Rng::with_seed(7);
+    let mut stories = Vec::new();
+    let mut last_body = String::new();
+    for i in 0..n {
+        let mut words = vec!["market"];
+        for (k, word) in WORDS.iter().enumerate() {
+            if rng.usize(..(k + 2)) == 0 {
+                words.push(word);
+            }
+        }
+        let region = REGIONS[[0, 0, 1, 1, 2, 2, 2, 3, 4][rng.usize(..9)]];
+        let industries: Vec<&str> = match rng.usize(..10) {
+            0 => vec!["aerospace", "ai"],
+            1..=3 => vec!["ai"],
+            4..=5 => vec!["finance", "energy"],
+            6 => vec!["biomedicine"],
+            _ => vec![["ai", "biomedicine", "finance", "energy"][rng.usize(..4)]],
+        };
+        // Every fourth story repeats the one before (a near-duplicate).
+        let body = if i % 4 == 3 {
+            last_body.clone()
+        } else {
+            format!("{} story {i} {}", words.join(" "), rng.u64(..))
+        };
+        last_body = body.clone();
+        let article = story(
+            &format!("https://m.example/{i}"),
+            ["chinanews", "xinhua", "kyodo"][i % 3],
+            ["zh", "en", "ja", "ko"][rng.usize(..4)],
+            &format!("Story {i} {}", words[rng.usize(..words.len())]),
+            &body,
+            1_700_000_000 + (i as i64 / 3) * 60,
+        );
+        stories.push((article, tags(region, &industries)));
+    }
+    let newest = stories
+        .iter()
+        .filter_map(|(a, _)| a.published)
+        .max()
+        .unwrap();
+    for (i, (a, _)) in stories.iter_mut().enumerate() {
+        if i % 50 == 7 {
+            a.published = Some(newest + jiff::SignedDuration::from_secs(60 * i as i64));
+        }
+    }
+    let (ahead, rest): (Vec<_>, Vec<_>) = stories
+        .into_iter()
+        .enumerate()
+        .partition(|(i, _)| i % 50 == 7);
+    let (backfill, live): (Vec<_>, Vec<_>) = rest.into_iter().partition(|(i, _)| i % 6 == 5);
+    ahead
+        .into_iter()
+        .chain(live)
+        .chain(backfill)
+        .map(|(_, s)| s)
+        .collect()
+}
+
+/// The same stories in both backends answer every feed alike: the same
+/// stories (by id and URL), in the same order, with the same clusters
+/// and the same other sources when collapsed; and the same held values.
+#[test]
+fn both_backends_return_the_same_feeds_for_the_same_stories() {
+    let Some(pg) = Fixture::postgres() else {
+        return;
+    };
+    let lite = Fixture::sqlite();
+    let (mut a, mut b) = (lite.open(), pg.open());
+    let stories = mixed_stories(900);
+    // In batches, as the pipeline's writer stores them.
+    for chunk in stories.chunks(64) {
+        let rows: Vec<polywire::store::StoryRow> = chunk
+            .iter()
+            .map(|(article, tags)| {
+                polywire::store::StoryRow::new(article.clone(), tags.clone()).unwrap()
+            })
+            .collect();
+        let batch: Vec<_> = rows.iter().map(|r| (r, None)).collect();
+        assert_eq!(
+            a.upsert_rows(&batch).unwrap(),
+            b.upsert_rows(&batch).unwrap()
+        );
+    }
+    assert_eq!(a.held_values().unwrap(), b.held_values().unwrap());
+    assert_eq!(a.story_ids(None).unwrap(), b.story_ids(None).unwrap());
+    let mut rng = fastrand::Rng::with_seed(11);
+    let mut pick = |list: &[&str], most: usize| -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for _ in 0..rng.usize(..=most) {
+            let v = list[rng.usize(..list.len())].to_string();
+            if !out.contains(&v) {
+                out.push(v);
+            }
+        }
+        out
+    };
+    let texts = [
+        "market",
+        "市场",
+        "市場",
+        "電池",
+        "卫星",
+        "半导体",
+        "半導",
+        "港",
+        "東京",
+        "배터리",
+        "CAFE",
+        "résumé",
+        "cafe market",
+        "satellite 港",
+        "nothing-here",
+        "story 42",
+    ];
+    let mut compared = 0;
+    for round in 0..240 {
+        let primary_only = round % 5 == 4;
+        let mut q = FeedQuery {
+            q: pick(&texts, 1).into_iter().next(),
+            regions: pick(&["cn", "cn-yrd", "cn-zj", "jp", "us", "cn-gba"], 2),
+            industries: pick(&["ai", "biomedicine", "finance", "energy", "aerospace"], 2),
+            langs: pick(&["zh", "en", "ja", "ko"], 2),
+            sources: pick(
+                &["chinanews", "xinhua", "kyodo"],
+                usize::from(round % 3 == 0),
+            ),
+            since: (round % 7 == 0)
+                .then(|| Timestamp::from_second(1_700_000_000 + 60 * 100).unwrap()),
+            primary_only,
+            collapse_clusters: round % 4 == 1,
+            limit: [1, 2, 5, 20, 60, 200][round % 6],
+            ..FeedQuery::default()
+        };
+        if primary_only && q.regions.iter().any(|r| r == "cn-yrd") {
+            q.primary_region_scope = ["cn-yrd", "cn-zj", "cn-sh"].map(String::from).to_vec();
+        }
+        let shown = |store: &Store| -> Vec<(i64, String, i64, Vec<String>)> {
+            store
+                .query(&q)
+                .unwrap()
+                .into_iter()
+                .map(|s| (s.id, s.article.url, s.cluster, s.also_from))
+                .collect()
+        };
+        let (from_sqlite, from_postgres) = (shown(&a), shown(&b));
+        assert_eq!(from_sqlite, from_postgres, "{q:?}");
+        compared += usize::from(!from_sqlite.is_empty());
+    }
+    // Most queries match something: the comparison is not of empty lists.
+    assert!(compared > 120, "{compared} of 240 queries matched anything");
+    // And a story loads the same on both, tags and all.
+    for id in [1, 100, 450, 899] {
+        let (x, y) = (
+            a.load_stories(&[id]).unwrap(),
+            b.load_stories(&[id]).unwrap(),
+        );
+        assert_eq!(x.len(), 1);
+        assert_eq!(x[0].article, y[0].article);
+        assert_eq!(x[0].regions, y[0].regions);
+        assert_eq!(x[0].industries, y[0].industries);
+        assert_eq!(x[0].cluster, y[0].cluster);
+    }
+}
