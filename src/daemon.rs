@@ -19,7 +19,7 @@ pub enum DaemonError {
     /// The store could not be opened.
     #[error("cannot open the store {path}: {source}")]
     Store {
-        /// Database path.
+        /// Database path or URL (password masked).
         path: String,
         /// Error.
         #[source]
@@ -37,6 +37,13 @@ pub enum DaemonError {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// The store the configuration names, for messages (password masked).
+fn store_location(config: &crate::config::StoreConfig) -> String {
+    crate::store::Location::configured(config)
+        .map(|l| l.display())
+        .unwrap_or_else(|_| "(invalid store URL)".into())
 }
 
 /// Cancels `token` on SIGINT or SIGTERM. The SIGTERM handler is in place
@@ -66,11 +73,14 @@ pub fn cancel_on_signal(token: CancellationToken) {
 /// bad new configuration is refused with its errors and the old one keeps
 /// running; runs in flight finish under the configuration they started with.
 pub async fn run(config_path: PathBuf, loaded: Loaded) -> Result<(), DaemonError> {
-    let path = &loaded.config.daemon.store.path;
-    let store = Store::open(path).map_err(|source| DaemonError::Store {
-        path: path.display().to_string(),
-        source,
-    })?;
+    let store_config = &loaded.config.daemon.store;
+    let open_store = || {
+        Store::open_config(store_config).map_err(|source| DaemonError::Store {
+            path: store_location(store_config),
+            source,
+        })
+    };
+    let store = open_store()?;
     let store = Arc::new(Mutex::new(store));
     let shutdown = CancellationToken::new();
     cancel_on_signal(shutdown.clone());
@@ -83,12 +93,9 @@ pub async fn run(config_path: PathBuf, loaded: Loaded) -> Result<(), DaemonError
         "polywire started."
     );
 
-    // The server reads through its own connection; WAL lets it read while
-    // the pipeline writes.
-    let read_store = Store::open(path).map_err(|source| DaemonError::Store {
-        path: path.display().to_string(),
-        source,
-    })?;
+    // The server reads through its own connection (SQLite's WAL, or
+    // PostgreSQL's pool, lets it read while the pipeline writes).
+    let read_store = open_store()?;
     let state = AppState::new(
         (*loaded.config).clone(),
         (*loaded.taxonomy).clone(),

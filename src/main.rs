@@ -529,8 +529,14 @@ async fn fetch_once(loaded: app::Loaded, only: Vec<String>, force: bool) -> Resu
             bail!("unknown source `{id}`");
         }
     }
-    let store = Store::open(&loaded.config.daemon.store.path)
-        .with_context(|| format!("cannot open {}", loaded.config.daemon.store.path.display()))?;
+    let store_config = &loaded.config.daemon.store;
+    let store = Store::open_config(store_config).with_context(|| {
+        let location = polywire::store::Location::configured(store_config);
+        format!(
+            "cannot open {}",
+            location.map(|l| l.display()).unwrap_or_default()
+        )
+    })?;
     let mut pipeline = app::pipeline(&loaded, Arc::new(Mutex::new(store)))?;
     pipeline.force = force;
     // Progress on a terminal only: piped output stays one line per source.
@@ -672,8 +678,9 @@ async fn reprocess(loaded: app::Loaded, source: Option<String>, refetch: bool) -
     {
         bail!("unknown source `{id}`");
     }
-    let path = &loaded.config.daemon.store.path;
-    let store = Arc::new(Mutex::new(Store::open_existing(path)?));
+    let store = Arc::new(Mutex::new(Store::open_config_existing(
+        &loaded.config.daemon.store,
+    )?));
     let mut failed = false;
     if refetch {
         let mut pipeline = app::pipeline(&loaded, store.clone())?;
@@ -705,7 +712,7 @@ async fn reprocess(loaded: app::Loaded, source: Option<String>, refetch: bool) -
 
 fn sources(args: &ConfigArg) -> Result<ExitCode> {
     let loaded = load(args)?;
-    let store = Store::open_existing(&loaded.config.daemon.store.path)?;
+    let store = Store::open_config_existing(&loaded.config.daemon.store)?;
     let states = store.source_states()?;
     let fmt_time = |t: Option<jiff::Timestamp>| {
         t.map(|t| t.strftime("%Y-%m-%d %H:%M:%SZ").to_string())
@@ -855,7 +862,7 @@ fn feed(
             known.join(", ")
         );
     }
-    let store = Store::open_existing(&loaded.config.daemon.store.path)?;
+    let store = Store::open_config_existing(&loaded.config.daemon.store)?;
     let text = polywire::serve::render::render_to_string(
         &loaded.config,
         &loaded.taxonomy,
@@ -870,7 +877,7 @@ fn feed(
 
 fn export(args: &ConfigArg, out: &std::path::Path) -> Result<ExitCode> {
     let loaded = load(args)?;
-    let store = Store::open_existing(&loaded.config.daemon.store.path)?;
+    let store = Store::open_config_existing(&loaded.config.daemon.store)?;
     let written =
         polywire::serve::export::export_all(&loaded.config, &loaded.taxonomy, &store, out)?;
     println!("wrote {} files to {}", written.len(), out.display());

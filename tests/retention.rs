@@ -81,18 +81,21 @@ fn story(source: &str, age: f64, now: Timestamp) -> (Article, Classification) {
     (article, tags)
 }
 
-fn pragma(store: &Store, name: &str) -> i64 {
-    store
-        .connection()
+/// The SQLite file itself, beside the store: the store's interface does
+/// not say which database it runs on.
+fn sqlite(db: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(db).unwrap()
+}
+
+fn pragma(db: &Path, name: &str) -> i64 {
+    sqlite(db)
         .query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
         .unwrap()
 }
 
-fn stored_urls(store: &Store) -> BTreeSet<String> {
-    let mut stmt = store
-        .connection()
-        .prepare("SELECT url FROM articles")
-        .unwrap();
+fn stored_urls(db: &Path) -> BTreeSet<String> {
+    let conn = sqlite(db);
+    let mut stmt = conn.prepare("SELECT url FROM articles").unwrap();
     stmt.query_map([], |r| r.get(0))
         .unwrap()
         .collect::<Result<_, _>>()
@@ -121,7 +124,8 @@ fn each_source_is_trimmed_by_its_own_rule_and_space_is_reclaimed() {
         ],
     );
     let config = Config::load(&dir.path().join("config/polywire.toml")).unwrap();
-    let mut store = Store::open(&dir.path().join("data/polywire.db")).unwrap();
+    let db = dir.path().join("data/polywire.db");
+    let mut store = Store::open(&db).unwrap();
     let now = Timestamp::now();
     // `gone` has stories but is no longer configured: the daemon's rule.
     let sources = ["wire-a", "wire-b", "wire-c", "wire-d", "gone"];
@@ -153,7 +157,7 @@ fn each_source_is_trimmed_by_its_own_rule_and_space_is_reclaimed() {
         .iter()
         .map(|u| store.get_by_url(u).unwrap().expect("stored"))
         .collect();
-    let pages_before = pragma(&store, "page_count");
+    let pages_before = pragma(&db, "page_count");
 
     let removed = store.apply_retention(|s| config.retention_for(s)).unwrap();
 
@@ -168,7 +172,7 @@ fn each_source_is_trimmed_by_its_own_rule_and_space_is_reclaimed() {
         ]
         .map(|(s, n)| (s.to_string(), n))
     );
-    assert_eq!(stored_urls(&store), expected);
+    assert_eq!(stored_urls(&db), expected);
     // Survivors are untouched: same rows, same tags.
     for old in &before {
         let now = store.get_by_url(&old.article.url).unwrap().expect("kept");
@@ -176,7 +180,7 @@ fn each_source_is_trimmed_by_its_own_rule_and_space_is_reclaimed() {
         assert_eq!(now.article.body, old.article.body);
         assert_eq!(now.regions.len(), 1, "{}", old.article.url);
     }
-    let conn = store.connection();
+    let conn = sqlite(&db);
     let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
     assert_eq!(
         count(
@@ -189,8 +193,8 @@ fn each_source_is_trimmed_by_its_own_rule_and_space_is_reclaimed() {
         2 * expected.len() as i64
     );
     // Space reclaimed: no free pages left, the file has shrunk.
-    assert_eq!(pragma(&store, "freelist_count"), 0);
-    let pages_after = pragma(&store, "page_count");
+    assert_eq!(pragma(&db, "freelist_count"), 0);
+    let pages_after = pragma(&db, "page_count");
     assert!(
         pages_after < pages_before * 3 / 4,
         "{pages_before} pages before, {pages_after} after"
@@ -303,9 +307,8 @@ fn the_daemon_applies_each_sources_rule_when_it_starts() {
         removed[1].contains("source=wire-b removed=5"),
         "{removed:?}"
     );
-    let store = Store::open(&db).unwrap();
     let newest =
         |source: &'static str, n: usize| AGES_DAYS[..n].iter().map(move |&a| url(source, a));
     let expected: BTreeSet<String> = newest("wire-a", 2).chain(newest("wire-b", 5)).collect();
-    assert_eq!(stored_urls(&store), expected);
+    assert_eq!(stored_urls(&db), expected);
 }

@@ -97,12 +97,17 @@ pub struct StoreConfig {
     /// Database file. A relative path is taken from the folder of
     /// `polywire.toml`, as `[paths]` are. Default `data/polywire.db`.
     pub path: PathBuf,
+    /// A PostgreSQL URL (`postgres://user@host:port/db`); when set, it is
+    /// the store and `path` is not used. `POLYWIRE_DATABASE_URL` overrides
+    /// it. See docs/storage.md.
+    pub url: Option<String>,
 }
 
 impl Default for StoreConfig {
     fn default() -> Self {
         Self {
             path: PathBuf::from("data/polywire.db"),
+            url: None,
         }
     }
 }

@@ -1,6 +1,6 @@
-//! Retention: each source's stories are trimmed by the rule in force for
-//! that source (its own `[retention]`, else the daemon's), and the freed
-//! pages are given back to the file system.
+//! Retention, as every backend applies it: each source's stories are
+//! trimmed by the rule in force for that source (its own `[retention]`,
+//! else the daemon's).
 //!
 //! Each removed story leaves a tombstone (its URL in `retired`): wires keep
 //! listing old items, and an item older than `max_age_days` would otherwise
@@ -9,102 +9,20 @@
 //! what a month of retention removes (a URL per story, against the kilobytes
 //! of the story itself).
 
-use super::{Store, StoreError};
-use crate::config::RetentionConfig;
-use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension};
-
 /// How long a removed story's URL is refused. Wires drop items from their
 /// indexes within days (news sitemaps after two); one still listed after
 /// this comes back once and leaves again at the next pass.
 pub const TOMBSTONE_DAYS: i64 = 30;
 
-/// Whether retention removed the story at `url` within [`TOMBSTONE_DAYS`].
-pub(super) fn is_retired(conn: &Connection, url: &str) -> Result<bool, StoreError> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM retired WHERE url = ?1")?
-        .query_row([url], |_| Ok(()))
-        .optional()?
-        .is_some())
+/// The oldest `sort_time` a `max_age_days` rule keeps at `now`.
+pub(super) fn age_cutoff(now: i64, days: u64) -> i64 {
+    let secs = i64::try_from(days)
+        .unwrap_or(i64::MAX)
+        .saturating_mul(86_400);
+    now.saturating_sub(secs)
 }
 
-impl Store {
-    /// For every source that has stories, removes those older than its
-    /// rule's `max_age_days` and those beyond its newest `max_per_source`,
-    /// with their tags and search rows; then reclaims the space. `rule_of`
-    /// gives the rule of a source id. Returns how many stories went, per
-    /// source that lost any, sorted by source.
-    pub fn apply_retention(
-        &mut self,
-        rule_of: impl Fn(&str) -> RetentionConfig,
-    ) -> Result<Vec<(String, u64)>, StoreError> {
-        let now = Timestamp::now().as_second();
-        let tx = self.conn.transaction()?;
-        let sources: Vec<String> = tx
-            .prepare("SELECT DISTINCT source FROM articles ORDER BY source")?
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        let mut removed = Vec::new();
-        for source in sources {
-            let rule = rule_of(&source);
-            let mut doomed: Vec<i64> = Vec::new();
-            if let Some(days) = rule.max_age_days {
-                let secs = i64::try_from(days)
-                    .unwrap_or(i64::MAX)
-                    .saturating_mul(86_400);
-                let cutoff = now.saturating_sub(secs);
-                let mut stmt =
-                    tx.prepare("SELECT id FROM articles WHERE source = ?1 AND sort_time < ?2")?;
-                doomed.extend(
-                    stmt.query_map(rusqlite::params![source, cutoff], |r| r.get::<_, i64>(0))?
-                        .collect::<Result<Vec<_>, _>>()?,
-                );
-            }
-            if let Some(keep) = rule.max_per_source {
-                let mut stmt = tx.prepare(
-                    "SELECT id FROM articles WHERE source = ?1
-                     ORDER BY sort_time DESC, id DESC LIMIT -1 OFFSET ?2",
-                )?;
-                let keep = i64::try_from(keep).unwrap_or(i64::MAX);
-                doomed.extend(
-                    stmt.query_map(rusqlite::params![source, keep], |r| r.get::<_, i64>(0))?
-                        .collect::<Result<Vec<_>, _>>()?,
-                );
-            }
-            doomed.sort_unstable();
-            doomed.dedup();
-            for id in &doomed {
-                tx.prepare_cached(
-                    "INSERT OR REPLACE INTO retired (url, retired_at)
-                     SELECT url, ?2 FROM articles WHERE id = ?1",
-                )?
-                .execute([id, &now])?;
-                tx.prepare_cached("DELETE FROM articles_fts WHERE rowid = ?1")?
-                    .execute([id])?;
-                tx.prepare_cached("DELETE FROM articles WHERE id = ?1")?
-                    .execute([id])?;
-            }
-            if !doomed.is_empty() {
-                removed.push((source, doomed.len() as u64));
-            }
-        }
-        let expired = tx
-            .prepare_cached("DELETE FROM retired WHERE retired_at < ?1")?
-            .execute([now.saturating_sub(TOMBSTONE_DAYS * 86_400)])?;
-        tx.commit()?;
-        if !removed.is_empty() || expired > 0 {
-            self.reclaim_free_pages()?;
-        }
-        Ok(removed)
-    }
-
-    /// Gives every free page back to the file system. `incremental_vacuum`
-    /// frees one page per step of the statement, so it is stepped to the
-    /// end (`execute_batch` steps once and would free a single page).
-    fn reclaim_free_pages(&self) -> Result<(), StoreError> {
-        let mut stmt = self.conn.prepare("PRAGMA incremental_vacuum")?;
-        let mut rows = stmt.query([])?;
-        while rows.next()?.is_some() {}
-        Ok(())
-    }
+/// Tombstones older than this (at `now`) are dropped.
+pub(super) fn tombstone_cutoff(now: i64) -> i64 {
+    now.saturating_sub(TOMBSTONE_DAYS * 86_400)
 }

@@ -127,15 +127,25 @@ fn push_folded(c: char, out: &mut String) {
     }
 }
 
-/// Turns a user query into an FTS5 expression: every whitespace-separated
-/// term must appear. Returns `None` when the query has nothing searchable.
-pub fn match_expression(query: &str) -> Option<String> {
+/// One term of a user query, in the tokens the index holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Term {
+    /// Tokens that must appear one after another.
+    Phrase(Vec<String>),
+    /// A lone CJK character: any token that starts with it (a bigram it
+    /// begins, or a run's last character).
+    Prefix(String),
+}
+
+/// The terms of a user query: every whitespace-separated word, folded and
+/// tokenized as stories are. Empty when the query has nothing searchable.
+pub fn query_terms(query: &str) -> Vec<Term> {
     let mut terms = Vec::new();
     for term in query.split_whitespace() {
         let folded = to_simplified(term);
         let chars: Vec<char> = folded.chars().collect();
         if chars.len() == 1 && is_cjk(chars[0]) {
-            terms.push(format!("text : \"{}\"*", chars[0]));
+            terms.push(Term::Prefix(chars[0].to_string()));
             continue;
         }
         let mut expanded = String::new();
@@ -146,7 +156,7 @@ pub fn match_expression(query: &str) -> Option<String> {
             .split(|c: char| !(c.is_alphanumeric()))
             .filter(|t| !t.is_empty())
             .collect();
-        let mut phrase: Vec<&str> = Vec::new();
+        let mut phrase: Vec<String> = Vec::new();
         for (i, token) in tokens.iter().enumerate() {
             let lone_cjk = token.chars().count() == 1 && token.chars().all(is_cjk);
             let after_bigram =
@@ -154,15 +164,27 @@ pub fn match_expression(query: &str) -> Option<String> {
             if lone_cjk && after_bigram {
                 continue;
             }
-            phrase.push(token);
+            phrase.push(token.to_string());
         }
         if !phrase.is_empty() {
-            terms.push(format!(
-                "text : \"{}\"",
-                phrase.join(" ").replace('"', "\"\"")
-            ));
+            terms.push(Term::Phrase(phrase));
         }
     }
+    terms
+}
+
+/// Turns a user query into an FTS5 expression: every whitespace-separated
+/// term must appear. Returns `None` when the query has nothing searchable.
+pub fn match_expression(query: &str) -> Option<String> {
+    let terms: Vec<String> = query_terms(query)
+        .into_iter()
+        .map(|term| match term {
+            Term::Prefix(c) => format!("text : \"{c}\"*"),
+            Term::Phrase(tokens) => {
+                format!("text : \"{}\"", tokens.join(" ").replace('"', "\"\""))
+            }
+        })
+        .collect();
     (!terms.is_empty()).then(|| terms.join(" AND "))
 }
 
@@ -195,7 +217,7 @@ impl Filter {
 /// One filter value as one token: its bytes in hex, which survives any
 /// tokenizer and keeps values exact (`cn-zj` would otherwise split at the
 /// hyphen, and `Ja` would fold to `ja`).
-fn filter_token(filter: Filter, value: &str, out: &mut String) {
+pub fn filter_token(filter: Filter, value: &str, out: &mut String) {
     use std::fmt::Write;
     out.push(filter.prefix());
     for byte in value.bytes() {

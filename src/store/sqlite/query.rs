@@ -1,8 +1,5 @@
-//! [`FeedQuery`] → SQL: the filters every feed is made of.
-//!
-//! A repeated value ORs, different filters AND. Stories carry the tags of
-//! every ancestor of their regions (classification rolls them up), so a
-//! requested region matches everything below it without expanding it here.
+//! [`FeedQuery`] → SQLite SQL (the filters are described in
+//! store/feed_query.rs).
 //!
 //! Every query returns the newest matches by (time, id), whichever way it
 //! is walked. Speed at a million stories comes from where it starts:
@@ -31,77 +28,28 @@
 //! `collapse`, each walk asks for four times the limit and one story per
 //! cluster is kept among the newest four times the limit of all walks.
 
-use super::search::{self, Filter};
-use super::{Store, StoreError};
-use crate::model::StoredStory;
-use jiff::Timestamp;
+use super::SqliteStore;
+use crate::store::StoreError;
+use crate::store::feed_query::{
+    FeedQuery, HeldValues, Row, fetch_limit, newest_first, primary_scope,
+};
+use crate::store::search::{self, Filter};
 use rusqlite::OptionalExtension;
 use rusqlite::types::Value;
-
-/// Which stories a feed holds.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FeedQuery {
-    /// Region ids (any of them); each matches the regions below it too.
-    pub regions: Vec<String>,
-    /// Industry ids (any of them).
-    pub industries: Vec<String>,
-    /// Language subtags (`zh`, `en` ...).
-    pub langs: Vec<String>,
-    /// Source ids.
-    pub sources: Vec<String>,
-    /// Full-text query; every term must appear.
-    pub q: Option<String>,
-    /// Only stories published (or first seen) at or after this time.
-    pub since: Option<Timestamp>,
-    /// Region and industry filters match the primary tag only.
-    pub primary_only: bool,
-    /// With `primary_only`: every region id whose being primary counts as a
-    /// match (the requested ids and their descendants). Empty: the requested ids.
-    pub primary_region_scope: Vec<String>,
-    /// With `primary_only`: likewise for industries.
-    pub primary_industry_scope: Vec<String>,
-    /// One story per near-duplicate cluster, naming the other sources.
-    pub collapse_clusters: bool,
-    /// Most stories returned.
-    pub limit: usize,
-}
-
-impl Default for FeedQuery {
-    fn default() -> Self {
-        Self {
-            regions: Vec::new(),
-            industries: Vec::new(),
-            langs: Vec::new(),
-            sources: Vec::new(),
-            q: None,
-            since: None,
-            primary_only: false,
-            primary_region_scope: Vec::new(),
-            primary_industry_scope: Vec::new(),
-            collapse_clusters: false,
-            limit: 50,
-        }
-    }
-}
 
 /// Walks one query may be split into at most; beyond that, one walk over
 /// the whole list sorts its matches instead.
 const MAX_WALKS: usize = 16;
 
-impl Store {
-    /// Stories matching a query, newest first.
-    pub fn query(&self, query: &FeedQuery) -> Result<Vec<StoredStory>, StoreError> {
-        let driver = self.pick_driver(query)?;
-        self.query_with(query, driver)
-    }
-
-    /// [`Store::query`] started from a given driver. Every driver returns
-    /// the same stories: the newest by (time, id) that match.
-    pub(super) fn query_with(
+impl SqliteStore {
+    /// The newest matches of a query, started from a given driver. Every
+    /// driver returns the same stories: the newest by (time, id) that
+    /// match, at most [`fetch_limit`].
+    pub(super) fn matches_with(
         &self,
         query: &FeedQuery,
         driver: Driver,
-    ) -> Result<Vec<StoredStory>, StoreError> {
+    ) -> Result<Vec<Row>, StoreError> {
         let want = fetch_limit(query);
         let mut found = self.matches(query, driver)?;
         // A full-text walk goes by row id, which is insertion order, not
@@ -141,20 +89,7 @@ impl Store {
             }
             newest_first(&mut found, want);
         }
-        let mut clusters_seen = std::collections::HashSet::new();
-        let ids: Vec<i64> = found
-            .into_iter()
-            .filter(|&(_, _, cluster)| !query.collapse_clusters || clusters_seen.insert(cluster))
-            .map(|(_, id, _)| id)
-            .take(query.limit)
-            .collect();
-        let mut stories = self.load_stories(&ids)?;
-        if query.collapse_clusters {
-            for story in &mut stories {
-                story.also_from = self.cluster_sources(story.cluster, &story.article.source)?;
-            }
-        }
-        Ok(stories)
+        Ok(found)
     }
 
     /// The newest matches a driver finds, at most [`fetch_limit`], newest
@@ -299,9 +234,9 @@ impl Store {
         Ok(totals)
     }
 
-    /// What the store holds, for menus that offer only values that match
-    /// something: languages, sources, and the tags of stored stories.
-    pub fn held_values(&self) -> Result<HeldValues, StoreError> {
+    /// What the store holds: languages, sources, and the tags of stored
+    /// stories, from the tag counts the triggers keep.
+    pub(super) fn held(&self) -> Result<HeldValues, StoreError> {
         let mut tags = self
             .conn
             .prepare_cached("SELECT kind, tag FROM tag_counts WHERE n > 0 ORDER BY kind, tag")?;
@@ -364,20 +299,6 @@ impl Store {
     }
 }
 
-/// Values present in the store (see [`Store::held_values`]), each list
-/// sorted.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct HeldValues {
-    /// Language subtags of stored stories.
-    pub langs: Vec<String>,
-    /// Source ids of stored stories.
-    pub sources: Vec<String>,
-    /// Region ids carried by at least one story.
-    pub regions: Vec<String>,
-    /// Industry ids carried by at least one story.
-    pub industries: Vec<String>,
-}
-
 /// Row ids per block of `id_block_times` (`id >> ID_BLOCK_BITS`), as the
 /// migration's triggers write it.
 const ID_BLOCK_BITS: i64 = 10;
@@ -385,25 +306,6 @@ const ID_BLOCK_BITS: i64 = 10;
 /// Row ids further apart than this are read from the text index as two
 /// runs: setting up a read costs about as much as reading this many ids.
 const TEXT_RUN_GAP: i64 = 1024;
-
-/// A story as a walk finds it: (time, id, cluster).
-type Row = (i64, i64, i64);
-
-/// Newest first by (time, id), each story once, at most `limit`.
-fn newest_first(rows: &mut Vec<Row>, limit: usize) {
-    rows.sort_unstable_by_key(|row| std::cmp::Reverse((row.0, row.1)));
-    rows.dedup_by_key(|row| row.1);
-    rows.truncate(limit);
-}
-
-/// Rows one walk asks for: collapsing drops rows after the query, so more.
-fn fetch_limit(query: &FeedQuery) -> usize {
-    if query.collapse_clusters {
-        query.limit.saturating_mul(4)
-    } else {
-        query.limit
-    }
-}
 
 /// Where a query starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -437,12 +339,6 @@ impl Driver {
     fn reads_text_index(self) -> bool {
         matches!(self, Driver::FullText | Driver::LateText { .. })
     }
-}
-
-/// The ids whose being primary counts as a match: the scope, else the
-/// requested ids themselves.
-fn primary_scope<'a>(values: &'a [String], scope: &'a [String]) -> &'a [String] {
-    if scope.is_empty() { values } else { scope }
 }
 
 /// Each value as a list of its own.

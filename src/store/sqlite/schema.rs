@@ -231,8 +231,8 @@ fn reindex_full_text(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResu
             Ok(article) => {
                 insert.execute(rusqlite::params![
                     id,
-                    super::search::index_text(&article.title, &article.body),
-                    super::search::story_filter_tokens(
+                    crate::store::search::index_text(&article.title, &article.body),
+                    crate::store::search::story_filter_tokens(
                         regions.as_deref().unwrap_or("").lines(),
                         industries.as_deref().unwrap_or("").lines(),
                         &article.lang,
