@@ -3,9 +3,10 @@
 
 use super::params::{FeedParams, ParamError};
 use super::render::{RenderError, select_stories};
+use super::ui;
 use crate::classify::Taxonomy;
 use crate::config::{Config, FeedFormat};
-use crate::emit::html::{FilterForm, IndexPage, PageFeed};
+use crate::emit::html::{FilterForm, IndexPage};
 use crate::emit::opml::{self, OpmlFeed};
 use crate::emit::{FeedItem, tag_authority};
 use crate::model::TagKind;
@@ -18,7 +19,7 @@ const PAGE_STORIES: usize = 30;
 /// The relative link of a named feed in one format: `feeds/<name>.<ext>`
 /// (relative, so the page works at `/` and from a static export folder).
 pub fn named_feed_path(name: &str, format: FeedFormat) -> String {
-    format!("feeds/{name}.{}", format.extension())
+    format!("feeds/{}", ui::feed_file(name, format))
 }
 
 /// The index page. `form` is `None` for a static export; otherwise the
@@ -33,17 +34,11 @@ pub fn index_page(
     let feeds = config
         .feeds
         .iter()
-        .map(|f| PageFeed {
-            name: f.name.clone(),
-            title: f.title.clone(),
-            description: f.description.clone(),
-            links: f
-                .formats
-                .iter()
-                .map(|&fmt| (fmt, named_feed_path(&f.name, fmt)))
-                .collect(),
+        .map(|f| {
+            let activity = ui::feed_activity(store, taxonomy, f, now)?;
+            Ok(ui::page_feed(f, "feeds/", Some(activity)))
         })
-        .collect();
+        .collect::<Result<_, RenderError>>()?;
     let mut params = FeedParams {
         limit: Some(PAGE_STORIES),
         case_sensitive: true,
@@ -128,8 +123,10 @@ pub fn index_page(
             .iter()
             .map(|s| FeedItem::from_story(s, taxonomy, &authority, params.script))
             .collect(),
+        source_names: ui::source_names(config),
         opml_url: "opml.xml".into(),
         form: filter_form,
+        now,
     })
 }
 
