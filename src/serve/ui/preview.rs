@@ -83,9 +83,11 @@ fn scope_labels(feed: &FeedConfig, taxonomy: &Taxonomy) -> (Vec<String>, Vec<Str
         ids.iter()
             .map(|id| {
                 let id = id.get_ref();
-                taxonomy
-                    .label_of(kind, id, "en")
-                    .unwrap_or_else(|| id.clone())
+                capitalized(
+                    &taxonomy
+                        .label_of(kind, id, "en")
+                        .unwrap_or_else(|| id.clone()),
+                )
             })
             .collect()
     };
@@ -93,6 +95,16 @@ fn scope_labels(feed: &FeedConfig, taxonomy: &Taxonomy) -> (Vec<String>, Vec<Str
         labels(TagKind::Region, &feed.filters.region),
         labels(TagKind::Industry, &feed.filters.industry),
     )
+}
+
+/// `biomedicine` → `Biomedicine`: a taxonomy's first English name is
+/// often a lower-case search word; in a list of its own it starts a line.
+fn capitalized(label: &str) -> String {
+    let mut chars = label.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// The page answering a preview of an unknown feed: the name asked for
