@@ -222,7 +222,7 @@ def main():
         print(f"{report['stories']} stories stored from {len(WIRES)} wires")
         os.makedirs(args.out, exist_ok=True)
         profile = os.path.join(tmp, "chromium")
-        screenshot(chromium, api + "/", os.path.join(args.out, "index.png"), 1280, 1800, profile)
+        screenshot(chromium, api + "/", os.path.join(args.out, "index.png"), 1280, 1400, profile)
         if args.all:
             screenshot(chromium, api + "/sources", os.path.join(args.out, "sources.png"), 1280, 720, profile)
             screenshot(chromium, api + "/feeds/yrd-biomedicine.html", os.path.join(args.out, "feed.png"), 1280, 1100, profile)
