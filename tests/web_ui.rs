@@ -146,6 +146,48 @@ async fn index_shows_feed_activity_relative_dates_and_lang_per_story() {
 }
 
 #[tokio::test]
+async fn a_busy_feed_counts_to_fifty_and_filtered_indexes_skip_the_counts() {
+    let now = Timestamp::now();
+    let state = state_with(|store| {
+        for i in 0..55 {
+            let article = Article {
+                url: format!("https://english.news.example/2026/ai-{i}.html"),
+                source: "xinhua-en".into(),
+                title: format!("AI chip start-up number {i} raises funds"),
+                lang: "en".into(),
+                published: Some(now - SignedDuration::from_mins(10 + i)),
+                zone: "UTC".into(),
+                body: vec!["Funding.".into()],
+                fingerprint: 0x1000 + i as u64 * 0x0101_0101_0101,
+                ..Article::default()
+            };
+            let tags = Classification {
+                regions: Vec::new(),
+                industries: vec![Tag {
+                    id: "ai".into(),
+                    score: 0.9,
+                    primary: true,
+                    evidence: Vec::new(),
+                }],
+                dateline_region: None,
+            };
+            store.upsert(&article, &tags, None).unwrap();
+        }
+    });
+    let doc = html_ok(&get(&state, "/").await);
+    let activity = text(&doc.select(&sel("#feed-ai .activity")).next().unwrap());
+    // The newest is the fixtures' undated AI story, first seen when stored.
+    assert_eq!(activity, "50+ stories in 24 h · latest just now");
+    // A filtered index lists the same feeds, without a query per feed.
+    let filtered = html_ok(&get(&state, "/?lang=en").await);
+    assert_eq!(all(&filtered, "li.feed").len(), all(&doc, "li.feed").len());
+    assert!(all(&filtered, ".activity").is_empty());
+    // An empty form is the plain index.
+    let empty = html_ok(&get(&state, "/?lang=&region=").await);
+    assert_eq!(all(&empty, ".activity").len(), all(&doc, ".activity").len());
+}
+
+#[tokio::test]
 async fn hostile_titles_and_tags_stay_text_on_every_page() {
     let now = Timestamp::now();
     let state = state_with(|store| {

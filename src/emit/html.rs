@@ -41,7 +41,7 @@ pub struct PageFeed {
 pub struct FeedActivity {
     /// Stories of the last [`RECENT_HOURS`] hours, counted up to a cap.
     pub recent: usize,
-    /// True when `recent` stopped at the cap (shown as "100+").
+    /// True when `recent` stopped at the cap (shown as "50+").
     pub capped: bool,
     /// Publication (else first-seen) time of the newest story.
     pub latest: Option<Timestamp>,

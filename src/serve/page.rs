@@ -31,12 +31,22 @@ pub fn index_page(
     form: Option<(&str, Result<FeedParams, ParamError>)>,
     now: Timestamp,
 ) -> Result<IndexPage, RenderError> {
+    // Each feed's activity costs a store query per feed: shown on the
+    // plain index (rendered once per store change, then cached), left out
+    // of filtered ones, which each distinct query would render anew.
+    let plain = form.as_ref().is_none_or(|(query, _)| {
+        url::form_urlencoded::parse(query.as_bytes()).all(|(_, v)| v.trim().is_empty())
+    });
     let feeds = config
         .feeds
         .iter()
         .map(|f| {
-            let activity = ui::feed_activity(store, taxonomy, f, now)?;
-            Ok(ui::page_feed(f, "feeds/", Some(activity)))
+            let activity = if plain {
+                Some(ui::feed_activity(store, taxonomy, f, now)?)
+            } else {
+                None
+            };
+            Ok(ui::page_feed(f, "feeds/", activity))
         })
         .collect::<Result<_, RenderError>>()?;
     let mut params = FeedParams {

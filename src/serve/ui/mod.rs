@@ -21,10 +21,10 @@ use crate::model::StoredStory;
 use crate::store::Store;
 use jiff::{SignedDuration, Timestamp};
 
-/// Recent stories counted per feed before the count shows as "100+":
-/// counting loads the stories, so it stops where the number stops
-/// mattering to a reader.
-pub const RECENT_CAP: usize = 100;
+/// Recent stories counted per feed before the count shows as "50+":
+/// counting loads the stories (the index does it for every feed), so it
+/// stops where the number stops mattering to a reader.
+pub const RECENT_CAP: usize = 50;
 
 /// The time a story is shown and counted at: its publication, else when
 /// it was first seen (the same time `since` filters on).
