@@ -334,6 +334,10 @@ async fn preview_lists_the_feeds_stories_with_labels_siblings_and_every_format()
         let path = format!("/feeds/yrd-biomedicine.{}", format.extension());
         assert_eq!(get(&state, &path).await.status, StatusCode::OK, "{path}");
     }
+    // Parameters are dropped by a redirect, so one copy is cached.
+    let tagged = get(&state, "/feeds/yrd-biomedicine.html?utm_source=mail").await;
+    assert_eq!(tagged.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(tagged.headers["location"], "yrd-biomedicine.html");
     // Back to the index.
     assert!(
         doc.select(&sel("header nav a[href='../']"))

@@ -483,6 +483,11 @@ async fn preview(state: AppState, name: String, uri: Uri, headers: HeaderMap) ->
         )
             .into_response();
     }
+    // The page takes no parameters: one cached copy, whatever a shared
+    // link appends (`?utm_source=…`).
+    if uri.query().is_some() {
+        return axum::response::Redirect::permanent(&format!("{name}.html")).into_response();
+    }
     cached(&state, &uri, &headers, true, move |snap, store| {
         let body = ui::preview::preview_page(
             &snap.config,
