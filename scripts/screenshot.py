@@ -4,6 +4,7 @@
     cargo build --bin polywire
     python3 scripts/screenshot.py            # writes docs/img/index.png
     python3 scripts/screenshot.py --all      # also sources.png, feed.png, index-375.png
+    python3 scripts/screenshot.py --dark     # in the dark colour scheme
 
 Serves four small wires on 127.0.0.1 (RSS feeds and their story pages in
 Simplified and Traditional Chinese, Japanese and English, dated minutes to
@@ -151,10 +152,10 @@ def health(api):
         return None
 
 
-def screenshot(chromium, url, out, width, height, profile):
+def screenshot(chromium, url, out, width, height, profile, dark=False):
     subprocess.run(
         [
-            chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            chromium, "--headless", *(["--force-dark-mode"] if dark else []), "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
             f"--user-data-dir={profile}", f"--window-size={width},{height}", f"--screenshot={out}", url,
         ],
@@ -171,6 +172,7 @@ def main():
     parser.add_argument("--binary", default=os.path.join(ROOT, "target", "debug", "polywire"))
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "img"))
     parser.add_argument("--all", action="store_true", help="also the sources page, a preview and a phone-width index")
+    parser.add_argument("--dark", action="store_true", help="in the dark colour scheme")
     args = parser.parse_args()
     chromium = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium:
@@ -222,11 +224,11 @@ def main():
         print(f"{report['stories']} stories stored from {len(WIRES)} wires")
         os.makedirs(args.out, exist_ok=True)
         profile = os.path.join(tmp, "chromium")
-        screenshot(chromium, api + "/", os.path.join(args.out, "index.png"), 1280, 1400, profile)
+        screenshot(chromium, api + "/", os.path.join(args.out, "index.png"), 1280, 1400, profile, args.dark)
         if args.all:
-            screenshot(chromium, api + "/sources", os.path.join(args.out, "sources.png"), 1280, 720, profile)
-            screenshot(chromium, api + "/feeds/yrd-biomedicine.html", os.path.join(args.out, "feed.png"), 1280, 1100, profile)
-            screenshot(chromium, api + "/", os.path.join(args.out, "index-375.png"), 375, 1400, profile)
+            screenshot(chromium, api + "/sources", os.path.join(args.out, "sources.png"), 1280, 720, profile, args.dark)
+            screenshot(chromium, api + "/feeds/yrd-biomedicine.html", os.path.join(args.out, "feed.png"), 1280, 1100, profile, args.dark)
+            screenshot(chromium, api + "/", os.path.join(args.out, "index-375.png"), 375, 1400, profile, args.dark)
     finally:
         if daemon is not None:
             daemon.terminate()
