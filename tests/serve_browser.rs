@@ -12,35 +12,9 @@ mod webdriver;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// The first of `names` found on PATH (or the path in `env`).
-fn find_binary(env: &str, names: &[&str]) -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os(env) {
-        return Some(PathBuf::from(path));
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
-        .find(|p| p.is_file())
-}
-
 #[tokio::test]
 async fn browser_submits_the_form_and_follows_a_subscribe_link() {
-    let chromium = find_binary(
-        "CHROMIUM",
-        &["chromium", "chromium-browser", "google-chrome"],
-    );
-    let driver = find_binary("CHROMEDRIVER", &["chromedriver"]);
-    let (Some(chromium), Some(chromedriver)) = (chromium, driver) else {
-        if std::env::var_os("CI").is_some() {
-            panic!(
-                "CI is set but chromium/chromedriver are missing: \
-                 apt-get install -y chromium chromium-driver"
-            );
-        }
-        eprintln!(
-            "SKIPPED browser test: chromium and chromedriver not found \
-             (apt-get install -y chromium chromium-driver; CI=1 makes this a failure)"
-        );
+    let Some((chromium, chromedriver)) = webdriver::chromium_or_skip("browser test") else {
         return;
     };
     tokio::time::timeout(Duration::from_secs(120), run(chromium, chromedriver))

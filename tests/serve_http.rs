@@ -442,14 +442,14 @@ async fn index_page_lists_feeds_stories_and_builds_feed_urls() {
     assert!(
         built
             .body
-            .contains("href=\"feed.rss?region=cn-yrd&amp;industry=biomedicine\""),
+            .contains("href=\"feed.rss?region=cn-yrd&#38;industry=biomedicine\""),
         "{}",
         built.body
     );
     assert!(
         built
             .body
-            .contains("href=\"feed.atom?region=cn-yrd&amp;industry=biomedicine\"")
+            .contains("href=\"feed.atom?region=cn-yrd&#38;industry=biomedicine\"")
     );
     assert!(built.body.contains("<option value=\"cn-yrd\" selected>"));
     assert!(built.body.contains("杭州生醫新創獲融資"));

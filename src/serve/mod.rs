@@ -7,6 +7,7 @@
 //! * [`encoding`]: Accept-Encoding negotiation and compression (kept per
 //!   coding beside the cached document).
 //! * [`page`]: the index page and OPML from config + store.
+//! * [`ui`]: the other web pages: feed previews and the sources page.
 //! * [`health`]: the `/healthz` report.
 //! * [`websub`]: hub notifications when feeds change.
 //! * [`export`]: the static export.
@@ -15,7 +16,7 @@
 //! * this file: [`AppState`], [`router`], [`serve`].
 //!
 //! Routes: `GET /`, `/feed.{rss,atom,json}` (and `/feed`), `/feeds/{name}.{rss,atom,json}`,
-//! `/opml` (and `/opml.xml`), `/healthz`. HEAD works on each. See `docs/feeds.md`.
+//! `/feeds/{name}.html`, `/sources`, `/opml` (and `/opml.xml`), `/healthz`. HEAD works on each. See `docs/feeds.md`.
 
 pub mod cache;
 pub mod encoding;
@@ -28,6 +29,7 @@ pub mod render;
 mod routes;
 pub mod rsshub;
 pub mod server;
+pub mod ui;
 pub mod websub;
 
 use crate::classify::Taxonomy;

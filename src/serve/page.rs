@@ -3,9 +3,10 @@
 
 use super::params::{FeedParams, ParamError};
 use super::render::{RenderError, select_stories};
+use super::ui;
 use crate::classify::Taxonomy;
 use crate::config::{Config, FeedFormat};
-use crate::emit::html::{FilterForm, IndexPage, PageFeed};
+use crate::emit::html::{FilterForm, IndexPage};
 use crate::emit::opml::{self, OpmlFeed};
 use crate::emit::{FeedItem, tag_authority};
 use crate::model::TagKind;
@@ -18,7 +19,7 @@ const PAGE_STORIES: usize = 30;
 /// The relative link of a named feed in one format: `feeds/<name>.<ext>`
 /// (relative, so the page works at `/` and from a static export folder).
 pub fn named_feed_path(name: &str, format: FeedFormat) -> String {
-    format!("feeds/{name}.{}", format.extension())
+    format!("feeds/{}", ui::feed_file(name, format))
 }
 
 /// The index page. `form` is `None` for a static export; otherwise the
@@ -30,20 +31,24 @@ pub fn index_page(
     form: Option<(&str, Result<FeedParams, ParamError>)>,
     now: Timestamp,
 ) -> Result<IndexPage, RenderError> {
+    // Each feed's activity costs a store query per feed: shown on the
+    // plain index (rendered once per store change, then cached), left out
+    // of filtered ones, which each distinct query would render anew.
+    let plain = form.as_ref().is_none_or(|(query, _)| {
+        url::form_urlencoded::parse(query.as_bytes()).all(|(_, v)| v.trim().is_empty())
+    });
     let feeds = config
         .feeds
         .iter()
-        .map(|f| PageFeed {
-            name: f.name.clone(),
-            title: f.title.clone(),
-            description: f.description.clone(),
-            links: f
-                .formats
-                .iter()
-                .map(|&fmt| (fmt, named_feed_path(&f.name, fmt)))
-                .collect(),
+        .map(|f| {
+            let activity = if plain {
+                Some(ui::feed_activity(store, taxonomy, f, now)?)
+            } else {
+                None
+            };
+            Ok(ui::page_feed(f, "feeds/", activity))
         })
-        .collect();
+        .collect::<Result<_, RenderError>>()?;
     let mut params = FeedParams {
         limit: Some(PAGE_STORIES),
         case_sensitive: true,
@@ -128,8 +133,10 @@ pub fn index_page(
             .iter()
             .map(|s| FeedItem::from_story(s, taxonomy, &authority, params.script))
             .collect(),
+        source_names: ui::source_names(config),
         opml_url: "opml.xml".into(),
         form: filter_form,
+        now,
     })
 }
 

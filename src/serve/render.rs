@@ -161,7 +161,7 @@ pub fn select_stories(
 }
 
 /// The script a request converts to: the URL's, else the named feed's.
-fn target_script(feed: Option<&FeedConfig>, params: &FeedParams) -> Option<Script> {
+pub(crate) fn target_script(feed: Option<&FeedConfig>, params: &FeedParams) -> Option<Script> {
     params
         .script
         .or_else(|| match feed?.filters.script.as_deref()? {

@@ -5,7 +5,7 @@ use super::cache::{CachedDoc, canonical_key, canonical_query, http_date, not_mod
 use super::encoding::{self, Coding};
 use super::params::FeedParams;
 use super::render::{FeedRequest, RenderError, render_feed};
-use super::{AppState, health, page};
+use super::{AppState, health, page, ui};
 use crate::config::FeedFormat;
 use crate::emit::html;
 use axum::Router;
@@ -45,6 +45,7 @@ pub(super) fn router(state: AppState) -> Router {
     }
     Router::new()
         .route("/", get(index))
+        .route("/sources", get(sources))
         .merge(readable)
         .route("/healthz", get(healthz))
         .route("/livez", get(livez))
@@ -376,6 +377,9 @@ async fn named(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
+    if let Some(name) = file.strip_suffix(".html") {
+        return preview(state, name.to_string(), uri, headers).await;
+    }
     let Some((name, format)) = file
         .rsplit_once('.')
         .and_then(|(name, ext)| Some((name.to_string(), FeedFormat::parse(ext)?)))
@@ -464,4 +468,45 @@ async fn healthz(State(state): State<AppState>) -> Response {
         }
         Err(_) => text_error(StatusCode::INTERNAL_SERVER_ERROR, "health check failed"),
     }
+}
+
+/// A named feed's preview page; an unknown name gets a 404 page listing
+/// the feeds there are.
+async fn preview(state: AppState, name: String, uri: Uri, headers: HeaderMap) -> Response {
+    let snapshot = state.snapshot();
+    if snapshot.config.feed(&name).is_none() {
+        let body = ui::preview::missing_feed_page(&snapshot.config, &name);
+        return (
+            StatusCode::NOT_FOUND,
+            [(CONTENT_TYPE, HTML), (CONTENT_SECURITY_POLICY, HTML_CSP)],
+            body,
+        )
+            .into_response();
+    }
+    // The page takes no parameters: one cached copy, whatever a shared
+    // link appends (`?utm_source=…`).
+    if uri.query().is_some() {
+        return axum::response::Redirect::permanent(&format!("{name}.html")).into_response();
+    }
+    cached(&state, &uri, &headers, true, move |snap, store| {
+        let body = ui::preview::preview_page(
+            &snap.config,
+            &snap.taxonomy,
+            store,
+            &name,
+            Timestamp::now(),
+        )?;
+        Ok(CachedDoc::new(body, HTML, store.last_change()?))
+    })
+    .await
+}
+
+/// The sources page. Not cached: a failed run changes it without storing
+/// a story, which is what empties the cache.
+async fn sources(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
+    cached(&state, &uri, &headers, false, move |snap, store| {
+        let body = ui::sources::sources_page(&snap.config, store, Timestamp::now());
+        Ok(CachedDoc::new(body, HTML, None))
+    })
+    .await
 }

@@ -1,8 +1,10 @@
 //! A tiny W3C WebDriver client over reqwest: just the commands the
-//! browser test needs (session, navigate, find, click, type, read).
+//! browser tests need (session, navigate, find, click, type, read, run a
+//! script), and where they find Chromium.
+#![allow(dead_code)]
 
 use serde_json::{Value, json};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -27,6 +29,41 @@ impl Drop for Driver {
 pub struct Session<'a> {
     driver: &'a Driver,
     id: String,
+}
+
+/// The first of `names` found on PATH (or the path in `env`).
+pub fn find_binary(env: &str, names: &[&str]) -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os(env) {
+        return Some(PathBuf::from(path));
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
+        .find(|p| p.is_file())
+}
+
+/// Chromium and chromedriver (Debian packages `chromium` and
+/// `chromium-driver`; or `CHROMIUM` and `CHROMEDRIVER`). Without them the
+/// caller skips, saying why — unless `CI` is set, where they must be there.
+pub fn chromium_or_skip(test: &str) -> Option<(PathBuf, PathBuf)> {
+    let chromium = find_binary(
+        "CHROMIUM",
+        &["chromium", "chromium-browser", "google-chrome"],
+    );
+    let driver = find_binary("CHROMEDRIVER", &["chromedriver"]);
+    if let (Some(chromium), Some(driver)) = (chromium, driver) {
+        return Some((chromium, driver));
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI is set but chromium/chromedriver are missing: \
+         apt-get install -y chromium chromium-driver"
+    );
+    eprintln!(
+        "SKIPPED {test}: chromium and chromedriver not found \
+         (apt-get install -y chromium chromium-driver; CI=1 makes this a failure)"
+    );
+    None
 }
 
 fn free_port() -> u16 {
@@ -85,7 +122,18 @@ impl Driver {
 
     /// A new headless Chromium session.
     pub async fn session(&self, chromium: &Path, profile: &Path) -> Session<'_> {
-        let args = [
+        self.session_with(chromium, profile, &[]).await
+    }
+
+    /// A new headless Chromium session with extra command-line switches
+    /// (`--window-size=375,800`, `--force-dark-mode`).
+    pub async fn session_with(
+        &self,
+        chromium: &Path,
+        profile: &Path,
+        extra: &[&str],
+    ) -> Session<'_> {
+        let mut args = vec![
             "--headless".to_string(),
             "--no-sandbox".into(),
             "--disable-gpu".into(),
@@ -97,6 +145,7 @@ impl Driver {
             "--disable-sync".into(),
             format!("--user-data-dir={}", profile.display()),
         ];
+        args.extend(extra.iter().map(|a| a.to_string()));
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {"binary": chromium.display().to_string(), "args": args}
@@ -202,6 +251,46 @@ impl Session<'_> {
         .as_str()
         .unwrap_or("")
         .to_string()
+    }
+
+    /// Runs a script in the page (the body of a function; `arguments`
+    /// holds `args`) and returns what it returns.
+    pub async fn execute(&self, script: &str, args: Value) -> Value {
+        self.cmd(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({"script": script, "args": args})),
+        )
+        .await
+    }
+
+    /// Runs an asynchronous script: it calls its last argument with the
+    /// result, within `timeout`.
+    pub async fn execute_async(&self, script: &str, args: Value, timeout: Duration) -> Value {
+        self.cmd(
+            reqwest::Method::POST,
+            "/timeouts",
+            Some(json!({"script": timeout.as_millis() as u64})),
+        )
+        .await;
+        self.cmd(
+            reqwest::Method::POST,
+            "/execute/async",
+            Some(json!({"script": script, "args": args})),
+        )
+        .await
+    }
+
+    /// Sends a Chrome DevTools Protocol command through chromedriver
+    /// (`Emulation.setDeviceMetricsOverride` to be a phone, for one: a
+    /// window cannot be made narrower than 500 px).
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.cmd(
+            reqwest::Method::POST,
+            "/goog/cdp/execute",
+            Some(json!({"cmd": cmd, "params": params})),
+        )
+        .await
     }
 
     /// Ends the session (closes the browser).
