@@ -425,6 +425,7 @@ async fn sources_page_shows_each_wires_runs_failures_and_disabled_ones() {
     let state = AppState::new(config.clone(), taxonomy, store);
     let reply = get(&state, "/sources").await;
     let doc = html_ok(&reply);
+    assert_eq!(reply.headers["cache-control"], "no-store");
 
     let row = |id: &str| {
         doc.select(&sel(&format!("tr#source-{id}")))

@@ -16,7 +16,8 @@
 //! * this file: [`AppState`], [`router`], [`serve`].
 //!
 //! Routes: `GET /`, `/feed.{rss,atom,json}` (and `/feed`), `/feeds/{name}.{rss,atom,json}`,
-//! `/feeds/{name}.html`, `/sources`, `/opml` (and `/opml.xml`), `/healthz`. HEAD works on each. See `docs/feeds.md`.
+//! `/feeds/{name}.html`, `/sources`, `/opml` (and `/opml.xml`), `/healthz`.
+//! HEAD works on each. See `docs/feeds.md` and `docs/web-ui.md`.
 
 pub mod cache;
 pub mod encoding;

@@ -501,12 +501,16 @@ async fn preview(state: AppState, name: String, uri: Uri, headers: HeaderMap) ->
     .await
 }
 
-/// The sources page. Not cached: a failed run changes it without storing
-/// a story, which is what empties the cache.
+/// The sources page. Not cached, here or by browsers: a failed run
+/// changes it without storing a story, which is what empties the cache.
 async fn sources(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
-    cached(&state, &uri, &headers, false, move |snap, store| {
+    let mut response = cached(&state, &uri, &headers, false, move |snap, store| {
         let body = ui::sources::sources_page(&snap.config, store, Timestamp::now());
         Ok(CachedDoc::new(body, HTML, None))
     })
-    .await
+    .await;
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
