@@ -291,6 +291,11 @@ enum Command {
         #[arg(long)]
         fetched_at: Option<jiff::Timestamp>,
     },
+    /// Work on a store itself (see docs/storage.md).
+    Store {
+        #[command(subcommand)]
+        command: StoreCommand,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell to complete in.
@@ -298,6 +303,25 @@ enum Command {
     },
     /// Print the manual page (roff) to standard output.
     Man,
+}
+
+#[derive(Subcommand, Debug)]
+enum StoreCommand {
+    /// Copy a whole store into another (stories, tags, clusters,
+    /// tombstones, validators, source states), e.g. SQLite to PostgreSQL.
+    /// Resumable: run it again to continue after an interruption. Stop the
+    /// daemon first: stories changed during a copy are not copied again.
+    Copy {
+        /// The store to read: `sqlite:PATH` (or a path) or `postgres://…`.
+        #[arg(long)]
+        from: String,
+        /// The store to fill: empty, or an interrupted copy of FROM.
+        #[arg(long)]
+        to: String,
+        /// Stories copied per transaction.
+        #[arg(long, default_value_t = polywire::store::COPY_BATCH)]
+        batch: usize,
+    },
 }
 
 impl Command {
@@ -314,7 +338,7 @@ impl Command {
             | Command::Extract { config, .. }
             | Command::Export { config, .. }
             | Command::Inspect { config, .. } => Some(&config.config),
-            Command::Completions { .. } | Command::Man => None,
+            Command::Completions { .. } | Command::Man | Command::Store { .. } => None,
         }
     }
 }
@@ -425,7 +449,51 @@ fn run(cli: Cli) -> Result<ExitCode> {
             clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Store {
+            command: StoreCommand::Copy { from, to, batch },
+        } => store_copy(&from, &to, batch),
     }
+}
+
+/// `polywire store copy`: progress on standard error, at most once a
+/// second and at the end.
+fn store_copy(from: &str, to: &str, batch: usize) -> Result<ExitCode> {
+    use polywire::store::Location;
+    let (from, to) = (Location::parse(from)?, Location::parse(to)?);
+    if from == to {
+        bail!("--from and --to are the same store");
+    }
+    if let Location::Sqlite(path) = &from
+        && !path.is_file()
+    {
+        bail!("no database at {}", path.display());
+    }
+    let source =
+        Store::open_location(&from).with_context(|| format!("cannot open {}", from.display()))?;
+    let mut target =
+        Store::open_location(&to).with_context(|| format!("cannot open {}", to.display()))?;
+    let started = std::time::Instant::now();
+    let mut last = started;
+    let report = source.copy_to(&mut target, batch, &mut |p| {
+        if last.elapsed() >= std::time::Duration::from_secs(1) || p.copied == p.total {
+            last = std::time::Instant::now();
+            eprintln!(
+                "copied {}/{} stories ({:.0}/s)",
+                p.copied,
+                p.total,
+                p.copied as f64 / started.elapsed().as_secs_f64().max(1e-3)
+            );
+        }
+    })?;
+    eprintln!(
+        "done: {} stories copied ({} were there from an earlier run), {} source states, validators and tombstones, from {} to {}",
+        report.stories,
+        report.resumed_after,
+        report.side_rows,
+        from.display(),
+        to.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {

@@ -832,6 +832,25 @@ fn both_backends_return_the_same_feeds_for_the_same_stories() {
     }
     assert_eq!(a.held_values().unwrap(), b.held_values().unwrap());
     assert_eq!(a.story_ids(None).unwrap(), b.story_ids(None).unwrap());
+    assert_same_feeds(&a, &b);
+    // And a story loads the same on both, tags and all.
+    for id in [1, 100, 450, 899] {
+        let (x, y) = (
+            a.load_stories(&[id]).unwrap(),
+            b.load_stories(&[id]).unwrap(),
+        );
+        assert_eq!(x.len(), 1);
+        assert_eq!(x[0].article, y[0].article);
+        assert_eq!(x[0].regions, y[0].regions);
+        assert_eq!(x[0].industries, y[0].industries);
+        assert_eq!(x[0].cluster, y[0].cluster);
+    }
+}
+
+/// 240 random feeds (region, industry, lang, source, q, since, limit,
+/// primary scopes, collapse) answer alike from two stores holding the
+/// same stories: ids, URLs, order, clusters and collapsed sources.
+fn assert_same_feeds(a: &Store, b: &Store) {
     let mut rng = fastrand::Rng::with_seed(11);
     let mut pick = |list: &[&str], most: usize| -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
@@ -891,22 +910,167 @@ fn both_backends_return_the_same_feeds_for_the_same_stories() {
                 .map(|s| (s.id, s.article.url, s.cluster, s.also_from))
                 .collect()
         };
-        let (from_sqlite, from_postgres) = (shown(&a), shown(&b));
+        let (from_sqlite, from_postgres) = (shown(a), shown(b));
         assert_eq!(from_sqlite, from_postgres, "{q:?}");
         compared += usize::from(!from_sqlite.is_empty());
     }
     // Most queries match something: the comparison is not of empty lists.
     assert!(compared > 120, "{compared} of 240 queries matched anything");
-    // And a story loads the same on both, tags and all.
-    for id in [1, 100, 450, 899] {
-        let (x, y) = (
-            a.load_stories(&[id]).unwrap(),
-            b.load_stories(&[id]).unwrap(),
-        );
-        assert_eq!(x.len(), 1);
-        assert_eq!(x[0].article, y[0].article);
-        assert_eq!(x[0].regions, y[0].regions);
-        assert_eq!(x[0].industries, y[0].industries);
-        assert_eq!(x[0].cluster, y[0].cluster);
+}
+
+/// `polywire store copy` moves everything, both ways, and a copy that
+/// stopped half-way continues where it stopped.
+#[test]
+fn copy_moves_everything_both_ways_and_resumes() {
+    let Some(pg) = Fixture::postgres() else {
+        return;
+    };
+    let (lite, back) = (Fixture::sqlite(), Fixture::sqlite());
+    let mut original = lite.open();
+    for (article, tags) in mixed_stories(700) {
+        original.upsert(&article, &tags, None).unwrap();
     }
+    // Side tables: validators, source states, tombstones.
+    original
+        .save_validators(
+            "k1",
+            &Validators {
+                etag: Some("\"e\"".into()),
+                last_modified: None,
+            },
+        )
+        .unwrap();
+    original
+        .record_run(&SourceState {
+            id: "xinhua".into(),
+            failures: 3,
+            ..SourceState::default()
+        })
+        .unwrap();
+    let removed = original
+        .apply_retention(|_| RetentionConfig {
+            max_age_days: None,
+            max_per_source: Some(200),
+        })
+        .unwrap();
+    assert!(!removed.is_empty());
+    let gone = "https://m.example/0";
+    assert!(original.get_by_url(gone).unwrap().is_none() || original.is_fresh(gone, None).unwrap());
+
+    // Stopped after the first batch (the progress report panics)...
+    let mut target = pg.open();
+    let stopped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        original
+            .copy_to(&mut target, 100, &mut |_| panic!("interrupted"))
+            .ok();
+    }));
+    assert!(stopped.is_err());
+    assert_eq!(pg.open().count().unwrap(), 100);
+    // ...and run again: it continues, reporting progress up to the total.
+    let mut target = pg.open();
+    let mut reports = Vec::new();
+    let report = original
+        .copy_to(&mut target, 100, &mut |p| reports.push(p))
+        .unwrap();
+    assert_eq!(report.resumed_after, 100);
+    assert_eq!(report.stories + 100, original.count().unwrap());
+    assert_eq!(
+        reports.last().unwrap().copied,
+        reports.last().unwrap().total
+    );
+    // A third run has nothing left to copy.
+    assert_eq!(
+        original
+            .copy_to(&mut target, 100, &mut |_| {})
+            .unwrap()
+            .stories,
+        0
+    );
+    assert_same_copy(&original, &target);
+    // New stories in the copy take ids above the copied ones, and a
+    // near-duplicate of a copied story joins its cluster.
+    let max = *original.story_ids(None).unwrap().last().unwrap();
+    let copied = original.load_stories(&[max]).unwrap().remove(0);
+    let again = Article {
+        url: "https://elsewhere.example/1".into(),
+        ..copied.article.clone()
+    };
+    let mut writer = pg.open();
+    let Upsert::New(id) = writer
+        .upsert(&again, &tags(&["cn"], &["ai"]), None)
+        .unwrap()
+    else {
+        panic!("a new story")
+    };
+    assert!(id > max);
+    assert_eq!(
+        writer.get_by_url(&again.url).unwrap().unwrap().cluster,
+        copied.cluster
+    );
+
+    // Back to a new SQLite file through the command line.
+    let Location::Postgres(url) = &pg.location else {
+        unreachable!()
+    };
+    let Location::Sqlite(path) = &back.location else {
+        unreachable!()
+    };
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_polywire"))
+        .args(["store", "copy", "--from", url, "--to"])
+        .arg(format!("sqlite:{}", path.display()))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let total = original.count().unwrap() + 1;
+    assert!(
+        stderr.contains(&format!("copied {total}/{total} stories")),
+        "{stderr}"
+    );
+    let back = back.open();
+    assert_eq!(back.count().unwrap(), original.count().unwrap() + 1);
+    assert!(back.get_by_url(&again.url).unwrap().is_some());
+    // Copying into a store holding other stories is refused.
+    let other = Fixture::sqlite();
+    let mut foreign = other.open();
+    foreign
+        .upsert(
+            &story("https://x/1", "x", "en", "X", "Other store.", 1),
+            &tags(&[], &[]),
+            None,
+        )
+        .unwrap();
+    assert!(original.copy_to(&mut foreign, 100, &mut |_| {}).is_err());
+}
+
+/// Two stores hold the same stories, side tables and feeds; new stories
+/// get ids above the copied ones and join their clusters.
+fn assert_same_copy(a: &Store, b: &Store) {
+    assert_eq!(a.story_ids(None).unwrap(), b.story_ids(None).unwrap());
+    assert_eq!(a.held_values().unwrap(), b.held_values().unwrap());
+    assert_eq!(a.source_states().unwrap(), b.source_states().unwrap());
+    assert_eq!(a.validators("k1").unwrap(), b.validators("k1").unwrap());
+    let ids = a.story_ids(None).unwrap();
+    let (x, y) = (a.load_stories(&ids).unwrap(), b.load_stories(&ids).unwrap());
+    for (x, y) in x.iter().zip(&y) {
+        assert_eq!((x.id, &x.article, x.cluster), (y.id, &y.article, y.cluster));
+        assert_eq!((&x.regions, &x.industries), (&y.regions, &y.industries));
+        assert_eq!(
+            (x.first_seen, x.updated, x.item_updated),
+            (y.first_seen, y.updated, y.item_updated)
+        );
+    }
+    // Tombstones came along: a removed story is not taken back.
+    let retired: Vec<i64> = (0..700)
+        .filter(|i| {
+            a.get_by_url(&format!("https://m.example/{i}"))
+                .unwrap()
+                .is_none()
+        })
+        .collect();
+    assert!(!retired.is_empty());
+    for i in retired.iter().take(5) {
+        assert!(b.is_fresh(&format!("https://m.example/{i}"), None).unwrap());
+    }
+    assert_same_feeds(a, b);
 }

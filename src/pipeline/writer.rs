@@ -59,7 +59,7 @@ pub const MAX_QUEUED: usize = 2 * MAX_WRITE_BATCH;
 /// Stories written in one transaction at most. While the writer is busy
 /// the queue grows past [`MAX_WRITE_BATCH`], and the writer then takes it
 /// all in one transaction (FTS5's pending-terms hash is sized for this,
-/// see store/schema.rs).
+/// see store/sqlite/schema.rs).
 pub const MAX_TRANSACTION: usize = MAX_QUEUED;
 
 /// Where a queued story's outcome comes, once its transaction committed.

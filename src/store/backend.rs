@@ -8,8 +8,10 @@
 //! renders) or from CLI code. Every method is object-safe so a backend is
 //! chosen at run time from the configuration (docs/storage.md).
 
+use super::error::StoreError;
 use super::feed_query::{FeedQuery, HeldValues, Row};
-use super::{SourceState, StoreError, StoryRow, Upsert, Validators};
+use super::records::{SideTables, SourceState, StoryRecord, Upsert, Validators};
+use super::row::StoryRow;
 use crate::config::RetentionConfig;
 use crate::model::StoredStory;
 use jiff::Timestamp;
@@ -81,6 +83,24 @@ pub(super) trait Backend: Send + std::fmt::Debug {
         &mut self,
         rule_of: &dyn Fn(&str) -> RetentionConfig,
     ) -> Result<Vec<(String, u64)>, StoreError>;
+
+    /// Up to `limit` stories with ids above `after_id`, by id, every
+    /// column (for `store copy`).
+    fn export_stories(&self, after_id: i64, limit: usize) -> Result<Vec<StoryRecord>, StoreError>;
+
+    /// Inserts copied stories with their ids, clusters and tags, and
+    /// their full-text and band rows, in one transaction.
+    fn import_stories(&mut self, stories: &[StoryRecord]) -> Result<(), StoreError>;
+
+    /// The largest story id, if any story is stored.
+    fn max_story_id(&self) -> Result<Option<i64>, StoreError>;
+
+    /// Source states, validators and tombstones.
+    fn export_side_tables(&self) -> Result<SideTables, StoreError>;
+
+    /// Writes copied source states, validators and tombstones over what
+    /// is stored under the same keys.
+    fn import_side_tables(&mut self, tables: &SideTables) -> Result<(), StoreError>;
 
     /// The backend itself, for tests that look inside it.
     #[cfg(test)]

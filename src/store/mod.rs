@@ -10,12 +10,14 @@
 //! * [`feed_query`]: what a feed asks for ([`FeedQuery`]).
 //! * [`cluster`]: near-duplicate search shared by both backends.
 //! * [`retention`]: tombstone rules shared by both backends.
+//! * [`copy`]: moving a whole store between backends (`store copy`).
 //!
 //! Stories are keyed by canonical URL: fetching a story again updates it in
 //! place and never duplicates it.
 
 mod backend;
 mod cluster;
+mod copy;
 mod error;
 mod feed_query;
 mod postgres;
@@ -25,6 +27,7 @@ mod row;
 pub mod search;
 mod sqlite;
 
+pub use copy::{COPY_BATCH, CopyProgress, CopyReport};
 pub use error::StoreError;
 pub use feed_query::{FeedQuery, HeldValues};
 pub use records::{SourceState, Upsert, Validators};

@@ -47,3 +47,37 @@ pub struct SourceState {
     /// When the next run is due.
     pub next_run: Option<Timestamp>,
 }
+
+/// One story with every stored column and its tags, as `store copy`
+/// moves it between backends (ids and clusters kept).
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct StoryRecord {
+    pub(super) id: i64,
+    pub(super) url: String,
+    pub(super) source: String,
+    pub(super) lang: String,
+    pub(super) published: Option<i64>,
+    pub(super) sort_time: i64,
+    pub(super) first_seen: i64,
+    pub(super) updated: i64,
+    pub(super) item_updated: Option<i64>,
+    pub(super) content_hash: i64,
+    pub(super) fingerprint: i64,
+    pub(super) cluster: i64,
+    pub(super) primary_region: Option<String>,
+    pub(super) primary_industry: Option<String>,
+    pub(super) data: String,
+    /// (kind, tag, score, primary), best first.
+    pub(super) tags: Vec<(String, String, f64, bool)>,
+}
+
+/// Everything stored beside stories.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct SideTables {
+    /// Every source's last run.
+    pub(super) sources: Vec<SourceState>,
+    /// Validators by key, with when they were fetched (seconds).
+    pub(super) validators: Vec<(String, Validators, i64)>,
+    /// Tombstones: URL and when retention removed it (seconds).
+    pub(super) retired: Vec<(String, i64)>,
+}

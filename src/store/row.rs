@@ -2,7 +2,7 @@
 //! hash and full-text tokens are computed on the pipeline's CPU threads,
 //! so a backend's single writer only writes.
 
-use super::StoreError;
+use super::error::StoreError;
 use super::search;
 use crate::model::{Article, Classification, StoredStory, StoredTag, Tag, TagKind};
 use jiff::Timestamp;
@@ -138,6 +138,36 @@ pub(super) fn stored_story(
         item_updated: item_updated.and_then(|s| Timestamp::from_second(s).ok()),
         also_from: Vec::new(),
     })
+}
+
+/// The full-text tokens of a copied story (text, filters), made from its
+/// stored JSON and tags as the pipeline made them. A story whose JSON does
+/// not decode is copied unsearchable, and logged.
+pub(super) fn record_tokens(record: &super::records::StoryRecord) -> (String, String) {
+    match serde_json::from_str::<Article>(&record.data) {
+        Ok(article) => {
+            let of_kind = |kind: TagKind| {
+                record
+                    .tags
+                    .iter()
+                    .filter(move |t| t.0 == kind.as_str())
+                    .map(|t| t.1.as_str())
+            };
+            (
+                search::index_text(&article.title, &article.body),
+                search::story_filter_tokens(
+                    of_kind(TagKind::Region),
+                    of_kind(TagKind::Industry),
+                    &record.lang,
+                    &record.source,
+                ),
+            )
+        }
+        Err(err) => {
+            tracing::warn!(id = record.id, error = %err, "Story copied without full text: its stored JSON is unreadable.");
+            (String::new(), String::new())
+        }
+    }
 }
 
 fn primary(list: &[Tag]) -> Option<&str> {

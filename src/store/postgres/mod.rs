@@ -23,6 +23,7 @@
 //! background, which, unlike dropping it, is allowed inside another
 //! runtime.
 
+mod copy;
 mod query;
 mod retention;
 mod schema;
@@ -32,6 +33,7 @@ mod write;
 use super::backend::Backend;
 use super::cluster::RecentWindow;
 use super::feed_query::{FeedQuery, HeldValues, Row};
+use super::records::{SideTables, StoryRecord};
 use super::{SourceState, StoreError, StoryRow, Upsert, Validators};
 use crate::config::RetentionConfig;
 use crate::model::StoredStory;
@@ -389,32 +391,7 @@ impl Backend for PgStore {
         let state = state.clone();
         self.run(move |pool| async move {
             let client = pool.get().await?;
-            let stmt = client
-                .prepare_cached(
-                    "INSERT INTO sources (id, last_run, last_status, last_error, stories_new,
-                        stories_updated, failures, next_run)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                     ON CONFLICT (id) DO UPDATE SET last_run = $2, last_status = $3,
-                        last_error = $4, stories_new = $5, stories_updated = $6,
-                        failures = $7, next_run = $8",
-                )
-                .await?;
-            client
-                .execute(
-                    &stmt,
-                    &[
-                        &state.id,
-                        &state.last_run.map(|t| t.as_second()),
-                        &state.last_status,
-                        &state.last_error,
-                        &(state.stories_new as i64),
-                        &(state.stories_updated as i64),
-                        &i64::from(state.failures),
-                        &state.next_run.map(|t| t.as_second()),
-                    ],
-                )
-                .await?;
-            Ok(())
+            copy::write_source_state(&client, &state).await
         })
     }
 
@@ -469,6 +446,38 @@ impl Backend for PgStore {
             })
             .collect();
         self.run(move |pool| async move { retention::apply(&pool, &rules).await })
+    }
+
+    fn export_stories(&self, after_id: i64, limit: usize) -> Result<Vec<StoryRecord>, StoreError> {
+        self.run(move |pool| async move { copy::export(&pool, after_id, limit).await })
+    }
+
+    fn import_stories(&mut self, stories: &[StoryRecord]) -> Result<(), StoreError> {
+        let stories = stories.to_vec();
+        self.recent.forget();
+        self.run(move |pool| async move { copy::import(&pool, &stories).await })
+    }
+
+    fn max_story_id(&self) -> Result<Option<i64>, StoreError> {
+        self.run(|pool| async move {
+            let client = pool.get().await?;
+            Ok(client
+                .query_one("SELECT MAX(id) FROM articles", &[])
+                .await?
+                .get(0))
+        })
+    }
+
+    fn export_side_tables(&self) -> Result<SideTables, StoreError> {
+        let sources = self.source_states()?;
+        let mut tables = self.run(|pool| async move { copy::side_tables(&pool).await })?;
+        tables.sources = sources;
+        Ok(tables)
+    }
+
+    fn import_side_tables(&mut self, tables: &SideTables) -> Result<(), StoreError> {
+        let tables = tables.clone();
+        self.run(move |pool| async move { copy::import_side(&pool, &tables).await })
     }
 
     #[cfg(test)]

@@ -109,8 +109,12 @@ pub(super) fn latest() -> usize {
 pub(super) async fn migrate(tx: &Transaction<'_>) -> Result<usize, tokio_postgres::Error> {
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
         .await?;
-    tx.batch_execute("CREATE TABLE IF NOT EXISTS polywire_schema (version INTEGER NOT NULL)")
-        .await?;
+    // Quiet: `IF NOT EXISTS` otherwise sends a notice the driver logs.
+    tx.batch_execute(
+        "SET LOCAL client_min_messages = warning;
+         CREATE TABLE IF NOT EXISTS polywire_schema (version INTEGER NOT NULL)",
+    )
+    .await?;
     let version: Option<i32> = tx
         .query_opt("SELECT version FROM polywire_schema", &[])
         .await?

@@ -449,12 +449,8 @@ async fn write_tags_and_bands(
     written: &[(usize, i64)],
     now: i64,
 ) -> Result<(), StoreError> {
-    if written.is_empty() {
-        return Ok(());
-    }
-    let mut tags: HashMap<TagKey<'_>, TagValues<'_>> = HashMap::new();
-    let mut order: Vec<TagKey<'_>> = Vec::new();
-    let mut bands: Vec<(i64, i64)> = Vec::new();
+    let mut tags = TagRows::default();
+    let mut bands = BandRows::default();
     for &(i, id) in written {
         let row = &rows[i].0;
         let sort_time = row.sort_time(now);
@@ -463,30 +459,49 @@ async fn write_tags_and_bands(
             (TagKind::Industry, &row.tags.industries),
         ] {
             for tag in list {
-                let key = (id, kind.as_str(), tag.id.as_str());
-                let value = (
-                    f64::from(tag.score),
-                    tag.primary,
-                    sort_time,
-                    row.lang.as_str(),
+                tags.push(
+                    (id, kind.as_str(), &tag.id),
+                    (f64::from(tag.score), tag.primary, sort_time, &row.lang),
                 );
-                if tags.insert(key, value).is_none() {
-                    order.push(key);
-                }
             }
         }
-        if row.fingerprint != 0 {
-            bands.extend(cluster::bands(row.fingerprint).map(|band| (band, id)));
+        bands.push(id, row.fingerprint);
+    }
+    tags.insert(tx).await?;
+    bands.insert(tx).await
+}
+
+/// A tag row's key: (article id, kind, tag).
+type TagKey<'r> = (i64, &'r str, &'r str);
+/// A tag row's values: (score, primary, sort time, language).
+type TagValues<'r> = (f64, bool, i64, &'r str);
+
+/// Tag rows to insert in one statement; a key given twice keeps its last
+/// values.
+#[derive(Default)]
+pub(super) struct TagRows<'r> {
+    values: HashMap<TagKey<'r>, TagValues<'r>>,
+    order: Vec<TagKey<'r>>,
+}
+
+impl<'r> TagRows<'r> {
+    pub(super) fn push(&mut self, key: TagKey<'r>, values: TagValues<'r>) {
+        if self.values.insert(key, values).is_none() {
+            self.order.push(key);
         }
     }
-    if !order.is_empty() {
-        let mut columns: (Vec<i64>, Vec<&str>, Vec<&str>) = Default::default();
+
+    pub(super) async fn insert(&self, tx: &Transaction<'_>) -> Result<(), StoreError> {
+        if self.order.is_empty() {
+            return Ok(());
+        }
+        let mut keys: (Vec<i64>, Vec<&str>, Vec<&str>) = Default::default();
         let mut values: (Vec<f64>, Vec<bool>, Vec<i64>, Vec<&str>) = Default::default();
-        for key in &order {
-            let (score, primary, sort_time, lang) = tags[key];
-            columns.0.push(key.0);
-            columns.1.push(key.1);
-            columns.2.push(key.2);
+        for key in &self.order {
+            let (score, primary, sort_time, lang) = self.values[key];
+            keys.0.push(key.0);
+            keys.1.push(key.1);
+            keys.2.push(key.2);
             values.0.push(score);
             values.1.push(primary);
             values.2.push(sort_time);
@@ -505,13 +520,36 @@ async fn write_tags_and_bands(
         tx.execute(
             &stmt,
             &[
-                &columns.0, &columns.1, &columns.2, &values.0, &values.1, &values.2, &values.3,
+                &keys.0, &keys.1, &keys.2, &values.0, &values.1, &values.2, &values.3,
             ],
         )
         .await?;
+        Ok(())
     }
-    if !bands.is_empty() {
-        let (band, id): (Vec<i64>, Vec<i64>) = bands.into_iter().unzip();
+}
+
+/// Fingerprint band rows to insert in one statement.
+#[derive(Default)]
+pub(super) struct BandRows {
+    bands: Vec<i64>,
+    ids: Vec<i64>,
+}
+
+impl BandRows {
+    /// The four bands of a story's fingerprint (none for 0, no text).
+    pub(super) fn push(&mut self, id: i64, fingerprint: u64) {
+        if fingerprint != 0 {
+            for band in cluster::bands(fingerprint) {
+                self.bands.push(band);
+                self.ids.push(id);
+            }
+        }
+    }
+
+    pub(super) async fn insert(&self, tx: &Transaction<'_>) -> Result<(), StoreError> {
+        if self.bands.is_empty() {
+            return Ok(());
+        }
         let stmt = tx
             .prepare_cached(
                 "INSERT INTO fingerprint_bands (band, article_id)
@@ -519,15 +557,10 @@ async fn write_tags_and_bands(
                  ON CONFLICT DO NOTHING",
             )
             .await?;
-        tx.execute(&stmt, &[&band, &id]).await?;
+        tx.execute(&stmt, &[&self.bands, &self.ids]).await?;
+        Ok(())
     }
-    Ok(())
 }
-
-/// A tag row's key: (article id, kind, tag).
-type TagKey<'r> = (i64, &'r str, &'r str);
-/// A tag row's values: (score, primary, sort time, language).
-type TagValues<'r> = (f64, bool, i64, &'r str);
 
 /// The columns of some rows, as arrays for `UNNEST`.
 struct Columns<'r> {

@@ -7,6 +7,7 @@
 //! * this file: opening, upserting stories, fetch validators and
 //!   per-source run state.
 
+mod copy;
 mod query;
 mod retention;
 mod schema;
@@ -14,6 +15,7 @@ mod schema;
 use super::backend::Backend;
 use super::cluster::{self, Recent, RecentWindow};
 use super::feed_query::{FeedQuery, HeldValues, Row};
+use super::records::{SideTables, StoryRecord};
 use super::{SourceState, StoreError, StoryRow, Upsert, Validators};
 use crate::config::RetentionConfig;
 use crate::model::{StoredStory, StoredTag, TagKind};
@@ -264,23 +266,7 @@ impl Backend for SqliteStore {
     }
 
     fn record_run(&self, state: &SourceState) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO sources (id, last_run, last_status, last_error, stories_new, stories_updated, failures, next_run)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-             ON CONFLICT(id) DO UPDATE SET last_run = ?2, last_status = ?3, last_error = ?4,
-                stories_new = ?5, stories_updated = ?6, failures = ?7, next_run = ?8",
-            params![
-                state.id,
-                state.last_run.map(|t| t.as_second()),
-                state.last_status,
-                state.last_error,
-                state.stories_new as i64,
-                state.stories_updated as i64,
-                state.failures,
-                state.next_run.map(|t| t.as_second()),
-            ],
-        )?;
-        Ok(())
+        copy::write_source_state(&self.conn, state)
     }
 
     fn source_states(&self) -> Result<Vec<SourceState>, StoreError> {
@@ -318,6 +304,28 @@ impl Backend for SqliteStore {
         rule_of: &dyn Fn(&str) -> RetentionConfig,
     ) -> Result<Vec<(String, u64)>, StoreError> {
         self.retain(rule_of)
+    }
+
+    fn export_stories(&self, after_id: i64, limit: usize) -> Result<Vec<StoryRecord>, StoreError> {
+        self.export(after_id, limit)
+    }
+
+    fn import_stories(&mut self, stories: &[StoryRecord]) -> Result<(), StoreError> {
+        self.import(stories)
+    }
+
+    fn max_story_id(&self) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT MAX(id) FROM articles", [], |r| r.get(0))?)
+    }
+
+    fn export_side_tables(&self) -> Result<SideTables, StoreError> {
+        self.side_tables()
+    }
+
+    fn import_side_tables(&mut self, tables: &SideTables) -> Result<(), StoreError> {
+        self.import_side(tables)
     }
 
     #[cfg(test)]
